@@ -1,0 +1,47 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+type Item = { href: string; label: string };
+type Group = { title: string; sub?: string; items: Item[] };
+
+export function SideMenu({ isAdmin }: { isAdmin: boolean }) {
+  const pathname = usePathname();
+  const groups: Group[] = [{ title: "Audit", sub: "Sessions", items: [{ href: "/sessions", label: "Remote sessions" }] }];
+  if (isAdmin) {
+    groups.push({
+      title: "Settings",
+      sub: "System parameters",
+      items: [{ href: "/settings/parameters", label: "Remote session" }],
+    });
+    groups.push({
+      title: "Administration",
+      items: [
+        { href: "/settings/users", label: "Users" },
+        { href: "/settings/audit", label: "Audit trail" },
+      ],
+    });
+  }
+  return (
+    <nav className="sidemenu" aria-label="Side menu">
+      {groups.map((g) => (
+        <div key={g.title} className="sidemenu-group">
+          <div className="sidemenu-title">{g.title}</div>
+          {g.sub ? <div className="sidemenu-sub">{g.sub}</div> : null}
+          <ul>
+            {g.items.map((item) => {
+              const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+              return (
+                <li key={item.href}>
+                  <Link href={item.href} className={active ? "active" : undefined} aria-current={active ? "page" : undefined}>
+                    {item.label}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,79 @@
+import "server-only";
+import type { AuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { recordAudit } from "@/lib/audit";
+import { getRecentSignInFailures, getUserByEmail, recordSignInAttempt } from "@/lib/db/queries/users";
+import { env } from "@/lib/env";
+import { dummyPasswordHash, verifyPassword } from "./password";
+import { decideThrottle, lockedMessage, THROTTLE } from "./throttle";
+
+const credentialsSchema = z.object({
+  email: z.string().trim().email().max(320),
+  password: z.string().min(1).max(1024),
+});
+
+export const INVALID_CREDENTIALS = "Invalid email or password.";
+
+function clientIp(headers: Record<string, unknown> | undefined): string {
+  const forwarded = headers?.["x-forwarded-for"];
+  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
+  const real = headers?.["x-real-ip"];
+  return first || (typeof real === "string" ? real : "") || "unknown";
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const authOptions: AuthOptions = {
+  secret: env.NEXTAUTH_SECRET,
+  session: { strategy: "jwt", maxAge: Math.round(env.SESSION_MAX_AGE_HOURS * 3600) },
+  jwt: { maxAge: Math.round(env.SESSION_MAX_AGE_HOURS * 3600) },
+  pages: { signIn: "/signin", error: "/signin" },
+  providers: [
+    CredentialsProvider({
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, req) {
+        const parsed = credentialsSchema.safeParse(credentials ?? {});
+        if (!parsed.success) throw new Error(INVALID_CREDENTIALS);
+        const { email, password } = parsed.data;
+        const ip = clientIp(req?.headers as Record<string, unknown> | undefined);
+
+        const since = new Date(Date.now() - THROTTLE.windowMinutes * 60_000);
+        const recent = await getRecentSignInFailures({ email, ip, since });
+        const decision = decideThrottle({ ...recent, now: new Date() });
+        if (decision.kind === "locked") {
+          await recordAudit({ actor: null, action: "auth.sign_in_locked", ip, details: { email, scope: decision.scope } });
+          throw new Error(lockedMessage(decision.retryAfterSeconds, decision.scope));
+        }
+        if (decision.delayMs > 0) await sleep(decision.delayMs);
+
+        const user = await getUserByEmail({ email });
+        const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+        if (!user || !ok || user.disabledAt) {
+          await recordSignInAttempt({ email, ip, succeeded: false });
+          await recordAudit({
+            actor: user ? { id: user.id, email: user.email } : null,
+            action: "auth.sign_in_failed",
+            ip,
+            details: { email, reason: !user ? "unknown account" : user.disabledAt && ok ? "disabled" : "wrong password" },
+          });
+          throw new Error(user?.disabledAt && ok ? "This account is disabled. Ask an administrator." : INVALID_CREDENTIALS);
+        }
+        await recordSignInAttempt({ email, ip, succeeded: true });
+        await recordAudit({ actor: { id: user.id, email: user.email }, action: "auth.sign_in", ip });
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ],
+  callbacks: {
+    // Only the user id travels in the token; role and status are read fresh from the database.
+    jwt({ token, user }) {
+      if (user) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      return { ...session, userId: token.sub };
+    },
+  },
+};

@@ -1,0 +1,43 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { forbidden, redirect } from "next/navigation";
+import { headers } from "next/headers";
+import { cache } from "react";
+import { getUserById } from "@/lib/db/queries/users";
+import type { Role } from "@/lib/db/schema";
+import { authOptions } from "./options";
+
+/** Who is asking: read from the signed session cookie, then checked against the database. */
+export type Viewer = { id: string; email: string; name: string; role: Role };
+
+export const getViewer = cache(async (): Promise<Viewer | null> => {
+  const session = (await getServerSession(authOptions)) as { userId?: string } | null;
+  if (!session?.userId) return null;
+  const user = await getUserById({ id: session.userId });
+  if (!user || user.disabledAt) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+});
+
+/** For pages: signed-out viewers go to the sign-in page and come back afterwards. */
+export async function requireViewer(returnTo?: string): Promise<Viewer> {
+  const viewer = await getViewer();
+  if (!viewer) redirect(returnTo ? `/signin?callbackUrl=${encodeURIComponent(returnTo)}` : "/signin");
+  return viewer;
+}
+
+/** For admin pages: other roles get a 403 page. */
+export async function requireAdmin(returnTo?: string): Promise<Viewer> {
+  const viewer = await requireViewer(returnTo);
+  if (viewer.role !== "admin") forbidden();
+  return viewer;
+}
+
+export function isAdmin(viewer: Viewer | null): boolean {
+  return viewer?.role === "admin";
+}
+
+/** The address of the machine asking, as the server saw it (first hop of X-Forwarded-For). */
+export async function requestIp(): Promise<string | null> {
+  const h = await headers();
+  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || null;
+}

@@ -1,0 +1,68 @@
+/**
+ * `npm start`: database (embedded unless DATABASE_URL), migrations, first admin,
+ * demo data on an empty database, a build when there is none, then the web
+ * server on PORT and a background worker in this process.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { closeDb } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { ensureFirstAdmin } from "@/lib/setup/admin";
+import { authSecret, prepareRuntime } from "@/lib/setup/runtime";
+import { seedDemoIfEmpty } from "@/lib/demo/seed";
+
+const dev = process.argv.includes("--dev");
+const nextBin = path.resolve("node_modules/next/dist/bin/next");
+
+function run(cmd: string, args: string[], extraEnv: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [cmd, ...args], { stdio: "inherit", env: { ...process.env, ...extraEnv } });
+}
+
+async function main() {
+  const { databaseUrl, embedded } = await prepareRuntime();
+  await ensureFirstAdmin();
+  if (env.SEED_DEMO === "1") await seedDemoIfEmpty();
+
+  const serverEnv: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    NEXTAUTH_SECRET: await authSecret(),
+    NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`,
+    DATA_DIR: env.DATA_DIR,
+  };
+
+  if (!dev && !existsSync(path.resolve(".next/BUILD_ID"))) {
+    console.log("[start] no build found: running next build (first start only)");
+    const code = await new Promise<number | null>((resolve) =>
+      run(nextBin, ["build"], { ...serverEnv, NODE_ENV: "production" }).on("exit", resolve),
+    );
+    if (code !== 0) throw new Error(`next build failed with exit code ${code}`);
+  }
+
+  const web = run(nextBin, [dev ? "dev" : "start", "-p", String(env.PORT)], serverEnv);
+  const workers: Array<{ stop: () => Promise<void> }> = [];
+  if (env.WORKER === "1") {
+    const { startWorker } = await import("@/lib/jobs/worker");
+    workers.push(await startWorker());
+  }
+  console.log(`[start] Session Video on http://localhost:${env.PORT}`);
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    web.kill("SIGTERM");
+    for (const w of workers) await w.stop().catch((e) => console.error("[start] worker stop", e));
+    await closeDb();
+    await embedded?.stop();
+    process.exit(code);
+  };
+  web.on("exit", (code) => void shutdown(code ?? 0));
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+}
+
+main().catch(async (error) => {
+  console.error("[start] failed:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

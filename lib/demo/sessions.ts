@@ -1,0 +1,3 @@
+export async function seedDemo(): Promise<void> {
+  console.log("[demo] (to be written)");
+}
