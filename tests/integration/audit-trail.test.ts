@@ -1,0 +1,41 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordAudit } from "@/lib/audit";
+import { db } from "@/lib/db/client";
+import { listAuditEntries } from "@/lib/db/queries/audit";
+import { closeDb, useFreshDatabase } from "../support/db";
+import { createTestUser } from "../support/users";
+
+beforeAll(async () => {
+  await useFreshDatabase();
+});
+afterAll(async () => {
+  await closeDb();
+});
+
+// drizzle wraps the driver's error; the database's own message is the cause.
+const refused = { cause: { message: expect.stringMatching(/audit_log is append-only/) } };
+
+describe("audit trail", () => {
+  it("records who did what, and lists newest first with filters", async () => {
+    const admin = await createTestUser("admin");
+    await recordAudit({ actor: admin, action: "auth.sign_in", ip: "10.1.2.3" });
+    await recordAudit({ actor: admin, action: "session.report_viewed", target: { type: "session", id: "abc" } });
+    const all = await listAuditEntries({});
+    expect(all.map((e) => e.action)).toEqual(["session.report_viewed", "auth.sign_in"]);
+    expect(all[1]).toMatchObject({ actorId: admin.id, actorEmail: admin.email, ip: "10.1.2.3" });
+    const viewed = await listAuditEntries({ action: "session.report_viewed" });
+    expect(viewed).toHaveLength(1);
+    expect(viewed[0]?.targetId).toBe("abc");
+  });
+
+  it("refuses updates, deletes and truncation at the database", async () => {
+    await recordAudit({ actor: null, action: "auth.sign_in_failed", details: { email: "x@example.test" } });
+    await expect(db.execute(sql`update audit_log set action = 'forged'`)).rejects.toMatchObject(refused);
+    await expect(db.execute(sql`delete from audit_log`)).rejects.toMatchObject(refused);
+    await expect(db.execute(sql`truncate audit_log`)).rejects.toMatchObject(refused);
+    const rows = await listAuditEntries({});
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows.every((r) => r.action !== "forged")).toBe(true);
+  });
+});

@@ -1,0 +1,14 @@
+import { hashPassword } from "../../lib/auth/password";
+import { db } from "../../lib/db/client";
+import { users, type Role, type User } from "../../lib/db/schema";
+
+/** Creates an account in the current test database. */
+export async function createTestUser(role: Role, overrides: Partial<{ email: string; name: string; password: string }> = {}) {
+  const password = overrides.password ?? "correct horse battery";
+  const email = overrides.email ?? `${role}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  const [user] = await db
+    .insert(users)
+    .values({ email, name: overrides.name ?? `Test ${role}`, role, passwordHash: await hashPassword(password) })
+    .returning();
+  return { ...(user as User), password };
+}
