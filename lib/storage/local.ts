@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { copyFile, mkdir, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { assertKey } from "./keys";
+import type { Storage, StoredObject } from "./types";
+
+/** Storage on the local disk under `root` (./data/recordings by default). */
+export class LocalDiskStorage implements Storage {
+  constructor(readonly root: string) {}
+
+  private file(key: string): string {
+    return path.join(this.root, ...assertKey(key).split("/"));
+  }
+
+  async write(key: string, body: Readable): Promise<{ size: number; sha256: string }> {
+    const target = this.file(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${randomBytes(6).toString("hex")}.partial`;
+    const hash = createHash("sha256");
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, meter, createWriteStream(temp, { flags: "wx" }));
+      // A rename within one folder is atomic: readers see the old object or the new one.
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return { size, sha256: hash.digest("hex") };
+  }
+
+  async read(key: string, range?: { start: number; end: number }): Promise<Readable> {
+    const file = this.file(key);
+    await stat(file); // fail early with ENOENT instead of inside the stream
+    return createReadStream(file, range ? { start: range.start, end: range.end } : undefined);
+  }
+
+  async stat(key: string): Promise<StoredObject | null> {
+    try {
+      const s = await stat(this.file(key));
+      return s.isFile() ? { key, size: s.size, modifiedAt: s.mtime } : null;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await unlink(this.file(key)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+    });
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    const dir = prefix.endsWith("/") ? prefix.slice(0, -1) : path.posix.dirname(prefix);
+    const base = path.join(this.root, ...dir.split("/").filter(Boolean));
+    let entries: string[];
+    try {
+      entries = (await readdir(base)).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    for (const name of entries) {
+      if (name.endsWith(".partial")) continue;
+      const key = dir ? `${dir}/${name}` : name;
+      if (!key.startsWith(prefix)) continue;
+      const s = await stat(path.join(base, name));
+      if (s.isFile()) yield { key, size: s.size, modifiedAt: s.mtime };
+      else if (s.isDirectory()) yield* this.list(`${key}/`);
+    }
+  }
+
+  async localPath(key: string): Promise<{ path: string; release: () => Promise<void> }> {
+    const file = this.file(key);
+    await stat(file);
+    return { path: file, release: async () => {} };
+  }
+
+  async importFile(key: string, file: string): Promise<{ size: number }> {
+    const target = this.file(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${randomBytes(6).toString("hex")}.partial`;
+    try {
+      await rename(file, temp);
+    } catch (error) {
+      // Across file systems (e.g. /tmp to ./data) a rename fails: copy instead.
+      if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+      await copyFile(file, temp);
+      await rm(file, { force: true });
+    }
+    await rename(temp, target);
+    return { size: (await stat(target)).size };
+  }
+}
