@@ -7,7 +7,14 @@ import path from "node:path";
 import { useDatabaseUrl } from "../../../lib/db/client";
 import { createTestDatabase } from "../../support/db";
 
-export type AppServer = { url: string; databaseUrl: string; dataDir: string; stop: () => Promise<void> };
+export type AppServer = {
+  url: string;
+  databaseUrl: string;
+  dataDir: string;
+  /** Starts a background worker (`lib/cli/worker.ts`) on the same database and data folder. */
+  startWorker: () => Promise<ChildProcess>;
+  stop: () => Promise<void>;
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,7 +31,10 @@ export async function freePort(): Promise<number> {
  * Starts the built app (`next start`) on a free port against a fresh database,
  * and points this test process's db client at the same database.
  */
-export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
+export async function startAppServer(
+  extraEnv: Record<string, string> = {},
+  options: { worker?: boolean } = {},
+): Promise<AppServer> {
   const databaseUrl = await createTestDatabase();
   useDatabaseUrl(databaseUrl);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "sv-e2e-"));
@@ -46,6 +56,25 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  const serverEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    NEXTAUTH_URL: url,
+    ...extraEnv,
+  };
+  const workers: ChildProcess[] = [];
+  const startWorker = async () => {
+    const worker = spawn(
+      process.execPath,
+      [path.resolve("node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "--tsconfig", "tsconfig.json", "lib/cli/worker.ts"],
+      { env: { ...serverEnv, NODE_ENV: "production" }, stdio: ["ignore", "inherit", "inherit"] },
+    );
+    workers.push(worker);
+    return worker;
+  };
+  if (options.worker) await startWorker();
   const output: string[] = [];
   child.stdout?.on("data", (d) => output.push(String(d)));
   child.stderr?.on("data", (d) => output.push(String(d)));
@@ -65,7 +94,15 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
     url,
     databaseUrl,
     dataDir,
+    startWorker,
     stop: async () => {
+      for (const w of workers) {
+        if (w.exitCode === null && w.signalCode === null) {
+          const exited = new Promise((r) => w.once("exit", r));
+          w.kill("SIGTERM");
+          await exited;
+        }
+      }
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
         child.kill("SIGTERM");
