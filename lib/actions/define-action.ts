@@ -45,7 +45,10 @@ export function defineAction<S extends z.ZodType, T>(config: {
       for (const path of config.revalidate ?? []) revalidatePath(path);
       return { status: "ok", message: result?.message, data: result?.data };
     } catch (error) {
-      if (error instanceof AppError) return { status: "error", message: error.message };
+      if (error instanceof AppError) {
+        const fieldErrors = error.field ? { [error.field]: [error.message] } : undefined;
+        return { status: "error", message: error.message, fieldErrors };
+      }
       console.error("[action] unexpected error", error);
       return { status: "error", message: "Something went wrong on the server. The error was logged." };
     }

@@ -1,5 +1,5 @@
 import "server-only";
-import { insertAuditEntry } from "@/lib/db/queries/audit";
+import { insertAuditEntry, type AuditWriter } from "@/lib/db/queries/audit";
 
 /** The actions written to the audit trail. New capabilities add theirs here. */
 export const AUDIT_ACTIONS = [
@@ -33,7 +33,7 @@ export async function recordAudit(input: {
   target?: { type: string; id: string };
   ip?: string | null;
   details?: Record<string, unknown>;
-}): Promise<void> {
+}, writer?: AuditWriter): Promise<void> {
   await insertAuditEntry({
     actorId: input.actor?.id ?? null,
     actorEmail: input.actor?.email ?? null,
@@ -42,5 +42,5 @@ export async function recordAudit(input: {
     targetId: input.target?.id ?? null,
     ip: input.ip ?? null,
     details: input.details ?? null,
-  });
+  }, writer);
 }

@@ -3,7 +3,7 @@ import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { getRecentSignInFailures, getUserByEmail, recordSignInAttempt } from "@/lib/db/queries/users";
+import { getRecentSignInFailures, getUserByEmail, getUserById, recordSignInAttempt } from "@/lib/db/queries/users";
 import { env } from "@/lib/env";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { decideThrottle, lockedMessage, THROTTLE } from "./throttle";
@@ -66,6 +66,14 @@ export const authOptions: AuthOptions = {
       },
     }),
   ],
+  events: {
+    async signOut({ token }) {
+      const id = typeof token?.sub === "string" ? token.sub : null;
+      if (!id) return;
+      const user = await getUserById({ id }).catch(() => null);
+      await recordAudit({ actor: user ? { id: user.id, email: user.email } : null, action: "auth.sign_out", details: user ? undefined : { userId: id } });
+    },
+  },
   callbacks: {
     // Only the user id travels in the token; role and status are read fresh from the database.
     jwt({ token, user }) {

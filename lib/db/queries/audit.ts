@@ -1,34 +1,52 @@
 import "server-only";
-import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
-import { db } from "@/lib/db/client";
+import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { db, type Db } from "@/lib/db/client";
 import { auditLog, type AuditLogEntry, type NewAuditLogEntry } from "@/lib/db/schema";
 
-export async function insertAuditEntry(entry: NewAuditLogEntry): Promise<void> {
-  await db.insert(auditLog).values(entry);
+/**
+ * The database or an open transaction: passing the transaction of a change
+ * writes its audit entry atomically with it (both or neither).
+ */
+export type AuditWriter = Pick<Db, "insert">;
+
+export async function insertAuditEntry(entry: NewAuditLogEntry, writer: AuditWriter = db): Promise<void> {
+  await writer.insert(auditLog).values(entry);
 }
 
 export type AuditFilter = {
   action?: string;
+  /** Start of the actor's email, case-insensitive. */
   actor?: string;
   target?: string;
+  /** Inclusive lower bound. */
   from?: Date;
+  /** Exclusive upper bound. */
   to?: Date;
-  /** Keyset cursor: the (at, id) of the last row of the previous page. */
-  before?: { at: Date; id: number };
+  /**
+   * Keyset cursor: the id of the last row of the previous page. Its (at, id)
+   * is read from the row itself, so microsecond timestamps compare exactly;
+   * rows are never deleted, so the cursor stays valid.
+   */
+  beforeId?: number;
   limit?: number;
 };
+
+/** `%`, `_` and `\` typed by a person match themselves in LIKE. */
+function likePrefix(text: string): string {
+  return `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 
 export async function listAuditEntries(filter: AuditFilter): Promise<AuditLogEntry[]> {
   const where: SQL[] = [];
   if (filter.action) where.push(eq(auditLog.action, filter.action));
-  if (filter.actor) where.push(sql`lower(${auditLog.actorEmail}) like ${filter.actor.toLowerCase() + "%"}`);
+  if (filter.actor) where.push(sql`lower(${auditLog.actorEmail}) like ${likePrefix(filter.actor)}`);
   if (filter.target) where.push(eq(auditLog.targetId, filter.target));
   if (filter.from) where.push(gte(auditLog.at, filter.from));
-  if (filter.to) where.push(lte(auditLog.at, filter.to));
-  if (filter.before) {
-    const b = filter.before;
-    const cond = or(lt(auditLog.at, b.at), and(eq(auditLog.at, b.at), lt(auditLog.id, b.id)));
-    if (cond) where.push(cond);
+  if (filter.to) where.push(lt(auditLog.at, filter.to));
+  if (filter.beforeId !== undefined) {
+    where.push(
+      sql`(${auditLog.at}, ${auditLog.id}) < (select c.at, c.id from ${auditLog} c where c.id = ${filter.beforeId})`,
+    );
   }
   return db
     .select()

@@ -22,22 +22,72 @@ export async function listUsers({ q }: { q?: string } = {}): Promise<User[]> {
   return db.select().from(users).where(where).orderBy(asc(users.role), asc(users.email)).limit(500);
 }
 
-export async function createUser(input: Pick<NewUser, "email" | "name" | "role" | "passwordHash">): Promise<User> {
-  const [row] = await db.insert(users).values(input).returning();
-  if (!row) throw new Error("insert returned no row");
-  return row;
+/** An open transaction, handed to callbacks that must write in the same transaction (the audit entry). */
+export type UserTx = Parameters<Parameters<typeof db.transaction>[0]>[0];
+
+export async function createUser(
+  input: Pick<NewUser, "email" | "name" | "role" | "passwordHash">,
+  afterInsert?: (tx: UserTx, user: User) => Promise<void>,
+): Promise<User> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(users).values(input).returning();
+    if (!row) throw new Error("insert returned no row");
+    await afterInsert?.(tx, row);
+    return row;
+  });
 }
 
-export async function updateUser({
+export async function updateUser(
+  { id, ...changes }: { id: string } & Partial<Pick<User, "role" | "passwordHash" | "disabledAt" | "name">>,
+  afterUpdate?: (tx: UserTx, user: User) => Promise<void>,
+): Promise<User | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(users)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(users.id, id))
+      .returning();
+    if (row) await afterUpdate?.(tx, row);
+    return row ?? null;
+  });
+}
+
+/**
+ * Changes an account unless the change would leave no active administrator.
+ * Active admins are locked first (FOR UPDATE), so two admins demoting each
+ * other at the same moment cannot both succeed.
+ */
+export async function updateUserKeepingAnAdmin({
   id,
-  ...changes
-}: { id: string } & Partial<Pick<User, "role" | "passwordHash" | "disabledAt" | "name">>): Promise<User | null> {
-  const [row] = await db
-    .update(users)
-    .set({ ...changes, updatedAt: new Date() })
-    .where(eq(users.id, id))
-    .returning();
-  return row ?? null;
+  changes,
+  afterUpdate,
+}: {
+  id: string;
+  changes: Partial<Pick<User, "role" | "disabledAt">>;
+  afterUpdate?: (tx: UserTx, before: User, after: User) => Promise<void>;
+}): Promise<{ ok: true; before: User; after: User } | { ok: false; reason: "not_found" | "last_admin" }> {
+  return db.transaction(async (tx) => {
+    const admins = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.role, "admin"), isNull(users.disabledAt)))
+      .orderBy(asc(users.id))
+      .for("update");
+    const [before] = await tx.select().from(users).where(eq(users.id, id)).for("update").limit(1);
+    if (!before) return { ok: false, reason: "not_found" } as const;
+    const wasActiveAdmin = before.role === "admin" && before.disabledAt === null;
+    const next = { ...before, ...changes };
+    const staysActiveAdmin = next.role === "admin" && next.disabledAt === null;
+    if (wasActiveAdmin && !staysActiveAdmin && admins.length <= 1) return { ok: false, reason: "last_admin" } as const;
+    const [after] = await tx
+      .update(users)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(users.id, id))
+      .returning();
+    if (!after) return { ok: false, reason: "not_found" } as const;
+    await afterUpdate?.(tx, before, after);
+    return { ok: true, before, after } as const;
+  });
 }
 
 export async function countActiveAdmins(): Promise<number> {
