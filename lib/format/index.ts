@@ -28,12 +28,36 @@ export function formatDuration(ms: number): string {
   return `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
 }
 
+// Building an Intl.DateTimeFormat costs ~0.25 ms, using one ~0.01 ms: a list page
+// formats 100 dates, so formatters are kept per time zone (a handful in practice).
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dateTimeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+      timeZoneName: "short",
+    });
+    if (dateTimeFormats.size > 500) dateTimeFormats.clear();
+    dateTimeFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 export const DEFAULT_TIME_ZONE = "UTC";
 
 export function isValidTimeZone(tz: string | undefined | null): tz is string {
   if (!tz || tz.length > 64) return false;
+  if (dateTimeFormats.has(tz)) return true;
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    dateTimeFormat(tz);
     return true;
   } catch {
     return false;
@@ -42,17 +66,7 @@ export function isValidTimeZone(tz: string | undefined | null): tz is string {
 
 /** A date in the viewer's time zone, e.g. "2026-11-28 14:03:09 GMT+1". */
 export function formatDateTime(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-    timeZoneName: "short",
-  }).formatToParts(date);
+  const parts = dateTimeFormat(timeZone).formatToParts(date);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}:${get("second")} ${get("timeZoneName")}`;
 }

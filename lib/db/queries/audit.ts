@@ -52,7 +52,8 @@ export async function listAuditEntries(filter: AuditFilter): Promise<AuditLogEnt
     .select()
     .from(auditLog)
     .where(and(...where))
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    // "nulls last" matches the index (drizzle creates DESC indexes as DESC NULLS LAST).
+    .orderBy(sql`${auditLog.at} desc nulls last`, sql`${auditLog.id} desc nulls last`)
     .limit(filter.limit ?? 100);
 }
 

@@ -1,0 +1,54 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { recordAudit } from "@/lib/audit";
+import { requestIp, requireViewer } from "@/lib/auth/viewer";
+import { getRecordingBySessionId, getSessionByHash } from "@/lib/db/queries/sessions";
+import { shortHash } from "@/lib/format";
+import { STATUS_LABELS } from "@/lib/sessions/filters";
+import { isSessionHash, type SessionReport } from "@/lib/sessions/report";
+import { SessionInfoSection } from "./_sections/session-info";
+import { SessionSection } from "./_sections/session";
+import { IntegritySection } from "./_sections/integrity";
+import { UserInfoSection } from "./_sections/user-info";
+import { VideoOfSessionSection } from "./_sections/video-of-session";
+import { VulnerabilityAnalysisSection } from "./_sections/vulnerability-analysis";
+
+export const metadata = { title: "Video of session · Session Video" };
+
+// GET /sessions/[hash] - the session report ("Video of session"); a session the viewer may not see is a 404 like a missing one.
+export default async function SessionReportPage({ params }: { params: Promise<{ hash: string }> }) {
+  const { hash } = await params;
+  const viewer = await requireViewer(isSessionHash(hash) ? `/sessions/${hash}` : "/sessions");
+  if (!isSessionHash(hash)) notFound();
+  const session = await getSessionByHash({ hash, viewer });
+  if (!session) notFound();
+  const recording = await getRecordingBySessionId({ sessionId: session.id });
+  await recordAudit({
+    actor: viewer,
+    action: "session.report_viewed",
+    target: { type: "session", id: session.hash },
+    ip: await requestIp(),
+  });
+  const report: SessionReport = { session, recording, viewer };
+
+  return (
+    <>
+      <div className="breadcrumb">
+        Audit › Sessions › <Link href="/sessions">Remote sessions</Link> › Video of session
+      </div>
+      <div className="page-head">
+        <h1>
+          Video of session <span className="mono muted" title={session.hash}>{shortHash(session.hash)}</span>{" "}
+          <span className={`badge status-${session.status}`}>{STATUS_LABELS[session.status]}</span>
+        </h1>
+      </div>
+      {/* The report is a list of sections, in the product's order; each loads what it needs beyond the report. */}
+      <SessionInfoSection report={report} />
+      <UserInfoSection report={report} />
+      <VulnerabilityAnalysisSection session={session} />
+      <SessionSection report={report} />
+      {recording ? <IntegritySection sessionId={session.id} viewer={viewer} /> : null}
+      <VideoOfSessionSection session={session} viewer={viewer} />
+    </>
+  );
+}

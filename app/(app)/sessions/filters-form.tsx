@@ -1,0 +1,91 @@
+import Link from "next/link";
+import { CRITICALITIES, PROTOCOLS, SESSION_STATUSES } from "@/lib/db/schema";
+import {
+  CRITICALITY_LABELS,
+  MAX_SEARCH_LENGTH,
+  PROTOCOL_LABELS,
+  STATUS_LABELS,
+  hasFilters,
+  type SessionListQuery,
+} from "@/lib/sessions/filters";
+
+/**
+ * The list's filters as a plain GET form: the values land in the URL, so a
+ * filtered list can be shared and the back button returns to the previous one.
+ * Submitting drops the page cursor, so new filters start on the first page.
+ */
+export function FiltersForm({ query }: { query: SessionListQuery }) {
+  return (
+    <form method="get" action="/sessions" className="filters" role="search" aria-label="Filter sessions">
+      <label>
+        Search
+        <input
+          type="search"
+          name="q"
+          defaultValue={query.q ?? ""}
+          maxLength={MAX_SEARCH_LENGTH}
+          placeholder="ID, user, host or credential…"
+          size={28}
+        />
+      </label>
+      <label>
+        Type
+        <select name="type" defaultValue={query.type ?? ""}>
+          <option value="">All types</option>
+          {PROTOCOLS.map((p) => (
+            <option key={p} value={p}>
+              {PROTOCOL_LABELS[p]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Status
+        <select name="status" defaultValue={query.status ?? ""}>
+          <option value="">All statuses</option>
+          {SESSION_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {STATUS_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        From
+        <input type="date" name="from" defaultValue={query.from ?? ""} min="2000-01-01" max="2100-12-31" />
+      </label>
+      <label>
+        To
+        <input type="date" name="to" defaultValue={query.to ?? ""} min="2000-01-01" max="2100-12-31" />
+      </label>
+      <label>
+        Minimum criticality
+        <select name="crit" defaultValue={query.crit ?? ""}>
+          <option value="">Any</option>
+          {CRITICALITIES.map((c) => (
+            <option key={c} value={c}>
+              {CRITICALITY_LABELS[c]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Sort
+        <select name="sort" defaultValue={query.sort}>
+          <option value="newest">Newest first</option>
+          <option value="risk">Highest risk first</option>
+        </select>
+      </label>
+      <div className="actions">
+        <button type="submit" className="button button-primary">
+          Apply filters
+        </button>
+        {hasFilters(query) || query.sort !== "newest" ? (
+          <Link href="/sessions" className="button">
+            Clear filters
+          </Link>
+        ) : null}
+      </div>
+    </form>
+  );
+}

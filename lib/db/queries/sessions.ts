@@ -1,0 +1,215 @@
+import "server-only";
+import { and, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import type { Viewer } from "@/lib/auth/viewer";
+import { db } from "@/lib/db/client";
+import {
+  CRITICALITIES,
+  recordings,
+  remoteSessions,
+  type Recording,
+  type RemoteSession,
+} from "@/lib/db/schema";
+import { PAGE_SIZE, type SessionCursor, type SessionFilter, type SessionSort } from "@/lib/sessions/filters";
+
+/** Who may see which sessions: role "user" only their own; admins and auditors all. */
+type SessionViewer = Pick<Viewer, "id" | "role">;
+
+export type SessionListRow = { startedAtUs: number } & Pick<
+  RemoteSession,
+  | "id"
+  | "hash"
+  | "protocol"
+  | "host"
+  | "credentialUsername"
+  | "userName"
+  | "startedAt"
+  | "endedAt"
+  | "status"
+  | "recordingSize"
+  | "riskScore"
+  | "maxCriticality"
+>;
+
+export type SessionPage = {
+  rows: SessionListRow[];
+  /** Cursor of the page before (newer rows), or null on the first page. */
+  newer: SessionCursor | null;
+  /** Cursor of the page after (older rows), or null on the last page. */
+  older: SessionCursor | null;
+};
+
+const listColumns = {
+  id: remoteSessions.id,
+  hash: remoteSessions.hash,
+  protocol: remoteSessions.protocol,
+  host: remoteSessions.host,
+  credentialUsername: remoteSessions.credentialUsername,
+  userName: remoteSessions.userName,
+  startedAt: remoteSessions.startedAt,
+  endedAt: remoteSessions.endedAt,
+  status: remoteSessions.status,
+  recordingSize: remoteSessions.recordingSize,
+  riskScore: remoteSessions.riskScore,
+  maxCriticality: remoteSessions.maxCriticality,
+  // The exact sort key for cursors: a JS Date would drop the microseconds PostgreSQL keeps.
+  startedAtUs: sql<number>`(extract(epoch from ${remoteSessions.startedAt}) * 1000000)::bigint`.mapWith(Number),
+};
+
+function visibleTo(viewer: SessionViewer): SQL | undefined {
+  return viewer.role === "user" ? eq(remoteSessions.userId, viewer.id) : undefined;
+}
+
+/** `x%` for LIKE, with the pattern characters of the text taken literally. */
+function prefixPattern(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The filter conditions. Free text matches the start of each column through
+ * its text_pattern_ops index (lower(col) LIKE 'x%'), never a scan of the middle.
+ */
+function filterConditions(filter: SessionFilter): SQL[] {
+  const where: SQL[] = [];
+  if (filter.q) {
+    const lower = prefixPattern(filter.q.toLowerCase());
+    const ors: SQL[] = [
+      sql`lower(${remoteSessions.host}) like ${lower}`,
+      sql`lower(${remoteSessions.userName}) like ${lower}`,
+      sql`lower(${remoteSessions.credentialUsername}) like ${lower}`,
+      // Hashes are indexed as stored (lowercase hex from the proxies); try the text as typed too.
+      sql`${remoteSessions.hash} like ${lower}`,
+    ];
+    const typed = prefixPattern(filter.q);
+    if (typed !== lower) ors.push(sql`${remoteSessions.hash} like ${typed}`);
+    where.push(or(...ors) as SQL);
+  }
+  if (filter.protocol) where.push(eq(remoteSessions.protocol, filter.protocol));
+  if (filter.status) where.push(eq(remoteSessions.status, filter.status));
+  if (filter.from) where.push(gte(remoteSessions.startedAt, filter.from));
+  if (filter.to) where.push(lt(remoteSessions.startedAt, filter.to));
+  if (filter.minCriticality) {
+    const allowed = CRITICALITIES.slice(CRITICALITIES.indexOf(filter.minCriticality));
+    where.push(inArray(remoteSessions.maxCriticality, allowed));
+  }
+  return where;
+}
+
+/** Rows strictly after (older) or before (newer) the cursor, in the sort's order. */
+function cursorCondition(cursor: SessionCursor): SQL {
+  const cmp = cursor.dir === "older" ? sql`<` : sql`>`;
+  // Row comparison keeps the condition on the (key, id) index, so deep pages cost what the first one does.
+  return cursor.sort === "newest"
+    ? sql`(${remoteSessions.startedAt}, ${remoteSessions.id}) ${cmp} (timestamptz 'epoch' + ${cursor.startedAtUs}::bigint * interval '1 microsecond', ${cursor.id})`
+    : sql`(${remoteSessions.riskScore}, ${remoteSessions.id}) ${cmp} (${cursor.riskScore}, ${cursor.id})`;
+}
+
+function cursorOf(row: SessionListRow, sort: SessionSort, dir: "older" | "newer"): SessionCursor {
+  return sort === "newest"
+    ? { sort, dir, startedAtUs: row.startedAtUs, id: row.id }
+    : { sort, dir, riskScore: row.riskScore, id: row.id };
+}
+
+/**
+ * The indexes are (key DESC NULLS LAST, id DESC NULLS LAST), as drizzle-kit writes
+ * `.desc()`. PostgreSQL only walks an index for an ORDER BY with the same NULLS
+ * placement (it does not use NOT NULL to ignore it), so the order says it too:
+ * forward for older pages, backward (ASC NULLS FIRST) for newer ones.
+ */
+function orderBy(sort: SessionSort, direction: "older" | "newer") {
+  const d = direction === "older" ? sql`desc nulls last` : sql`asc nulls first`;
+  return sort === "newest"
+    ? [sql`${remoteSessions.startedAt} ${d}`, sql`${remoteSessions.id} ${d}`]
+    : [sql`${remoteSessions.riskScore} ${d}`, sql`${remoteSessions.id} ${d}`];
+}
+
+/**
+ * One page of the Remote sessions list, newest first (or highest risk first),
+ * by keyset: the cursor holds the sort key of the row at the page edge, so no
+ * page ever counts the rows before it (no OFFSET).
+ */
+export async function listSessions({
+  viewer,
+  filter = {},
+  sort = "newest",
+  cursor,
+  limit = PAGE_SIZE,
+}: {
+  viewer: SessionViewer;
+  filter?: SessionFilter;
+  sort?: SessionSort;
+  cursor?: SessionCursor;
+  limit?: number;
+}): Promise<SessionPage> {
+  if (cursor && cursor.sort !== sort) throw new Error("cursor belongs to another sort");
+  const direction = cursor?.dir ?? "older";
+  const base = [visibleTo(viewer), ...filterConditions(filter)];
+  const fetch = (c: SessionCursor | undefined) =>
+    db
+      .select(listColumns)
+      .from(remoteSessions)
+      .where(and(...base, c ? cursorCondition(c) : undefined))
+      .orderBy(...orderBy(sort, c?.dir ?? "older"))
+      .limit(limit + 1);
+
+  let rows = await fetch(cursor);
+  const more = rows.length > limit;
+  rows = rows.slice(0, limit);
+
+  if (direction === "newer") {
+    // Fewer than a page newer than the cursor: that is the start of the list, so show the first page.
+    if (!more) return listSessions({ viewer, filter, sort, limit });
+    rows.reverse();
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    return {
+      rows,
+      newer: first ? cursorOf(first, sort, "newer") : null,
+      // The cursor row itself is older than this page, so an older page exists.
+      older: last ? cursorOf(last, sort, "older") : null,
+    };
+  }
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  return {
+    rows,
+    // Coming from a cursor means rows newer than this page exist (sessions are never deleted).
+    newer: cursor && first ? cursorOf(first, sort, "newer") : null,
+    older: more && last ? cursorOf(last, sort, "older") : null,
+  };
+}
+
+/** Whether any session at all is visible to the viewer (to tell "none yet" from "no match"). */
+export async function hasAnySession({ viewer }: { viewer: SessionViewer }): Promise<boolean> {
+  const [row] = await db
+    .select({ id: remoteSessions.id })
+    .from(remoteSessions)
+    .where(visibleTo(viewer))
+    .limit(1);
+  return Boolean(row);
+}
+
+/**
+ * A session by its hash, or null when there is none OR the viewer may not see
+ * it: both answers look the same to the caller, so pages give the same 404.
+ */
+export async function getSessionByHash({
+  hash,
+  viewer,
+}: {
+  hash: string;
+  viewer: SessionViewer;
+}): Promise<RemoteSession | null> {
+  const [row] = await db
+    .select()
+    .from(remoteSessions)
+    .where(and(eq(remoteSessions.hash, hash), visibleTo(viewer)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The recording of a session, or null when no media was ever announced for it. */
+export async function getRecordingBySessionId({ sessionId }: { sessionId: number }): Promise<Recording | null> {
+  const [row] = await db.select().from(recordings).where(eq(recordings.sessionId, sessionId)).limit(1);
+  return row ?? null;
+}
+
