@@ -110,6 +110,9 @@ export const remoteSessions = pgTable(
     /** Sum of the scores of the audited-command findings. */
     riskScore: integer("risk_score").notNull().default(0),
     maxCriticality: criticalityEnum("max_criticality"),
+    /** Version of the audited-command rules the last analysis used; null until analyzed. */
+    analysisRulesVersion: integer("analysis_rules_version"),
+    analyzedAt: timestamp("analyzed_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -120,6 +123,10 @@ export const remoteSessions = pgTable(
     index("remote_sessions_status_started_idx").on(t.status, t.startedAt.desc(), t.id.desc()),
     index("remote_sessions_user_started_idx").on(t.userId, t.startedAt.desc(), t.id.desc()),
     index("remote_sessions_risk_idx").on(t.riskScore.desc(), t.id.desc()),
+    // "Sessions with occurrences detected": only analyzed sessions with findings have a max criticality.
+    index("remote_sessions_findings_started_idx")
+      .on(t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.maxCriticality} is not null`),
     // Free-text search matches the start of these columns (text_pattern_ops allows LIKE 'x%').
     index("remote_sessions_hash_prefix_idx").using("btree", sql`${t.hash} text_pattern_ops`),
     index("remote_sessions_host_prefix_idx").using("btree", sql`lower(${t.host}) text_pattern_ops`),

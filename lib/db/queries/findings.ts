@@ -1,0 +1,164 @@
+import "server-only";
+import { and, asc, desc, eq, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import type { Viewer } from "@/lib/auth/viewer";
+import { db } from "@/lib/db/client";
+import {
+  CRITICALITIES,
+  commandFindings,
+  remoteSessions,
+  sessionEvents,
+  type CommandFinding,
+  type Criticality,
+  type Protocol,
+  type RemoteSession,
+} from "@/lib/db/schema";
+
+export type NewFinding = Omit<CommandFinding, "id" | "sessionId" | "rulesVersion">;
+
+/** The events the analysis reads (keystrokes, proxy commands, database statements), in time order. */
+export async function getAnalysisEvents({ sessionId }: { sessionId: number }) {
+  return db
+    .select({ tMs: sessionEvents.tMs, type: sessionEvents.type, data: sessionEvents.data })
+    .from(sessionEvents)
+    .where(and(eq(sessionEvents.sessionId, sessionId), inArray(sessionEvents.type, ["key", "command", "query"])))
+    .orderBy(asc(sessionEvents.tMs), asc(sessionEvents.id));
+}
+
+/**
+ * Replaces a session's findings with a new analysis's, and sets the session's
+ * risk score (sum of the scores), highest criticality and the rules version
+ * used, in one transaction. The session row is locked first, so two analyses
+ * of the same session cannot interleave; running it twice leaves one set.
+ * An analysis with an older rules version than the stored one is dropped.
+ */
+export async function replaceSessionFindings({
+  sessionId,
+  rulesVersion,
+  findings,
+}: {
+  sessionId: number;
+  rulesVersion: number;
+  findings: NewFinding[];
+}): Promise<{ stored: boolean; riskScore: number; maxCriticality: Criticality | null }> {
+  const riskScore = findings.reduce((sum, f) => sum + f.score, 0);
+  const top = findings.reduce((max, f) => Math.max(max, CRITICALITIES.indexOf(f.criticality)), -1);
+  const maxCriticality: Criticality | null = top >= 0 ? CRITICALITIES[top]! : null;
+  return db.transaction(async (tx) => {
+    const [session] = await tx
+      .select({ id: remoteSessions.id, version: remoteSessions.analysisRulesVersion })
+      .from(remoteSessions)
+      .where(eq(remoteSessions.id, sessionId))
+      .for("update");
+    if (!session || (session.version !== null && session.version > rulesVersion)) {
+      return { stored: false, riskScore, maxCriticality };
+    }
+    await tx.delete(commandFindings).where(eq(commandFindings.sessionId, sessionId));
+    // Large sessions: insert in slices to stay under PostgreSQL's parameter limit.
+    for (let i = 0; i < findings.length; i += 1000) {
+      await tx.insert(commandFindings).values(findings.slice(i, i + 1000).map((f) => ({ ...f, sessionId, rulesVersion })));
+    }
+    await tx
+      .update(remoteSessions)
+      .set({ riskScore, maxCriticality, analysisRulesVersion: rulesVersion, analyzedAt: new Date() })
+      .where(eq(remoteSessions.id, sessionId));
+    return { stored: true, riskScore, maxCriticality };
+  });
+}
+
+/** A session's findings in time order, for the report and the player's timeline markers. */
+export async function getSessionFindings({ sessionId }: { sessionId: number }): Promise<CommandFinding[]> {
+  return db
+    .select()
+    .from(commandFindings)
+    .where(eq(commandFindings.sessionId, sessionId))
+    .orderBy(asc(commandFindings.tMs), asc(commandFindings.id));
+}
+
+const ANALYZED_PROTOCOLS: Protocol[] = ["ssh", "telnet", "mysql", "postgresql", "oracle", "sqlserver"];
+
+/**
+ * The next batch of sessions with command analysis that have events, after
+ * `afterId` in id order (a keyset walk that survives restarts).
+ */
+export async function listSessionIdsToAnalyze({ afterId, limit }: { afterId: number; limit: number }): Promise<number[]> {
+  const rows = await db
+    .select({ id: remoteSessions.id })
+    .from(remoteSessions)
+    .where(
+      and(
+        gt(remoteSessions.id, afterId),
+        inArray(remoteSessions.protocol, ANALYZED_PROTOCOLS),
+        sql`exists (select 1 from session_events se where se.session_id = "remote_sessions"."id")`,
+      ),
+    )
+    .orderBy(asc(remoteSessions.id))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+export async function getSessionForAnalysis({ sessionId }: { sessionId: number }) {
+  const [row] = await db
+    .select({ id: remoteSessions.id, protocol: remoteSessions.protocol, status: remoteSessions.status })
+    .from(remoteSessions)
+    .where(eq(remoteSessions.id, sessionId))
+    .limit(1);
+  return row ?? null;
+}
+
+// ─── Sessions with occurrences detected ─────────────────────────────────────
+
+export const OCCURRENCES_PAGE_SIZE = 50;
+
+export type OccurrenceRow = Pick<
+  RemoteSession,
+  "id" | "hash" | "protocol" | "host" | "userName" | "credentialUsername" | "startedAt" | "riskScore" | "maxCriticality"
+> & { findings: number; startedAtUs: number };
+
+/** Position in the list: the (started_at in µs, id) of the last row shown. */
+export type OccurrencesCursor = { startedAtUs: number; id: number };
+
+/**
+ * Sessions with at least one finding, newest first, one page after the cursor.
+ * Role "user" sees only their own sessions. Reads the partial index
+ * remote_sessions_findings_started_idx (only sessions with findings have a
+ * max criticality), so deep pages cost what the first one does.
+ */
+export async function listSessionsWithFindings({
+  viewer,
+  cursor,
+  limit = OCCURRENCES_PAGE_SIZE,
+}: {
+  viewer: Pick<Viewer, "id" | "role">;
+  cursor?: OccurrencesCursor | null;
+  limit?: number;
+}): Promise<{ rows: OccurrenceRow[]; next: OccurrencesCursor | null }> {
+  const where: (SQL | undefined)[] = [isNotNull(remoteSessions.maxCriticality)];
+  if (viewer.role === "user") where.push(eq(remoteSessions.userId, viewer.id));
+  if (cursor) {
+    where.push(
+      sql`(${remoteSessions.startedAt}, ${remoteSessions.id}) < (timestamptz 'epoch' + ${cursor.startedAtUs}::bigint * interval '1 microsecond', ${cursor.id})`,
+    );
+  }
+  const rows = await db
+    .select({
+      id: remoteSessions.id,
+      hash: remoteSessions.hash,
+      protocol: remoteSessions.protocol,
+      host: remoteSessions.host,
+      userName: remoteSessions.userName,
+      credentialUsername: remoteSessions.credentialUsername,
+      startedAt: remoteSessions.startedAt,
+      riskScore: remoteSessions.riskScore,
+      maxCriticality: remoteSessions.maxCriticality,
+      // Spelled out: drizzle leaves columns unqualified in a select list, which a subquery would misread.
+      findings: sql<number>`(select count(*) from command_findings cf where cf.session_id = "remote_sessions"."id")`.mapWith(Number),
+      startedAtUs: sql<number>`(extract(epoch from ${remoteSessions.startedAt}) * 1000000)::bigint`.mapWith(Number),
+    })
+    .from(remoteSessions)
+    .where(and(...where))
+    .orderBy(sql`${remoteSessions.startedAt} desc nulls last`, sql`${remoteSessions.id} desc nulls last`)
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page, next: rows.length > limit && last ? { startedAtUs: last.startedAtUs, id: last.id } : null };
+}
