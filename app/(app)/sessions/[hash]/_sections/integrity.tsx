@@ -1,0 +1,101 @@
+import { Time } from "@/app/_components/time";
+import type { Viewer } from "@/lib/auth/viewer";
+import { formatDuration, formatSize } from "@/lib/format";
+import { getRecordingBySession, getSessionById } from "@/lib/ingest/queries";
+import { VerifyNowButton } from "./integrity-verify-button";
+
+const RECORDING_STATUS: Record<string, { label: string; badge: string }> = {
+  receiving: { label: "Receiving", badge: "status-active" },
+  incomplete: { label: "Incomplete", badge: "status-failed" },
+  processing: { label: "Processing", badge: "status-active" },
+  ready: { label: "Ready", badge: "status-closed" },
+  failed: { label: "Failed", badge: "status-failed" },
+};
+
+/**
+ * Recording and integrity: the state of the recording as received, what
+ * ffprobe found in it, and whether its chunks still match their hashes.
+ * The caller has already checked that `viewer` may see the session.
+ */
+export async function IntegritySection({ sessionId, viewer }: { sessionId: number; viewer: Viewer }) {
+  const [session, recording] = await Promise.all([getSessionById({ id: sessionId }), getRecordingBySession({ sessionId })]);
+  if (!session) return null;
+  const status = recording ? (RECORDING_STATUS[recording.status] ?? { label: recording.status, badge: "" }) : null;
+  return (
+    <section className="panel" aria-labelledby="section-integrity" data-testid="integrity-section">
+      <h2 id="section-integrity">Recording and integrity</h2>
+      {!recording ? (
+        <p className="muted">No media was received for this session.</p>
+      ) : (
+        <>
+          <dl className="facts">
+            <dt>Recording</dt>
+            <dd>
+              <span className={`badge ${status?.badge ?? ""}`} data-recording-status={recording.status}>
+                {status?.label}
+              </span>
+              {recording.statusReason ? <span className="muted"> {recording.statusReason}</span> : null}
+              {recording.status === "processing" ? <span className="muted"> Reading the media…</span> : null}
+            </dd>
+            <dt>Received</dt>
+            <dd>
+              {formatSize(recording.sizeBytes)}
+              {recording.expectedChunks !== null ? <span className="muted"> in {recording.expectedChunks} chunks</span> : null}
+            </dd>
+            {recording.probe ? (
+              <>
+                <dt>Duration</dt>
+                <dd>{recording.durationMs !== null ? formatDuration(recording.durationMs) : "—"}</dd>
+                <dt>Resolution</dt>
+                <dd>{recording.width && recording.height ? `${recording.width} × ${recording.height}` : "—"}</dd>
+                <dt>Codecs</dt>
+                <dd>
+                  {[recording.videoCodec, recording.audioCodec].filter(Boolean).join(" + ") || "—"}
+                  {recording.container ? <span className="muted"> ({recording.container})</span> : null}
+                </dd>
+                <dt>Audio</dt>
+                <dd>{recording.hasAudio ? "Yes" : "No"}</dd>
+              </>
+            ) : null}
+            <dt>Integrity</dt>
+            <dd data-integrity-status={recording.integrityStatus}>
+              {recording.integrityStatus === "verified" ? (
+                <span>
+                  <span className="badge status-closed">Verified</span>{" "}
+                  <span className="muted">
+                    last checked <Time date={recording.integrityCheckedAt} />
+                  </span>
+                </span>
+              ) : recording.integrityStatus === "mismatch" ? (
+                <span role="alert">
+                  <span className="badge status-failed">Mismatch</span>{" "}
+                  {recording.integrityFirstBadChunk !== null
+                    ? `First chunk that does not match: ${recording.integrityFirstBadChunk}. `
+                    : null}
+                  <span className="muted">
+                    {recording.integrityDetail} (checked <Time date={recording.integrityCheckedAt} />)
+                  </span>
+                </span>
+              ) : (
+                <span className="muted">Not checked yet</span>
+              )}
+            </dd>
+            {recording.chainHead ? (
+              <>
+                <dt>Hash chain head</dt>
+                <dd>
+                  <code title="SHA-256 chain over the chunks in order">{recording.chainHead}</code>
+                </dd>
+              </>
+            ) : null}
+          </dl>
+          {viewer.role === "admin" ? (
+            <div style={{ marginTop: "0.75rem" }}>
+              <VerifyNowButton sessionId={sessionId} path={`/sessions/${session.hash}`} />
+            </div>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}

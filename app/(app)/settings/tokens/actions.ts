@@ -1,0 +1,45 @@
+"use server";
+import { z } from "zod";
+import { defineAction } from "@/lib/actions/define-action";
+import { requestIp } from "@/lib/auth/viewer";
+import { createTokenAudited, queueVerifyAll, revokeTokenAudited } from "@/lib/ingest/admin";
+
+const ADMIN = ["admin"] as const;
+const REVALIDATE = ["/settings/tokens"];
+
+export const createTokenAction = defineAction({
+  schema: z.object({
+    name: z
+      .string()
+      .trim()
+      .min(1, "Give the token a name, e.g. the proxy it is for.")
+      .max(100, "At most 100 characters.")
+      .regex(/^[\w .:@-]+$/, "Letters, digits, spaces and . _ : @ - only."),
+  }),
+  roles: ADMIN,
+  revalidate: REVALIDATE,
+  run: async ({ name }, viewer) => {
+    const { token } = await createTokenAudited({ actor: viewer, ip: await requestIp(), name });
+    return { message: `Token "${name}" created. Copy it now: it is shown only once.`, data: { token } };
+  },
+});
+
+export const revokeTokenAction = defineAction({
+  schema: z.object({ id: z.uuid("Unknown token.") }),
+  roles: ADMIN,
+  revalidate: REVALIDATE,
+  run: async ({ id }, viewer) => {
+    const row = await revokeTokenAudited({ actor: viewer, ip: await requestIp(), id });
+    return { message: `Token "${row.name}" revoked. Its proxy can no longer send anything.` };
+  },
+});
+
+export const verifyAllAction = defineAction({
+  schema: z.object({}),
+  roles: ADMIN,
+  revalidate: REVALIDATE,
+  run: async (_input, viewer) => {
+    await queueVerifyAll({ actor: viewer, ip: await requestIp() });
+    return { message: "Verification of every recording queued. Each session's report shows the result." };
+  },
+});

@@ -1,0 +1,395 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { PassThrough, Readable } from "node:stream";
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import { recordingChunks, recordings, remoteSessions, sessionEvents, type Recording, type RemoteSession } from "@/lib/db/schema";
+import { getStorage, storageKeys } from "@/lib/storage";
+import { chainHead } from "./chain";
+import { IngestError } from "./http";
+import {
+  countEvents,
+  ensureRecording,
+  findPamUser,
+  getChunk,
+  getRecordingBySession,
+  getSessionByHash,
+  insertSessionOnce,
+  listChunks,
+} from "./queries";
+import { onRecordingReady } from "./ready";
+import {
+  RESULT_DATA_KEYS,
+  sessionEventSchema,
+  type FinishSessionInput,
+  type SessionEventInput,
+  type SessionStatusOutput,
+  type StartSessionInput,
+} from "./schemas";
+
+export { onRecordingReady } from "./ready";
+
+/** The largest chunk accepted; proxies send a few MiB at a time. */
+export const MAX_CHUNK_BYTES = 256 * 1024 * 1024;
+/** The largest events batch (JSON lines). */
+export const MAX_EVENTS_BATCH_BYTES = 8 * 1024 * 1024;
+export const MAX_EVENTS_PER_BATCH = 20_000;
+
+async function sessionOr404(hash: string): Promise<RemoteSession> {
+  const session = await getSessionByHash({ hash });
+  if (!session) throw new IngestError(404, `hash: no session ${hash}; start it first`, "hash");
+  return session;
+}
+
+// ─── start ───────────────────────────────────────────────────────────────────
+
+/** Idempotent on the hash: a second start returns the session as it is. */
+export async function startSession(input: StartSessionInput): Promise<{ session: RemoteSession; created: boolean }> {
+  const account = await findPamUser({ name: input.user });
+  return insertSessionOnce({
+    hash: input.hash,
+    protocol: input.protocol,
+    host: input.host,
+    credentialUsername: input.credentialUsername,
+    userId: account?.id ?? null,
+    userName: input.user,
+    userIp: input.userIp,
+    clusterNode: input.clusterNode ?? null,
+    startedAt: new Date(input.startedAt),
+    status: "active",
+  });
+}
+
+// ─── status ──────────────────────────────────────────────────────────────────
+
+export async function getSessionStatus(hash: string): Promise<SessionStatusOutput> {
+  const session = await sessionOr404(hash);
+  const recording = await getRecordingBySession({ sessionId: session.id });
+  const chunks = recording ? await listChunks({ recordingId: recording.id }) : [];
+  let nextSeq = 0;
+  for (const c of chunks) if (c.seq === nextSeq) nextSeq++;
+  return {
+    hash: session.hash,
+    status: session.status,
+    recording: recording
+      ? {
+          status: recording.status,
+          statusReason: recording.statusReason,
+          sizeBytes: recording.sizeBytes,
+          chunks: chunks.map((c) => ({ seq: c.seq, sha256: c.sha256, sizeBytes: c.sizeBytes })),
+          nextSeq,
+        }
+      : null,
+    eventCount: await countEvents({ sessionId: session.id }),
+  };
+}
+
+// ─── chunks ──────────────────────────────────────────────────────────────────
+
+const ACCEPTS_CHUNKS: Recording["status"][] = ["receiving", "incomplete"];
+
+/** Staging key of one upload: server-made from ids and randomness, never from the request. */
+function stagingKey(recordingId: number, seq: number) {
+  return `recordings/${recordingId}/incoming/${String(seq).padStart(8, "0")}-${randomBytes(6).toString("hex")}`;
+}
+
+/** The request body as Node buffers, straight from the web stream, failing past `max` bytes. */
+async function* limitedBody(body: ReadableStream<Uint8Array>, max: number): AsyncGenerator<Buffer> {
+  const reader = body.getReader();
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+      if (size > max) throw new IngestError(413, `body: a chunk may be at most ${max} bytes`, "body");
+      yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
+ * Stores chunk `seq`: the body streams to a staging object while its SHA-256
+ * is computed; only when it matches `X-Chunk-SHA256` is it moved into place
+ * and acknowledged. The same chunk again is accepted once; another body for
+ * an acknowledged number is refused.
+ */
+export async function storeChunk(input: {
+  hash: string;
+  seq: number;
+  sha256: string;
+  body: ReadableStream<Uint8Array> | null;
+  declaredLength: number | null;
+}): Promise<{ seq: number; sha256: string; sizeBytes: number; duplicate: boolean }> {
+  const { seq, sha256 } = input;
+  const discard = () => input.body?.cancel().catch(() => undefined);
+  const session = await sessionOr404(input.hash);
+  if (input.declaredLength !== null && input.declaredLength > MAX_CHUNK_BYTES) {
+    await discard();
+    throw new IngestError(413, `body: a chunk may be at most ${MAX_CHUNK_BYTES} bytes`, "body");
+  }
+  if (session.status !== "active" && !(await getRecordingBySession({ sessionId: session.id }))) {
+    // Finished without media: a chunk now would belong to nothing the proxy announced.
+    await discard();
+    throw new IngestError(409, "hash: the session finished without media; it accepts no chunks", "hash");
+  }
+  const recording = await ensureRecording({ sessionId: session.id });
+  const known = await getChunk({ recordingId: recording.id, seq });
+  if (known) {
+    await discard();
+    if (known.sha256 === sha256) return { seq, sha256, sizeBytes: known.sizeBytes, duplicate: true };
+    throw new IngestError(409, `seq: chunk ${seq} was already received with another SHA-256`, "seq");
+  }
+  if (!ACCEPTS_CHUNKS.includes(recording.status)) {
+    await discard();
+    throw new IngestError(409, `seq: the recording is finished (${recording.status}); it accepts no more chunks`, "seq");
+  }
+  if (!input.body) throw new IngestError(400, "body: the chunk's bytes are missing", "body");
+
+  const storage = getStorage();
+  const staging = stagingKey(recording.id, seq);
+  try {
+    // A client that hangs up mid-chunk fails the write; nothing is acknowledged.
+    const written = await storage.write(staging, Readable.from(limitedBody(input.body, MAX_CHUNK_BYTES), { objectMode: false }));
+    if (written.size === 0) throw new IngestError(400, "body: a chunk cannot be empty", "body");
+    if (written.sha256 !== sha256) {
+      throw new IngestError(422, `X-Chunk-SHA256: the body's SHA-256 is ${written.sha256}, not the one sent`, "X-Chunk-SHA256");
+    }
+    return await db.transaction(async (tx) => {
+      // The recording row's lock orders concurrent uploads of the same chunk.
+      const [locked] = await tx
+        .select({ status: recordings.status })
+        .from(recordings)
+        .where(eq(recordings.id, recording.id))
+        .for("update");
+      const [raced] = await tx
+        .select()
+        .from(recordingChunks)
+        .where(and(eq(recordingChunks.recordingId, recording.id), eq(recordingChunks.seq, seq)));
+      if (raced) {
+        if (raced.sha256 === sha256) return { seq, sha256, sizeBytes: raced.sizeBytes, duplicate: true };
+        throw new IngestError(409, `seq: chunk ${seq} was already received with another SHA-256`, "seq");
+      }
+      if (!locked || !ACCEPTS_CHUNKS.includes(locked.status)) {
+        throw new IngestError(409, "seq: the recording is finished; it accepts no more chunks", "seq");
+      }
+      const local = await storage.localPath(staging);
+      try {
+        await storage.importFile(storageKeys.chunk(recording.id, seq), local.path);
+      } finally {
+        await local.release();
+      }
+      await tx.insert(recordingChunks).values({ recordingId: recording.id, seq, sizeBytes: written.size, sha256 });
+      await tx
+        .update(recordings)
+        .set({ sizeBytes: sql`${recordings.sizeBytes} + ${written.size}` })
+        .where(eq(recordings.id, recording.id));
+      await tx
+        .update(remoteSessions)
+        .set({ recordingSize: sql`${remoteSessions.recordingSize} + ${written.size}` })
+        .where(eq(remoteSessions.id, session.id));
+      return { seq, sha256, sizeBytes: written.size, duplicate: false };
+    });
+  } finally {
+    await storage.delete(staging).catch(() => undefined);
+  }
+}
+
+// ─── events ──────────────────────────────────────────────────────────────────
+
+/**
+ * Parses a batch of JSON lines. All or nothing: one bad line refuses the whole
+ * batch, so a query event with result data leaves no trace of its batch.
+ */
+export function parseEventLines(text: string): SessionEventInput[] {
+  const events: SessionEventInput[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    const where = `line ${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new IngestError(400, `${where}: is not valid JSON`, where);
+    }
+    if (value && typeof value === "object" && (value as { type?: unknown }).type === "query") {
+      const leaked = RESULT_DATA_KEYS.filter((k) => k in value);
+      if (leaked.length > 0) {
+        // Name the keys only: the values are result data and must not be echoed or logged.
+        throw new IngestError(
+          422,
+          `${where}.${leaked[0]}: a query event must not carry result data (${leaked.join(", ")}); send the statement, outcome and rows affected only`,
+          `${where}.${leaked[0]}`,
+        );
+      }
+    }
+    const parsed = sessionEventSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = [where, ...(issue?.path.map(String) ?? [])].join(".");
+      const message =
+        issue?.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : (issue?.message ?? "is invalid");
+      throw new IngestError(422, `${field}: ${message}`, field);
+    }
+    events.push(parsed.data);
+    if (events.length > MAX_EVENTS_PER_BATCH) {
+      throw new IngestError(413, `body: at most ${MAX_EVENTS_PER_BATCH} events per batch`, "body");
+    }
+  }
+  return events;
+}
+
+export async function storeEvents({ hash, events }: { hash: string; events: SessionEventInput[] }): Promise<{ stored: number }> {
+  const session = await sessionOr404(hash);
+  if (session.status !== "active") throw new IngestError(409, "hash: the session is finished; it accepts no more events", "hash");
+  if (events.length === 0) return { stored: 0 };
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < events.length; i += 2000) {
+      await tx.insert(sessionEvents).values(
+        events.slice(i, i + 2000).map(({ type, t, ...data }) => ({ sessionId: session.id, tMs: t, type, data })),
+      );
+    }
+  });
+  return { stored: events.length };
+}
+
+// ─── finish ──────────────────────────────────────────────────────────────────
+
+/** Streams the chunks in order, checking each against its recorded SHA-256. */
+function concatChunks(recordingId: number, chunks: { seq: number; sha256: string }[]): Readable {
+  const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+  const storage = getStorage();
+  void (async () => {
+    for (const c of chunks) {
+      const hash = createHash("sha256");
+      const part = await storage.read(storageKeys.chunk(recordingId, c.seq));
+      for await (const piece of part) {
+        hash.update(piece as Buffer);
+        if (!out.write(piece)) await new Promise((r) => out.once("drain", r));
+      }
+      if (hash.digest("hex") !== c.sha256) throw new Error(`chunk ${c.seq} no longer matches its SHA-256`);
+    }
+    out.end();
+  })().catch((error: unknown) => out.destroy(error as Error));
+  return out;
+}
+
+function listSeqs(seqs: number[], max = 10): string {
+  return seqs.length > max ? `${seqs.slice(0, max).join(", ")} … (${seqs.length} in all)` : seqs.join(", ");
+}
+
+export async function finishSession(hash: string, input: FinishSessionInput) {
+  const session = await sessionOr404(hash);
+  const existing = await getRecordingBySession({ sessionId: session.id });
+  if (input.totalChunks > 0 && !input.mediaSha256) {
+    throw new IngestError(422, "mediaSha256: required when totalChunks is more than 0", "mediaSha256");
+  }
+  const endedAt = new Date(input.endedAt);
+  const closeSession = async () => {
+    await db
+      .update(remoteSessions)
+      .set({ endedAt, status: input.errorMessage ? "failed" : "closed", errorMessage: input.errorMessage ?? null })
+      .where(eq(remoteSessions.id, session.id));
+  };
+
+  // A recording left "processing" without finishedAt was interrupted while assembling: finish may run again.
+  const interrupted = (r: Recording) => r.status === "processing" && r.finishedAt === null;
+  if (existing && !ACCEPTS_CHUNKS.includes(existing.status) && !interrupted(existing)) {
+    // Finished already (a retried finish): answer with what is stored.
+    return finishReceipt(hash);
+  }
+  if (input.totalChunks === 0 && !existing) {
+    await closeSession();
+    await onRecordingReady(session.id);
+    return finishReceipt(hash);
+  }
+
+  const recording = existing ?? (await ensureRecording({ sessionId: session.id }));
+  // Claim the recording: from here chunk uploads are refused, so the list below is final.
+  // (An upload in flight holds the row lock; this waits for it and then sees its chunk.)
+  const claimed = await db
+    .update(recordings)
+    .set({ status: "processing", statusReason: "Assembling the chunks", finishedAt: null })
+    .where(
+      and(
+        eq(recordings.id, recording.id),
+        or(inArray(recordings.status, ACCEPTS_CHUNKS), and(eq(recordings.status, "processing"), isNull(recordings.finishedAt))),
+      ),
+    )
+    .returning({ id: recordings.id });
+  if (claimed.length === 0) return finishReceipt(hash);
+  const chunks = await listChunks({ recordingId: recording.id });
+  const have = new Set(chunks.map((c) => c.seq));
+  const missing: number[] = [];
+  for (let seq = 0; seq < input.totalChunks; seq++) if (!have.has(seq)) missing.push(seq);
+  const extra = chunks.filter((c) => c.seq >= input.totalChunks).map((c) => c.seq);
+  const head = chainHead(chunks.map((c) => c.sha256));
+  const base = {
+    expectedChunks: input.totalChunks,
+    expectedSha256: input.mediaSha256 ?? null,
+    chainHead: head,
+    finishedAt: new Date(),
+  };
+  const incomplete = async (reason: string) => {
+    await db.update(recordings).set({ ...base, status: "incomplete", statusReason: reason }).where(eq(recordings.id, recording.id));
+    await closeSession();
+    console.warn(`[ingest] session ${hash}: recording incomplete: ${reason}`);
+    return finishReceipt(hash);
+  };
+  if (missing.length > 0) {
+    return incomplete(`Missing chunk${missing.length === 1 ? "" : "s"} ${listSeqs(missing)} of ${input.totalChunks}.`);
+  }
+  if (extra.length > 0) {
+    return incomplete(`Received chunk${extra.length === 1 ? "" : "s"} ${listSeqs(extra)} beyond the ${input.totalChunks} announced.`);
+  }
+
+  const storage = getStorage();
+  const mediaKey = storageKeys.media(recording.id);
+  let written: { size: number; sha256: string };
+  try {
+    written = await storage.write(mediaKey, concatChunks(recording.id, chunks));
+  } catch (error) {
+    return incomplete(`The chunks could not be assembled: ${(error as Error).message}.`);
+  }
+  if (written.sha256 !== input.mediaSha256) {
+    await storage.delete(mediaKey);
+    return incomplete(
+      `The SHA-256 of the assembled media (${written.sha256}) does not match the one the proxy sent (${input.mediaSha256}).`,
+    );
+  }
+  const now = new Date();
+  await db
+    .update(recordings)
+    .set({
+      ...base,
+      status: "processing",
+      statusReason: null,
+      sizeBytes: written.size,
+      // Assembling re-read and re-hashed every chunk: the recording is verified as of now.
+      integrityStatus: "verified",
+      integrityCheckedAt: now,
+      integrityFirstBadChunk: null,
+      integrityDetail: `${chunks.length} chunks and the whole media match at finish.`,
+    })
+    .where(eq(recordings.id, recording.id));
+  await closeSession();
+  const { probeRecording } = await import("@/lib/jobs/probe-recording");
+  await probeRecording.send({ recordingId: recording.id }, { singletonKey: `probe-recording:${recording.id}` });
+  return finishReceipt(hash);
+}
+
+async function finishReceipt(hash: string) {
+  const session = await sessionOr404(hash);
+  const recording = await getRecordingBySession({ sessionId: session.id });
+  return {
+    hash: session.hash,
+    status: session.status,
+    recording: recording
+      ? { status: recording.status, statusReason: recording.statusReason, chainHead: recording.chainHead }
+      : null,
+  };
+}

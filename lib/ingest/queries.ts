@@ -1,0 +1,90 @@
+import "server-only";
+import { and, asc, count, eq, or, sql } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import {
+  recordingChunks,
+  recordings,
+  remoteSessions,
+  sessionEvents,
+  users,
+  type NewRemoteSession,
+  type Recording,
+  type RecordingChunk,
+  type RemoteSession,
+} from "@/lib/db/schema";
+
+/** SQL of the ingestion API. Sessions here are addressed by the proxy's hash, never by a viewer. */
+
+export async function getSessionByHash({ hash }: { hash: string }): Promise<RemoteSession | null> {
+  const [row] = await db.select().from(remoteSessions).where(eq(remoteSessions.hash, hash)).limit(1);
+  return row ?? null;
+}
+
+/** The account of a PAM user: by email first, then by display name (case-insensitive). */
+export async function findPamUser({ name }: { name: string }): Promise<{ id: string } | null> {
+  const lowered = name.toLowerCase();
+  const rows = await db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(or(sql`lower(${users.email}) = ${lowered}`, sql`lower(${users.name}) = ${lowered}`))
+    .limit(5);
+  const byEmail = rows.find((r) => r.email.toLowerCase() === lowered);
+  if (byEmail) return { id: byEmail.id };
+  // A display name shared by several accounts is ambiguous: keep only the name.
+  return rows.length === 1 && rows[0] ? { id: rows[0].id } : null;
+}
+
+/** Inserts the session unless its hash exists; returns the row and whether it is new. */
+export async function insertSessionOnce(values: NewRemoteSession): Promise<{ session: RemoteSession; created: boolean }> {
+  const [inserted] = await db.insert(remoteSessions).values(values).onConflictDoNothing({ target: remoteSessions.hash }).returning();
+  if (inserted) return { session: inserted, created: true };
+  const existing = await getSessionByHash({ hash: values.hash });
+  if (!existing) throw new Error(`session ${values.hash} neither inserted nor found`);
+  return { session: existing, created: false };
+}
+
+export async function getRecordingBySession({ sessionId }: { sessionId: number }): Promise<Recording | null> {
+  const [row] = await db.select().from(recordings).where(eq(recordings.sessionId, sessionId)).limit(1);
+  return row ?? null;
+}
+
+export async function getRecordingById({ id }: { id: number }): Promise<Recording | null> {
+  const [row] = await db.select().from(recordings).where(eq(recordings.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** The recording of a session, created on the first chunk. */
+export async function ensureRecording({ sessionId }: { sessionId: number }): Promise<Recording> {
+  await db.insert(recordings).values({ sessionId }).onConflictDoNothing({ target: recordings.sessionId });
+  const row = await getRecordingBySession({ sessionId });
+  if (!row) throw new Error(`recording of session ${sessionId} neither inserted nor found`);
+  return row;
+}
+
+export async function listChunks({ recordingId }: { recordingId: number }): Promise<RecordingChunk[]> {
+  return db.select().from(recordingChunks).where(eq(recordingChunks.recordingId, recordingId)).orderBy(asc(recordingChunks.seq));
+}
+
+export async function getChunk({ recordingId, seq }: { recordingId: number; seq: number }): Promise<RecordingChunk | null> {
+  const [row] = await db
+    .select()
+    .from(recordingChunks)
+    .where(and(eq(recordingChunks.recordingId, recordingId), eq(recordingChunks.seq, seq)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function countEvents({ sessionId }: { sessionId: number }): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(sessionEvents).where(eq(sessionEvents.sessionId, sessionId));
+  return row?.n ?? 0;
+}
+
+export async function listRecordingIds(): Promise<number[]> {
+  const rows = await db.select({ id: recordings.id }).from(recordings).orderBy(asc(recordings.id));
+  return rows.map((r) => r.id);
+}
+
+export async function getSessionById({ id }: { id: number }): Promise<RemoteSession | null> {
+  const [row] = await db.select().from(remoteSessions).where(eq(remoteSessions.id, id)).limit(1);
+  return row ?? null;
+}

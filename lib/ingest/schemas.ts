@@ -1,0 +1,181 @@
+import { z } from "zod";
+import { PROTOCOLS } from "@/lib/db/schema";
+
+/**
+ * The contract of the ingestion API (`/api/v1`). These schemas validate the
+ * requests and are also the source of the OpenAPI document (openapi.ts), so
+ * the two cannot drift apart.
+ */
+
+const sha256 = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, "must be a SHA-256 as 64 lowercase hexadecimal characters")
+  .meta({ description: "SHA-256 as 64 lowercase hexadecimal characters", example: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" });
+
+export const sessionHashSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "must be 1-128 letters, digits, '.', '_' or '-'")
+  .meta({ description: "The proxy's unique session ID", example: "7f3c9a12e4b0" });
+
+export const chunkSeqSchema = z.coerce
+  .number({ error: "must be a whole number" })
+  .int("must be a whole number")
+  .min(0, "must be 0 or more")
+  .max(10_000_000, "must be at most 10000000")
+  .meta({ description: "Number of the chunk, from 0" });
+
+const timestamp = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time with a time zone" });
+
+export const startSessionSchema = z
+  .object({
+    hash: sessionHashSchema,
+    protocol: z.enum(PROTOCOLS),
+    host: z.string().trim().min(1).max(255).meta({ description: "Target host name or address" }),
+    credentialUsername: z.string().trim().min(1).max(255).meta({ description: "The account used on the target" }),
+    user: z.string().trim().min(1).max(255).meta({ description: "The PAM user (matched to an account by email or name)" }),
+    userIp: z.string().trim().min(1).max(64).meta({ description: "Address the PAM user connected from" }),
+    startedAt: timestamp,
+    clusterNode: z.string().trim().min(1).max(255).optional().meta({ description: "The proxy node that records it" }),
+  })
+  .strict()
+  ;
+export type StartSessionInput = z.infer<typeof startSessionSchema>;
+
+export const finishSessionSchema = z
+  .object({
+    endedAt: timestamp,
+    errorMessage: z.string().max(4000).nullish().meta({ description: "Why the session failed, when it did" }),
+    totalChunks: z.number().int().min(0).max(10_000_000).meta({ description: "How many chunks the proxy sent (0 when no media)" }),
+    mediaSha256: sha256.nullish().meta({ description: "SHA-256 of the whole media (the chunks concatenated in order)" }),
+  })
+  .strict()
+  ;
+export type FinishSessionInput = z.infer<typeof finishSessionSchema>;
+
+export const chunkHeadersSchema = z.object({ "x-chunk-sha256": sha256 });
+
+// ─── Events (JSON lines) ─────────────────────────────────────────────────────
+
+const t = z.number().int().min(0).max(2_147_483_647).meta({ description: "Milliseconds from the session start" });
+
+export const keyEventSchema = z
+  .object({
+    type: z.literal("key"),
+    t,
+    key: z.string().min(1).max(32),
+    modifiers: z.array(z.enum(["ctrl", "alt", "shift", "meta"])).max(4).optional(),
+    masked: z.boolean().optional().meta({ description: "The proxy hid the key (e.g. at a password prompt)" }),
+  })
+  .strict()
+  ;
+
+const pointer = {
+  t,
+  x: z.number().int().min(0).max(100_000),
+  y: z.number().int().min(0).max(100_000),
+  button: z.enum(["left", "middle", "right"]).optional(),
+};
+export const mouseEventSchema = z.object({ type: z.literal("mouse"), ...pointer }).strict();
+export const clickEventSchema = z.object({ type: z.literal("click"), ...pointer }).strict();
+
+export const clipboardEventSchema = z
+  .object({
+    type: z.literal("clipboard"),
+    t,
+    direction: z.enum(["to-remote", "from-remote"]),
+    length: z.number().int().min(0),
+    preview: z.string().max(64).optional().meta({ description: "A short preview, at most 64 characters" }),
+  })
+  .strict()
+  ;
+
+export const windowEventSchema = z
+  .object({ type: z.literal("window"), t, title: z.string().max(512) })
+  .strict()
+  ;
+
+export const commandEventSchema = z
+  .object({ type: z.literal("command"), t, command: z.string().min(1).max(8192) })
+  .strict()
+  ;
+
+/**
+ * A database statement. Strict on purpose: result data (columns, rows,
+ * values, …) must never reach the server, so any key not listed is refused.
+ */
+export const queryEventSchema = z
+  .object({
+    type: z.literal("query"),
+    t,
+    statement: z.string().min(1).max(65_536),
+    outcome: z.enum(["success", "error"]),
+    rowsAffected: z.number().int().min(0).nullish(),
+    errorMessage: z.string().max(4000).nullish(),
+    durationMs: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .meta({ description: "Never carries result data: a query event with any other key is refused." });
+
+export const sessionEventSchema = z
+  .discriminatedUnion("type", [
+    keyEventSchema,
+    mouseEventSchema,
+    clickEventSchema,
+    clipboardEventSchema,
+    windowEventSchema,
+    commandEventSchema,
+    queryEventSchema,
+  ])
+  ;
+export type SessionEventInput = z.infer<typeof sessionEventSchema>;
+
+/** Keys that mean a query event carries result data: named in the 422 so the proxy's author sees why. */
+export const RESULT_DATA_KEYS = ["columns", "rows", "values", "result", "results", "data", "resultSet", "fields", "records"];
+
+// ─── Responses ───────────────────────────────────────────────────────────────
+
+export const apiErrorSchema = z
+  .object({
+    error: z.string(),
+    field: z.string().optional(),
+    issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  ;
+
+export const sessionStatusSchema = z
+  .object({
+    hash: sessionHashSchema,
+    status: z.enum(["active", "closed", "failed"]),
+    recording: z
+      .object({
+        status: z.enum(["receiving", "incomplete", "processing", "ready", "failed"]),
+        statusReason: z.string().nullable(),
+        sizeBytes: z.number().int(),
+        chunks: z.array(z.object({ seq: z.number().int(), sha256: sha256, sizeBytes: z.number().int() })),
+        nextSeq: z.number().int().meta({ description: "The lowest chunk number the server does not have" }),
+      })
+      .nullable(),
+    eventCount: z.number().int(),
+  })
+  ;
+export type SessionStatusOutput = z.infer<typeof sessionStatusSchema>;
+
+export const chunkReceiptSchema = z
+  .object({ seq: z.number().int(), sha256: sha256, sizeBytes: z.number().int(), duplicate: z.boolean() })
+  ;
+
+export const eventsReceiptSchema = z.object({ stored: z.number().int() });
+
+export const finishReceiptSchema = z
+  .object({
+    hash: sessionHashSchema,
+    status: z.enum(["active", "closed", "failed"]),
+    recording: z
+      .object({
+        status: z.enum(["receiving", "incomplete", "processing", "ready", "failed"]),
+        statusReason: z.string().nullable(),
+        chainHead: z.string().nullable(),
+      })
+      .nullable(),
+  })
+  ;

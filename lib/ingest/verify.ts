@@ -1,0 +1,92 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import { recordings } from "@/lib/db/schema";
+import { getStorage, storageKeys } from "@/lib/storage";
+import { CHAIN_START, chainLink } from "./chain";
+import { getRecordingById, listChunks } from "./queries";
+
+export type VerificationResult = {
+  recordingId: number;
+  status: "verified" | "mismatch";
+  firstBadChunk: number | null;
+  detail: string;
+  checkedAt: Date;
+};
+
+async function hashObject(key: string): Promise<{ sha256: string; size: number } | null> {
+  const storage = getStorage();
+  if (!(await storage.stat(key))) return null;
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const piece of await storage.read(key)) {
+    hash.update(piece as Buffer);
+    size += (piece as Buffer).length;
+  }
+  return { sha256: hash.digest("hex"), size };
+}
+
+/**
+ * Re-reads every chunk of a recording (streaming: memory stays flat), compares
+ * each with its recorded SHA-256, recomputes the hash chain, looks for chunk
+ * files that should not be there, and re-hashes the assembled media. Stores
+ * the outcome on the recording.
+ */
+export async function verifyRecording({ recordingId }: { recordingId: number }): Promise<VerificationResult> {
+  const recording = await getRecordingById({ id: recordingId });
+  if (!recording) throw new Error(`recording ${recordingId} not found`);
+  const storage = getStorage();
+  const chunks = await listChunks({ recordingId });
+  const problems: string[] = [];
+  let firstBad: number | null = null;
+  const bad = (seq: number | null, message: string) => {
+    if (seq !== null && (firstBad === null || seq < firstBad)) firstBad = seq;
+    problems.push(message);
+  };
+
+  let head = CHAIN_START;
+  let expectedSeq = 0;
+  for (const chunk of chunks) {
+    if (chunk.seq !== expectedSeq) bad(expectedSeq, `chunk ${expectedSeq} is not recorded`);
+    expectedSeq = chunk.seq + 1;
+    const actual = await hashObject(storageKeys.chunk(recordingId, chunk.seq));
+    if (!actual) bad(chunk.seq, `chunk ${chunk.seq} is missing from storage`);
+    else if (actual.sha256 !== chunk.sha256) bad(chunk.seq, `chunk ${chunk.seq} does not match its SHA-256`);
+    else if (actual.size !== chunk.sizeBytes) bad(chunk.seq, `chunk ${chunk.seq} has ${actual.size} bytes, not ${chunk.sizeBytes}`);
+    head = chainLink(head, chunk.sha256);
+  }
+  if (recording.expectedChunks !== null && expectedSeq < recording.expectedChunks) {
+    bad(expectedSeq, `chunks ${expectedSeq}… of ${recording.expectedChunks} are not recorded`);
+  }
+  if (recording.chainHead && recording.chainHead !== head) {
+    bad(null, "the hash chain over the recorded chunks does not match the chain head stored at finish");
+  }
+
+  const known = new Set(chunks.map((c) => storageKeys.chunk(recordingId, c.seq)));
+  for await (const object of storage.list(storageKeys.chunksPrefix(recordingId))) {
+    if (!known.has(object.key)) {
+      const seq = Number(object.key.split("/").pop());
+      bad(Number.isInteger(seq) ? seq : null, `an unrecorded chunk file is in storage (${object.key.split("/").pop()})`);
+    }
+  }
+
+  // The assembled media exists once a recording is complete; it must still be the chunks' concatenation.
+  if (recording.expectedSha256 && ["processing", "ready", "failed"].includes(recording.status)) {
+    const media = await hashObject(storageKeys.media(recordingId));
+    if (!media) bad(null, "the assembled media is missing from storage");
+    else if (media.sha256 !== recording.expectedSha256) bad(null, "the assembled media does not match its SHA-256");
+  }
+
+  const checkedAt = new Date();
+  const status = problems.length === 0 ? "verified" : "mismatch";
+  const detail =
+    problems.length === 0
+      ? `${chunks.length} chunk${chunks.length === 1 ? "" : "s"}${recording.expectedSha256 ? " and the whole media" : ""} match.`
+      : problems.slice(0, 5).join("; ") + (problems.length > 5 ? ` (and ${problems.length - 5} more)` : "");
+  await db
+    .update(recordings)
+    .set({ integrityStatus: status, integrityCheckedAt: checkedAt, integrityFirstBadChunk: firstBad, integrityDetail: detail })
+    .where(eq(recordings.id, recordingId));
+  return { recordingId, status, firstBadChunk: firstBad, detail, checkedAt };
+}

@@ -1,0 +1,70 @@
+import { execa } from "execa";
+import { ffprobePath } from "./binaries";
+
+/** What ffprobe tells about a media file, as stored on the recording. */
+export type MediaFacts = {
+  container: string | null;
+  durationMs: number | null;
+  width: number | null;
+  height: number | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  hasAudio: boolean;
+  probe: ProbeOutput;
+};
+
+type ProbeStream = {
+  index: number;
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  duration?: string;
+  r_frame_rate?: string;
+  sample_rate?: string;
+  channels?: number;
+};
+type ProbeOutput = { format?: { format_name?: string; duration?: string; size?: string; bit_rate?: string }; streams?: ProbeStream[] };
+
+/** ffprobe could not read the file: `reason` is its own words. */
+export class ProbeError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = "ProbeError";
+  }
+}
+
+/**
+ * Reads a media file with ffprobe (format and streams as JSON). Throws
+ * ProbeError with ffprobe's message when the file is not readable media.
+ */
+export async function probeMedia(file: string, { timeoutMs = 120_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<MediaFacts> {
+  const result = await execa(
+    ffprobePath(),
+    ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", file],
+    { timeout: timeoutMs, cancelSignal: signal, reject: false, maxBuffer: 16 * 1024 * 1024 },
+  );
+  if (result.timedOut) throw new ProbeError(`ffprobe did not answer within ${Math.round(timeoutMs / 1000)} s`);
+  const stderr = String(result.stderr ?? "").trim();
+  if (result.exitCode !== 0) {
+    // ffprobe prefixes its reason with the file path; keep the reason only.
+    const reason = stderr.split("\n").filter(Boolean).pop()?.replace(`${file}: `, "") ?? `ffprobe exited with ${result.exitCode}`;
+    throw new ProbeError(reason);
+  }
+  const probe = JSON.parse(String(result.stdout)) as ProbeOutput;
+  const streams = probe.streams ?? [];
+  const video = streams.find((s) => s.codec_type === "video");
+  const audio = streams.find((s) => s.codec_type === "audio");
+  if (!video && !audio) throw new ProbeError(stderr || "ffprobe found no audio or video stream");
+  const seconds = Number(probe.format?.duration ?? video?.duration ?? audio?.duration ?? Number.NaN);
+  return {
+    container: probe.format?.format_name ?? null,
+    durationMs: Number.isFinite(seconds) ? Math.round(seconds * 1000) : null,
+    width: video?.width ?? null,
+    height: video?.height ?? null,
+    videoCodec: video?.codec_name ?? null,
+    audioCodec: audio?.codec_name ?? null,
+    hasAudio: Boolean(audio),
+    probe,
+  };
+}

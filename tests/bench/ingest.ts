@@ -1,0 +1,226 @@
+/**
+ * `npm run bench:ingest`: uploads a recording in chunks through the ingestion
+ * API of the built app (`next start`) and compares the throughput with a plain
+ * copy of the same bytes on the same disk; reads the server's peak memory
+ * (VmHWM of the server process) after a 100 MiB and after a 1 GiB upload, each
+ * on a freshly started server, to show that memory stays flat.
+ *
+ * Environment: NEXT_DIST_DIR (the build to serve; default .next),
+ * BENCH_INGEST_SIZES_MIB (default "100,1024"), BENCH_CHUNK_MIB (default 8).
+ * Targets: upload ≥ 0.7 × copy throughput; peak RSS < 250 MB and flat.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes, randomFillSync } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, open, readFile, rm } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { closeDb, useDatabaseUrl } from "@/lib/db/client";
+import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { applyMigrations } from "@/lib/db/migrate";
+import { IngestClient } from "@/lib/ingest/client";
+import { createApiToken } from "@/lib/tokens";
+
+const SIZES_MIB = (process.env.BENCH_INGEST_SIZES_MIB ?? "100,1024").split(",").map(Number);
+const CHUNK = Number(process.env.BENCH_CHUNK_MIB ?? 8) * 1024 * 1024;
+const MIB = 1024 * 1024;
+const root = path.resolve("data/bench-ingest");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const a = srv.address();
+      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** Peak resident memory (VmHWM, bytes) of a process and its descendants, the largest of them. */
+async function peakRss(pid: number): Promise<number> {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    const children = await readFile(`/proc/${pids[i]}/task/${pids[i]}/children`, "utf8").catch(() => "");
+    pids.push(...children.split(" ").filter(Boolean).map(Number));
+  }
+  let peak = 0;
+  for (const p of pids) {
+    const status = await readFile(`/proc/${p}/status`, "utf8").catch(() => "");
+    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+    peak = Math.max(peak, kb * 1024);
+  }
+  return peak;
+}
+
+async function startServer(databaseUrl: string, dataDir: string): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, DATA_DIR: dataDir, NEXTAUTH_URL: url, NEXTAUTH_SECRET: randomBytes(24).toString("hex") },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`${url}/api/v1/openapi.json`).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null) throw new Error("next start exited: is there a build? (npm run build, or NEXT_DIST_DIR)");
+    if (Date.now() > deadline) throw new Error("next start did not answer within 60 s");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    child,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
+}
+
+/** A source file of `mib` MiB of random bytes (incompressible, like encoded video). */
+async function makeSource(file: string, mib: number) {
+  const handle = await open(file, "w");
+  const block = Buffer.alloc(8 * MIB);
+  for (let written = 0; written < mib * MIB; written += block.length) {
+    randomFillSync(block);
+    await handle.write(block, 0, Math.min(block.length, mib * MIB - written));
+  }
+  await handle.sync();
+  await handle.close();
+}
+
+async function plainCopy(from: string, to: string): Promise<number> {
+  const t = performance.now();
+  await pipeline(createReadStream(from, { highWaterMark: MIB }), createWriteStream(to));
+  const handle = await open(to, "r+");
+  await handle.sync();
+  await handle.close();
+  const ms = performance.now() - t;
+  await rm(to, { force: true });
+  return ms;
+}
+
+type Plan = { chunks: { start: number; length: number; sha256: string }[]; sha256: string };
+
+async function chunkPlan(file: string, chunkSize: number): Promise<Plan> {
+  const whole = createHash("sha256");
+  const chunks: Plan["chunks"] = [];
+  let start = 0;
+  let part = createHash("sha256");
+  let length = 0;
+  for await (const piece of createReadStream(file, { highWaterMark: chunkSize })) {
+    // highWaterMark = chunkSize: each piece is one chunk (the last may be shorter).
+    whole.update(piece as Buffer);
+    part.update(piece as Buffer);
+    length = (piece as Buffer).length;
+    chunks.push({ start, length, sha256: part.digest("hex") });
+    start += length;
+    part = createHash("sha256");
+  }
+  return { chunks, sha256: whole.digest("hex") };
+}
+
+/** Streams the planned chunks straight from the file, two in flight. */
+async function uploadPlanned(api: IngestClient, hash: string, file: string, plan: Plan) {
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < plan.chunks.length; i = next++) {
+      const c = plan.chunks[i]!;
+      await api.putChunk(hash, i, createReadStream(file, { start: c.start, end: c.start + c.length - 1, highWaterMark: MIB }), c.sha256);
+    }
+  };
+  await Promise.all([lane(), lane()]);
+  return { totalChunks: plan.chunks.length, sha256: plan.sha256 };
+}
+
+type Row = { size: string; copy: number; upload: number; uploadCpu: number; ratio: number; finish: number; rssIdle: number; rssPeak: number };
+
+async function main() {
+  await rm(root, { recursive: true, force: true });
+  await mkdir(root, { recursive: true });
+  const db = await startEmbeddedPostgres(path.join(root, "postgres"));
+  const rows: Row[] = [];
+  try {
+    await applyMigrations(db.url);
+    useDatabaseUrl(db.url);
+    const { token } = await createApiToken({ name: "bench", createdBy: null });
+    for (const mib of SIZES_MIB) {
+      const dataDir = path.join(root, `data-${mib}`);
+      const source = path.join(root, `source-${mib}.bin`);
+      console.log(`[bench] ${mib} MiB: writing the source file`);
+      await makeSource(source, mib);
+      // Warm the page cache for both runs alike: read once.
+      for await (const _ of createReadStream(source, { highWaterMark: 8 * MIB })) void _;
+      const copyMs = await plainCopy(source, path.join(root, `copy-${mib}.bin`));
+
+      const server = await startServer(db.url, dataDir);
+      try {
+        const api = new IngestClient(server.url, token);
+        // Warm-up: compile the routes once so the peak is the upload's, not the first request's.
+        const warm = `warm${randomBytes(4).toString("hex")}`;
+        await api.start({ hash: warm, protocol: "ssh", host: "h", credentialUsername: "c", user: "u", userIp: "1.1.1.1", startedAt: new Date().toISOString() });
+        const w = randomBytes(1024);
+        await api.putChunk(warm, 0, w);
+        await api.finish(warm, { endedAt: new Date().toISOString(), totalChunks: 1, mediaSha256: createHash("sha256").update(w).digest("hex") });
+        const rssIdle = await peakRss(server.child.pid!);
+
+        const hash = `bench${mib}${randomBytes(4).toString("hex")}`;
+        await api.start({ hash, protocol: "rdp", host: "bench", credentialUsername: "bench", user: "bench", userIp: "127.0.0.1", startedAt: new Date().toISOString() });
+        console.log(`[bench] ${mib} MiB: uploading in ${CHUNK / MIB} MiB chunks`);
+        // The proxy knows each chunk's SHA-256 as it records: hash before the clock starts,
+        // so the upload measures the server (the client shares this machine's two cores).
+        const plan = await chunkPlan(source, CHUNK);
+        const cpuBefore = await cpuSeconds(server.child.pid!);
+        let t = performance.now();
+        const uploaded = await uploadPlanned(api, hash, source, plan);
+        const uploadMs = performance.now() - t;
+        const uploadCpu = (await cpuSeconds(server.child.pid!)) - cpuBefore;
+        t = performance.now();
+        const done = await api.finish(hash, { endedAt: new Date().toISOString(), totalChunks: uploaded.totalChunks, mediaSha256: uploaded.sha256 });
+        const finishMs = performance.now() - t;
+        if (done.body.recording?.status !== "processing") throw new Error(`finish gave ${JSON.stringify(done.body.recording)}`);
+        const rssPeak = await peakRss(server.child.pid!);
+        rows.push({ size: `${mib} MiB`, copy: copyMs, upload: uploadMs, uploadCpu, ratio: copyMs / uploadMs, finish: finishMs, rssIdle, rssPeak });
+      } finally {
+        await server.stop();
+        await rm(source, { force: true });
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await closeDb();
+    await db.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+
+  const mbps = (mib: number, ms: number) => `${((mib * MIB) / 1e6 / (ms / 1000)).toFixed(0)} MB/s`;
+  console.log("\nIngestion benchmark (chunks of %d MiB, 2 in flight; the server hashes every byte)\n", CHUNK / MIB);
+  console.table(
+    rows.map((r) => {
+      const mib = Number(r.size.split(" ")[0]);
+      return {
+        size: r.size,
+        "plain copy": `${mbps(mib, r.copy)} (${(r.copy / 1000).toFixed(1)} s)`,
+        "upload (chunks)": `${mbps(mib, r.upload)} (${(r.upload / 1000).toFixed(1)} s)`,
+        "upload / copy": `${r.ratio.toFixed(2)} (target ≥ 0.70)`,
+        "server CPU in upload": `${r.uploadCpu.toFixed(1)} s`,
+        "finish (assemble + hash)": `${(r.finish / 1000).toFixed(1)} s`,
+        "server RSS idle": `${(r.rssIdle / 1e6).toFixed(0)} MB`,
+        "server peak RSS": `${(r.rssPeak / 1e6).toFixed(0)} MB (target < 250)`,
+      };
+    }),
+  );
+  const peaks = rows.map((r) => r.rssPeak);
+  const flat = Math.max(...peaks) - Math.min(...peaks);
+  console.log(`Peak RSS difference between sizes: ${(flat / 1e6).toFixed(0)} MB`);
+}
+
+await main();
