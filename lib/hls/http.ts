@@ -1,0 +1,130 @@
+import "server-only";
+import { Readable } from "node:stream";
+import parseRange from "range-parser";
+import { z } from "zod";
+import { getViewer } from "@/lib/auth/viewer";
+import { getPlaybackAccess, type PlaybackAccess } from "./queries";
+
+/** Session hashes as the proxies write them. */
+export const hashParam = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/);
+export const generationParam = z.string().regex(/^[a-z0-9]{6,32}$/);
+
+export const PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
+
+function text(status: number, message: string, headers: Record<string, string> = {}) {
+  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers } });
+}
+
+export const notFound = () => text(404, "Not found");
+
+/**
+ * Access to a session's media, in the order the house style asks: the
+ * parameters (400), the signed-in viewer (401), then the session and its
+ * recording as that viewer may see them (404, the same for "missing" and
+ * "not yours").
+ */
+export async function authorizePlayback(
+  params: Record<string, unknown>,
+  extra: z.ZodRawShape = {},
+): Promise<({ ok: true; params: Record<string, string> } & PlaybackAccess) | { ok: false; response: Response }> {
+  const parsed = z.object({ hash: hashParam, ...extra }).safeParse(params);
+  if (!parsed.success) return { ok: false, response: text(400, "Invalid request") };
+  const viewer = await getViewer();
+  if (!viewer) return { ok: false, response: text(401, "Sign in to play this session", { "WWW-Authenticate": 'Cookie realm="session-video"' }) };
+  const data = parsed.data as Record<string, string>;
+  const access = await getPlaybackAccess({ hash: data.hash!, viewer });
+  if (!access) return { ok: false, response: notFound() };
+  return { ok: true, ...access, params: data };
+}
+
+export function playlistResponse(body: string, cache: "no-cache" | "short") {
+  return new Response(body, {
+    headers: {
+      "Content-Type": PLAYLIST_TYPE,
+      // The playlist of a finished recording changes only with a new generation, but it is
+      // cheap; revalidating keeps a swapped (re-encoded) file from mixing with an old list.
+      "Cache-Control": cache === "short" ? "private, max-age=10" : "private, no-cache",
+    },
+  });
+}
+
+/**
+ * A byte-range response (RFC 9110 §14): 206 with Content-Range for one range,
+ * 200 for the whole object, 416 for a range outside it. Multiple ranges are
+ * answered with the whole object (allowed, and no HLS client asks for them).
+ */
+export async function rangeResponse(input: {
+  request: Request;
+  size: number;
+  contentType: string;
+  cacheControl: string;
+  etag?: string;
+  open: (range?: { start: number; end: number }) => Promise<Readable>;
+}): Promise<Response> {
+  const base: Record<string, string> = {
+    "Content-Type": input.contentType,
+    "Accept-Ranges": "bytes",
+    "Cache-Control": input.cacheControl,
+    "X-Content-Type-Options": "nosniff",
+  };
+  if (input.etag) base.ETag = input.etag;
+  const header = input.request.headers.get("range");
+  let range: { start: number; end: number } | undefined;
+  if (header) {
+    const parsed = parseRange(input.size, header, { combine: true });
+    if (parsed === -1) {
+      return new Response(null, { status: 416, headers: { ...base, "Content-Range": `bytes */${input.size}` } });
+    }
+    if (parsed !== -2 && parsed.type === "bytes" && parsed.length === 1) range = parsed[0];
+    // -2 (malformed) or several ranges: the whole object, as RFC 9110 allows.
+  }
+  if (input.request.method === "HEAD") {
+    const length = range ? range.end - range.start + 1 : input.size;
+    return new Response(null, {
+      status: range ? 206 : 200,
+      headers: { ...base, "Content-Length": String(length), ...(range ? { "Content-Range": `bytes ${range.start}-${range.end}/${input.size}` } : {}) },
+    });
+  }
+  const stream = await input.open(range);
+  input.request.signal.addEventListener("abort", () => stream.destroy(), { once: true });
+  const body = Readable.toWeb(stream) as ReadableStream<Uint8Array>;
+  if (range) {
+    return new Response(body, {
+      status: 206,
+      headers: { ...base, "Content-Length": String(range.end - range.start + 1), "Content-Range": `bytes ${range.start}-${range.end}/${input.size}` },
+    });
+  }
+  return new Response(body, { status: 200, headers: { ...base, "Content-Length": String(input.size) } });
+}
+
+/**
+ * Rendered VOD playlists by recording and generation: a generation never
+ * changes, so after the first request a playlist costs one small query
+ * whatever the recording's length (the jsonb of a 10-hour recording is not
+ * read or parsed again).
+ */
+const rendered = new Map<string, string>();
+const RENDERED_MAX = 200;
+
+export function cachedPlaylist(recordingId: number, generation: string, hash: string): string | undefined {
+  const key = `${recordingId}:${generation}:${hash}`;
+  const hit = rendered.get(key);
+  if (hit !== undefined) {
+    rendered.delete(key); // most recently used last
+    rendered.set(key, hit);
+  }
+  return hit;
+}
+
+export function rememberPlaylist(recordingId: number, generation: string, hash: string, body: string) {
+  rendered.set(`${recordingId}:${generation}:${hash}`, body);
+  while (rendered.size > RENDERED_MAX) rendered.delete(rendered.keys().next().value!);
+}
+
+/** URLs of a session's HLS resources; storage keys never appear in them. */
+export const hlsUrls = {
+  playlist: (hash: string) => `/api/sessions/${encodeURIComponent(hash)}/hls/playlist.m3u8`,
+  live: (hash: string) => `/api/sessions/${encodeURIComponent(hash)}/hls/live.m3u8`,
+  media: (hash: string, generation: string) => `/api/sessions/${encodeURIComponent(hash)}/hls/v/${generation}/media.mp4`,
+  liveMedia: (hash: string) => `/api/sessions/${encodeURIComponent(hash)}/hls/live/media.mp4`,
+};

@@ -1,0 +1,96 @@
+import "server-only";
+import { PassThrough, type Readable } from "node:stream";
+import { getStorage, storageKeys } from "@/lib/storage";
+import { parseFmp4, type ByteSource, type Fmp4Layout } from "./fmp4";
+import { groupSegments, SEGMENT_TARGET_S, type Segment } from "./playlist";
+import { listChunks } from "./queries";
+
+/**
+ * A session still being recorded plays from the chunks received so far, read
+ * as one growing file: when the proxy records fragmented MP4 (ftyp + moov,
+ * then moof + mdat pairs) every complete fragment is already playable, so the
+ * EVENT playlist addresses byte ranges of the concatenated chunks directly,
+ * without ffmpeg and without copying. Only the contiguous chunks from seq 0
+ * count (a missing chunk stops the live edge until it arrives). Other
+ * containers (Matroska/WebM) cannot be cut this way and play once finished.
+ */
+
+type Piece = { seq: number; start: number; size: number };
+
+/** The chunks received so far, contiguous from seq 0, and their total size. */
+export async function getLiveChunks(recordingId: number): Promise<{ pieces: Piece[]; size: number }> {
+  const rows = await listChunks({ recordingId });
+  const pieces: Piece[] = [];
+  let size = 0;
+  for (const [i, row] of rows.entries()) {
+    if (row.seq !== i) break;
+    pieces.push({ seq: row.seq, start: size, size: row.sizeBytes });
+    size += row.sizeBytes;
+  }
+  return { pieces, size };
+}
+
+async function readRange(recordingId: number, pieces: Piece[], offset: number, length: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const stream = await streamRange(recordingId, pieces, offset, offset + length - 1);
+  for await (const part of stream) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
+/** Bytes [start, end] (inclusive) of the concatenated chunks, streamed chunk after chunk. */
+export async function streamRange(recordingId: number, pieces: Piece[], start: number, end: number): Promise<Readable> {
+  const storage = getStorage();
+  const out = new PassThrough();
+  const wanted = pieces.filter((p) => p.start + p.size > start && p.start <= end);
+  void (async () => {
+    try {
+      for (const p of wanted) {
+        const from = Math.max(0, start - p.start);
+        const to = Math.min(p.size - 1, end - p.start);
+        const part = await storage.read(storageKeys.chunk(recordingId, p.seq), { start: from, end: to });
+        for await (const data of part) {
+          if (!out.write(data)) await new Promise((r) => out.once("drain", r));
+        }
+      }
+      out.end();
+    } catch (error) {
+      out.destroy(error as Error);
+    }
+  })();
+  return out;
+}
+
+const layouts = new Map<number, { size: number; layout: Fmp4Layout }>();
+
+export type LiveView = {
+  pieces: Piece[];
+  size: number;
+  init: [number, number] | null;
+  segments: Segment[];
+};
+
+/** The playable part of a live recording: its init range and complete segments. */
+export async function getLiveView(recordingId: number, { finished }: { finished: boolean }): Promise<LiveView> {
+  const { pieces, size } = await getLiveChunks(recordingId);
+  let layout = layouts.get(recordingId);
+  if (!layout || layout.size !== size) {
+    const source: ByteSource = { size, read: (offset, length) => readRange(recordingId, pieces, offset, length) };
+    let parsed: Fmp4Layout;
+    try {
+      parsed = await parseFmp4(source);
+    } catch {
+      parsed = { initLength: 0, fragments: [], hasVideo: false, hasAudio: false, completeUpTo: 0 };
+    }
+    layout = { size, layout: parsed };
+    layouts.set(recordingId, layout);
+    if (layouts.size > 200) layouts.delete(layouts.keys().next().value!);
+  }
+  const { initLength, fragments } = layout.layout;
+  if (!initLength || !fragments.length) return { pieces, size, init: null, segments: [] };
+  let segments = groupSegments({ fragments });
+  const last = segments[segments.length - 1];
+  // The last group may still grow while recording: publish it only once it is full,
+  // so a segment listed in the playlist never changes afterwards.
+  if (!finished && last && last[2] < SEGMENT_TARGET_S * 1000) segments = segments.slice(0, -1);
+  return { pieces, size, init: [0, initLength], segments };
+}

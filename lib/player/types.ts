@@ -1,0 +1,26 @@
+import type { Heatmap } from "./heatmap";
+import type { IdlePeriod } from "./idle";
+import type { LogLine } from "./keylog";
+
+/** A point of interest on the timeline: a risky-command finding or a failed query. */
+export type Marker = {
+  tMs: number;
+  kind: "finding" | "query-error";
+  label: string;
+  criticality: "low" | "medium" | "high" | null;
+};
+
+/** Everything the client player receives from the page: plain data, no storage paths. */
+export type PlayerProps = {
+  hash: string;
+  src: string;
+  live: boolean;
+  durationMs: number;
+  startS: number;
+  hasAudio: boolean;
+  heatmap: Heatmap;
+  idle: IdlePeriod[];
+  log: LogLine[];
+  markers: Marker[];
+  isDatabase: boolean;
+};

@@ -1,0 +1,87 @@
+/** Test media and session rows for the player tests: real ffmpeg output, real database rows. */
+import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { db } from "../../lib/db/client";
+import { recordings, remoteSessions, sessionEvents, type NewRemoteSession } from "../../lib/db/schema";
+import { ffmpegPath } from "../../lib/media/binaries";
+import type { Storage } from "../../lib/storage";
+import { storageKeys } from "../../lib/storage/keys";
+
+export type MediaKind = "h264" | "h264-long-gop" | "vp9";
+
+/**
+ * A test recording made by ffmpeg: a moving test picture (and a 440 Hz tone
+ * when `audio`). "h264-long-gop" has a single keyframe every 20 s, as screen
+ * recorders often produce.
+ */
+export async function makeMedia(input: { seconds: number; kind: MediaKind; audio?: boolean; size?: string; fps?: number }): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "sv-media-"));
+  const fps = input.fps ?? 15;
+  const webm = input.kind === "vp9";
+  const file = path.join(dir, webm ? "media.webm" : "media.mp4");
+  const args = ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", `testsrc2=size=${input.size ?? "640x360"}:rate=${fps}`];
+  if (input.audio) args.push("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000");
+  args.push("-t", String(input.seconds));
+  if (webm) {
+    args.push("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k", "-g", String(fps * 2));
+    if (input.audio) args.push("-c:a", "libopus", "-b:a", "64k");
+  } else {
+    const gop = input.kind === "h264-long-gop" ? fps * 20 : fps * 2;
+    args.push("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", String(gop), "-keyint_min", String(gop), "-sc_threshold", "0");
+    if (input.audio) args.push("-c:a", "aac", "-b:a", "64k");
+  }
+  args.push(file);
+  await execa(ffmpegPath(), args, { timeout: 300_000 });
+  return file;
+}
+
+/** A session (with a unique hash) and its recording row. */
+export async function insertSessionWithRecording(input: {
+  userId?: string | null;
+  status?: (typeof recordings.$inferInsert)["status"];
+  durationMs?: number;
+  hasAudio?: boolean;
+  videoCodec?: string;
+  protocol?: NewRemoteSession["protocol"];
+}) {
+  const hash = randomBytes(16).toString("hex");
+  const startedAt = new Date(Date.now() - (input.durationMs ?? 60_000) - 60_000);
+  const [session] = await db
+    .insert(remoteSessions)
+    .values({
+      hash,
+      protocol: input.protocol ?? "ssh",
+      host: "10.0.0.5",
+      credentialUsername: "root",
+      userId: input.userId ?? null,
+      userName: "Pat Operator",
+      userIp: "10.0.0.9",
+      startedAt,
+      endedAt: input.status === "receiving" ? null : new Date(startedAt.getTime() + (input.durationMs ?? 60_000)),
+      status: input.status === "receiving" ? "active" : "closed",
+    })
+    .returning();
+  const [recording] = await db
+    .insert(recordings)
+    .values({
+      sessionId: session!.id,
+      status: input.status ?? "ready",
+      durationMs: input.durationMs ?? null,
+      hasAudio: input.hasAudio ?? null,
+      videoCodec: input.videoCodec ?? null,
+    })
+    .returning();
+  return { session: session!, recording: recording! };
+}
+
+export async function storeMedia(storage: Storage, recordingId: number, file: string) {
+  await storage.write(storageKeys.media(recordingId), createReadStream(file));
+}
+
+export async function insertEvents(sessionId: number, events: { tMs: number; type: (typeof sessionEvents.$inferInsert)["type"]; data: unknown }[]) {
+  if (events.length) await db.insert(sessionEvents).values(events.map((e) => ({ sessionId, ...e })));
+}
