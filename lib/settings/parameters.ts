@@ -13,6 +13,27 @@ export const PARAMETERS = {
     schema: z.boolean(),
     default: false,
   },
+  "remote_session.download_format": {
+    group: "Remote session",
+    label: "Download format",
+    help: "MP4 (H.264/AAC with fast start) plays everywhere; WebM (VP9/Opus) is an open format.",
+    schema: z.enum(["mp4", "webm"]),
+    default: "mp4",
+  },
+  "remote_session.download_retention_days": {
+    group: "Remote session",
+    label: "Keep generated videos (days)",
+    help: "Finished videos for download are deleted this many days after they are generated.",
+    schema: z.number().int().min(1).max(365),
+    default: 7,
+  },
+  "remote_session.download_watermark": {
+    group: "Remote session",
+    label: "Watermark videos for download",
+    help: "Burns who requested the video, when, and the session ID into the picture.",
+    schema: z.boolean(),
+    default: false,
+  },
 } as const;
 
 export type ParameterKey = keyof typeof PARAMETERS;

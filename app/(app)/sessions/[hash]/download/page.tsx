@@ -1,0 +1,170 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireViewer } from "@/lib/auth/viewer";
+import { getSessionByHash } from "@/lib/db/queries/sessions";
+import { getUserById } from "@/lib/db/queries/users";
+import { DOWNLOAD_DISABLED, getExportForPage } from "@/lib/exports";
+import { formatDuration, formatSize, shortHash } from "@/lib/format";
+import { isSessionHash } from "@/lib/sessions/report";
+import { Time } from "@/app/_components/time";
+import { GenerateVideoButton } from "../_sections/generate-video-button";
+import { CancelExportButton } from "./cancel-button";
+import { ExportProgress } from "./export-progress";
+
+export const metadata = { title: "Generate video for download · Session Video" };
+
+const FORMAT_LABELS = {
+  mp4: "MP4 (H.264 video, AAC audio, fast start: plays in every browser and player)",
+  webm: "WebM (VP9 video, Opus audio)",
+} as const;
+
+const EMAIL_LABELS = {
+  pending: "being sent",
+  sent: "sent",
+  outbox: "kept in the email outbox (no email service is configured)",
+  failed: "not sent yet (retrying)",
+} as const;
+
+// GET /sessions/[hash]/download - the screen that follows the generation of the video for download.
+export default async function DownloadPage({ params }: { params: Promise<{ hash: string }> }) {
+  const { hash } = await params;
+  const viewer = await requireViewer(isSessionHash(hash) ? `/sessions/${hash}/download` : "/sessions");
+  if (!isSessionHash(hash)) notFound();
+  const session = await getSessionByHash({ hash, viewer });
+  if (!session) notFound();
+  const { options, export: exp } = await getExportForPage({ session, viewer });
+  const reportPath = `/sessions/${encodeURIComponent(session.hash)}`;
+  const requester = exp ? await getUserById({ id: exp.requestedBy }) : null;
+  const emailTo = exp ? (requester?.email ?? "the requester") : viewer.email;
+  const canCancel = !!exp && (exp.requestedBy === viewer.id || viewer.role === "admin");
+  const format = exp?.format ?? options.format;
+  const watermark = exp?.watermark ?? options.watermark;
+
+  return (
+    <>
+      <div className="breadcrumb">
+        Audit › Sessions › <Link href="/sessions">Remote sessions</Link> ›{" "}
+        <Link href={reportPath}>Video of session</Link> › Generate video for download
+      </div>
+      <div className="page-head">
+        <h1>
+          Generate video for download <span className="mono muted" title={session.hash}>{shortHash(session.hash)}</span>
+        </h1>
+      </div>
+
+      {!options.enabled ? (
+        <p className="alert alert-warn" role="note">
+          {DOWNLOAD_DISABLED}
+        </p>
+      ) : (
+        <>
+          <section className="panel" aria-labelledby="what-heading">
+            <h2 id="what-heading">What is generated</h2>
+            <dl className="facts">
+              <dt>Video of</dt>
+              <dd>
+                Session <span className="mono">{session.hash}</span> ({session.protocol.toUpperCase()} to {session.host})
+              </dd>
+              <dt>Format</dt>
+              <dd data-testid="export-format">{FORMAT_LABELS[format]}</dd>
+              <dt>Inside the file</dt>
+              <dd>
+                The recorded screen and sound, with the keystroke log
+                {session.protocol === "mysql" ||
+                session.protocol === "postgresql" ||
+                session.protocol === "oracle" ||
+                session.protocol === "sqlserver"
+                  ? " and the query log"
+                  : ""}{" "}
+                as a subtitle track{watermark ? ", and a watermark with who asked, when, and the session ID" : ""}.
+              </dd>
+              <dt>Email</dt>
+              <dd>
+                When the conversion is complete, an email goes to <strong>{emailTo}</strong> with a link to this
+                session&apos;s report, where the <strong>Video of session</strong> section offers the download.
+              </dd>
+            </dl>
+          </section>
+
+          <section className="panel" aria-labelledby="status-heading">
+            <h2 id="status-heading">Conversion</h2>
+            {!exp ? (
+              <>
+                <p className="muted">No video has been generated for this session with the current settings.</p>
+                <GenerateVideoButton hash={session.hash} primary />
+              </>
+            ) : exp.status === "queued" || exp.status === "running" ? (
+              <>
+                <ExportProgress
+                  exportId={exp.id}
+                  initial={{ status: exp.status, progress: exp.progress, etaSeconds: exp.etaSeconds }}
+                />
+                <p className="muted">
+                  Asked for by {requester?.name ?? "someone"} <Time date={exp.createdAt} />. You can leave this page: the
+                  conversion continues in the background.
+                </p>
+                {canCancel ? <CancelExportButton exportId={exp.id} /> : null}
+              </>
+            ) : exp.status === "done" ? (
+              <>
+                <p className="alert alert-ok" role="status">
+                  The video is ready.
+                </p>
+                <dl className="facts">
+                  <dt>Size</dt>
+                  <dd>{formatSize(exp.sizeBytes ?? 0)}</dd>
+                  <dt>Time</dt>
+                  <dd>{formatDuration(exp.durationMs ?? 0)}</dd>
+                  <dt>Format</dt>
+                  <dd>{exp.format.toUpperCase()}</dd>
+                  <dt>Email</dt>
+                  <dd>
+                    {exp.emailStatus ? EMAIL_LABELS[exp.emailStatus] : "—"}
+                    {exp.emailStatus === "failed" && exp.emailError ? <span className="muted"> ({exp.emailError})</span> : null}
+                  </dd>
+                  {exp.expiresAt ? (
+                    <>
+                      <dt>Kept until</dt>
+                      <dd>
+                        <Time date={exp.expiresAt} />
+                      </dd>
+                    </>
+                  ) : null}
+                </dl>
+                <div className="actions" style={{ marginTop: "1rem" }}>
+                  <a className="button button-primary" href={`/api/exports/${exp.id}/download`} download>
+                    Video download
+                  </a>
+                  <Link className="button" href={`${reportPath}#section-video-of-session`}>
+                    Back to the report
+                  </Link>
+                </div>
+              </>
+            ) : exp.status === "failed" ? (
+              <>
+                <div className="alert alert-error" role="alert">
+                  <p>The conversion failed. ffmpeg said:</p>
+                  <pre data-testid="export-error" style={{ whiteSpace: "pre-wrap", margin: 0 }}>
+                    {exp.error ?? "No reason was given."}
+                  </pre>
+                </div>
+                <div style={{ marginTop: "1rem" }}>
+                  <GenerateVideoButton hash={session.hash} label="Retry" primary />
+                </div>
+              </>
+            ) : (
+              <>
+                <p className="muted">
+                  {exp.status === "cancelled"
+                    ? "The last conversion was cancelled."
+                    : "The last video was deleted after its retention period."}
+                </p>
+                <GenerateVideoButton hash={session.hash} primary />
+              </>
+            )}
+          </section>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,273 @@
+import "server-only";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import pg from "pg";
+import { databaseUrl } from "@/lib/db/client";
+import { getParameter } from "@/lib/db/queries/parameters";
+import { formatDateTime } from "@/lib/format";
+import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
+import { getStorage, storageKeys } from "@/lib/storage";
+import { planConversion, parseProgressLine, type ExportFormat } from "./plan";
+import {
+  failExport,
+  finishExport,
+  getExportById,
+  getExportForEmail,
+  getExportStatus,
+  getRecordingForSession,
+  listLoggedEvents,
+  startExportRun,
+  updateExportProgress,
+} from "./queries";
+import { buildCommandCues, buildCues, toWebVtt } from "./subtitles";
+
+export const WATERMARK_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+const TEMP_PREFIX = "sv-export-";
+const PROGRESS_WRITE_MS = 1_000;
+const CANCEL_POLL_MS = 1_000;
+const STDERR_LINES = 12;
+
+/** The recording is not ready yet (still arriving or being probed): the job tries again later. */
+export class RecordingNotReadyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RecordingNotReadyError";
+  }
+}
+
+export type ConversionOutcome = "done" | "failed" | "cancelled" | "skipped";
+
+/**
+ * Holds a Postgres advisory lock on its own connection for as long as one
+ * worker converts an export. A killed worker's connection closes and the lock
+ * goes with it, which is how the sweep tells a crashed conversion from a live one.
+ */
+export async function lockExport(id: string): Promise<{ release: () => Promise<void> } | null> {
+  const client = new pg.Client({ connectionString: databaseUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock(hashtext($1)) as locked", [
+      `video_export:${id}`,
+    ]);
+    if (!rows[0]?.locked) {
+      await client.end();
+      return null;
+    }
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  return { release: () => client.end() };
+}
+
+/** Whether a worker is converting this export right now. */
+export async function isExportLocked(id: string): Promise<boolean> {
+  const lock = await lockExport(id);
+  if (!lock) return true;
+  await lock.release();
+  return false;
+}
+
+const SETPRIV = "/usr/bin/setpriv";
+
+/**
+ * ffmpeg ignores a closed progress pipe, so a killed worker would leave it
+ * converting for nothing. Where util-linux's setpriv exists, ffmpeg is started
+ * with a parent-death signal (it execs ffmpeg: same process, no shell).
+ * @see https://man7.org/linux/man-pages/man2/PR_SET_PDEATHSIG.2const.html
+ */
+function withParentDeathSignal(binary: string, args: string[]): [string, string[]] {
+  return existsSync(SETPRIV) ? [SETPRIV, ["--pdeathsig", "KILL", binary, ...args]] : [binary, args];
+}
+
+/** A temp dir left by a killed worker for this export is useless: the run restarts from scratch. */
+async function removeStaleTempDirs(id: string) {
+  const base = os.tmpdir();
+  for (const name of await readdir(base).catch(() => [] as string[])) {
+    if (name.startsWith(`${TEMP_PREFIX}${id}-`)) await rm(path.join(base, name), { recursive: true, force: true });
+  }
+}
+
+export async function probeDurationMs(file: string): Promise<number | null> {
+  const { stdout } = await execa(ffprobePath(), ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file], {
+    timeout: 60_000,
+  });
+  const seconds = Number.parseFloat(stdout.trim());
+  return Number.isFinite(seconds) ? Math.round(seconds * 1000) : null;
+}
+
+function lastLines(text: string, n: number): string {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(-n).join("\n");
+}
+
+/**
+ * Converts one export: ffmpeg writes into a temp dir of this run, the file
+ * moves into storage only when complete, and the row says done. Safe to run
+ * twice: a second run while one is live does nothing; a run after a crash
+ * starts again from scratch.
+ */
+export async function runExportConversion({ exportId }: { exportId: string }): Promise<ConversionOutcome> {
+  const lock = await lockExport(exportId);
+  if (!lock) return "skipped";
+  let tempDir: string | null = null;
+  let releaseMedia: (() => Promise<void>) | null = null;
+  let poll: NodeJS.Timeout | null = null;
+  try {
+    const existing = await getExportById({ id: exportId });
+    if (!existing || (existing.status !== "queued" && existing.status !== "running")) return "skipped";
+    if (existing.status === "running") console.log(`[exports] ${exportId}: restarting a conversion that was interrupted`);
+
+    const recording = await getRecordingForSession({ sessionId: existing.sessionId });
+    if (!recording || recording.status === "failed" || recording.status === "incomplete") {
+      const reason = !recording
+        ? "The session has no recording."
+        : `The recording cannot be converted (${recording.status}${recording.statusReason ? `: ${recording.statusReason}` : ""}).`;
+      await failExport({ id: exportId, error: reason });
+      return "failed";
+    }
+    if (recording.status !== "ready") throw new RecordingNotReadyError(`recording ${recording.id} is ${recording.status}`);
+
+    const row = await startExportRun({ id: exportId });
+    if (!row) return "skipped";
+    await removeStaleTempDirs(exportId);
+    tempDir = await mkdtemp(path.join(os.tmpdir(), `${TEMP_PREFIX}${exportId}-`));
+
+    const storage = getStorage();
+    const media = await storage.localPath(storageKeys.media(recording.id)).catch(() => null);
+    if (!media) {
+      await failExport({ id: exportId, error: "The recording's media is missing from storage." });
+      return "failed";
+    }
+    releaseMedia = media.release;
+
+    const [info, events] = await Promise.all([
+      getExportForEmail({ id: exportId }),
+      listLoggedEvents({ sessionId: row.sessionId }),
+    ]);
+    let cues = buildCues(events);
+    if (cues.length === 0) cues = buildCommandCues(events);
+    const subtitles = cues.length > 0 ? path.join(tempDir, "log.vtt") : null;
+    if (subtitles) await writeFile(subtitles, toWebVtt(cues));
+
+    let watermarkFile: string | null = null;
+    if (row.watermark) {
+      watermarkFile = path.join(tempDir, "watermark.txt");
+      const who = info ? `${info.name} <${info.to}>` : row.requestedBy;
+      await writeFile(
+        watermarkFile,
+        `Requested by ${who}\n${formatDateTime(row.createdAt, "UTC")}\nSession ${info?.session.hash ?? row.sessionId}`,
+      );
+    }
+
+    const format = row.format as ExportFormat;
+    const output = path.join(tempDir, `video.${format}`);
+    const plan = planConversion({
+      source: media.path,
+      output,
+      format,
+      facts: recording,
+      subtitles,
+      watermarkFile,
+      fontFile: existsSync(WATERMARK_FONT) ? WATERMARK_FONT : null,
+      title: `Session ${info?.session.hash ?? row.sessionId}`,
+    });
+    console.log(`[exports] ${exportId}: ${plan.mode} to ${format} (recording ${recording.id})`);
+
+    const durationMs = recording.durationMs ?? 0;
+    const controller = new AbortController();
+    let cancelled = false;
+    poll = setInterval(() => {
+      getExportStatus({ id: exportId })
+        .then((status) => {
+          if (status !== "running") {
+            cancelled = true;
+            controller.abort();
+          }
+        })
+        .catch((error) => console.error(`[exports] ${exportId}: status check failed`, error));
+    }, CANCEL_POLL_MS);
+
+    const startedAt = Date.now();
+    let lastWrite = 0;
+    let stderrTail = "";
+    const [command, args] = withParentDeathSignal(ffmpegPath(), plan.args);
+    const child = execa(command, args, {
+      cancelSignal: controller.signal,
+      // A stuck ffmpeg must not hold the worker forever; screen recordings convert far faster than this.
+      timeout: Math.max(30 * 60_000, durationMs * 3),
+      buffer: false,
+      stdin: "ignore",
+      reject: false,
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString("utf8")).slice(-8_000);
+    });
+    let pending = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      pending += chunk.toString("utf8");
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        const reachedMs = parseProgressLine(line);
+        if (reachedMs === null || durationMs <= 0) continue;
+        const now = Date.now();
+        if (now - lastWrite < PROGRESS_WRITE_MS) continue;
+        lastWrite = now;
+        const progress = Math.min(0.99, reachedMs / durationMs);
+        const rate = reachedMs / Math.max(1, now - startedAt);
+        const etaSeconds = rate > 0 ? Math.round((durationMs - reachedMs) / rate / 1000) : null;
+        updateExportProgress({ id: exportId, progress, etaSeconds }).catch((error) =>
+          console.error(`[exports] ${exportId}: progress write failed`, error),
+        );
+      }
+    });
+    const result = await child;
+    const ffmpegMs = Date.now() - startedAt;
+    clearInterval(poll);
+    poll = null;
+
+    if (cancelled || result.isCanceled) {
+      console.log(`[exports] ${exportId}: cancelled, ffmpeg stopped`);
+      return "cancelled";
+    }
+    if (result.failed) {
+      // Server paths mean nothing to the person reading the reason.
+      const tail = stderrTail.split(media.path).join("recording").split(tempDir).join(".");
+      const reason =
+        lastLines(tail, STDERR_LINES) ||
+        (result.timedOut ? "ffmpeg took too long and was stopped." : `ffmpeg exited with code ${result.exitCode ?? "?"}.`);
+      console.error(`[exports] ${exportId}: ffmpeg failed\n${reason}`);
+      await failExport({ id: exportId, error: reason });
+      return "failed";
+    }
+
+    const outputDurationMs = (await probeDurationMs(output)) ?? durationMs;
+    const key = storageKeys.exportFile(exportId, format);
+    const { size } = await storage.importFile(key, output);
+    const retentionDays = await getParameter({ key: "remote_session.download_retention_days" });
+    const finished = await finishExport({
+      id: exportId,
+      storageKey: key,
+      sizeBytes: size,
+      durationMs: outputDurationMs,
+      expiresAt: new Date(Date.now() + retentionDays * 86_400_000),
+    });
+    if (!finished) {
+      // Cancelled in the last moment: the file must not outlive its row.
+      await storage.delete(key);
+      return "cancelled";
+    }
+    console.log(
+      `[exports] ${exportId}: done, ${size} bytes in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (ffmpeg ${(ffmpegMs / 1000).toFixed(1)} s)`,
+    );
+    return "done";
+  } finally {
+    if (poll) clearInterval(poll);
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    await releaseMedia?.().catch(() => {});
+    await lock.release().catch(() => {});
+  }
+}

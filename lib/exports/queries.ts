@@ -1,0 +1,211 @@
+import "server-only";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import type { Viewer } from "@/lib/auth/viewer";
+import { db } from "@/lib/db/client";
+import {
+  recordings,
+  remoteSessions,
+  sessionEvents,
+  users,
+  videoExports,
+  type RemoteSession,
+  type VideoExport,
+} from "@/lib/db/schema";
+
+type Who = Pick<Viewer, "id" | "role">;
+
+/** Admins and auditors see every session; a user only their own (others look missing). */
+function sessionAccess(viewer: Who) {
+  return viewer.role === "user" ? eq(remoteSessions.userId, viewer.id) : undefined;
+}
+
+/** An export together with its session, only when the viewer may see that session. */
+export async function getViewableExport({ id, viewer }: { id: string; viewer: Who }) {
+  const [row] = await db
+    .select({ export: videoExports, session: remoteSessions, requesterEmail: users.email, requesterName: users.name })
+    .from(videoExports)
+    .innerJoin(remoteSessions, eq(remoteSessions.id, videoExports.sessionId))
+    .innerJoin(users, eq(users.id, videoExports.requestedBy))
+    .where(and(eq(videoExports.id, id), sessionAccess(viewer)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function getExportById({ id }: { id: string }): Promise<VideoExport | null> {
+  const [row] = await db.select().from(videoExports).where(eq(videoExports.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function getExportStatus({ id }: { id: string }) {
+  const [row] = await db.select({ status: videoExports.status }).from(videoExports).where(eq(videoExports.id, id)).limit(1);
+  return row?.status ?? null;
+}
+
+export async function getLiveExport({ sessionId, optionsKey }: { sessionId: number; optionsKey: string }) {
+  const [row] = await db
+    .select()
+    .from(videoExports)
+    .where(
+      and(
+        eq(videoExports.sessionId, sessionId),
+        eq(videoExports.optionsKey, optionsKey),
+        inArray(videoExports.status, ["queued", "running", "done"]),
+      ),
+    )
+    .limit(1);
+  return row ?? null;
+}
+
+/** The newest export of a session for these options, whatever its state (for the page after a failure). */
+export async function getLatestExport({ sessionId, optionsKey }: { sessionId: number; optionsKey: string }) {
+  const live = await getLiveExport({ sessionId, optionsKey });
+  if (live) return live;
+  const [row] = await db
+    .select()
+    .from(videoExports)
+    .where(and(eq(videoExports.sessionId, sessionId), eq(videoExports.optionsKey, optionsKey)))
+    .orderBy(desc(videoExports.createdAt))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Creates the export unless a live one (queued, running or done) exists for
+ * the same session and options; the partial unique index decides races.
+ */
+export async function createOrGetLiveExport(input: {
+  sessionId: number;
+  requestedBy: string;
+  format: "mp4" | "webm";
+  watermark: boolean;
+  optionsKey: string;
+}): Promise<{ export: VideoExport; created: boolean }> {
+  const [inserted] = await db.insert(videoExports).values(input).onConflictDoNothing().returning();
+  if (inserted) return { export: inserted, created: true };
+  const live = await getLiveExport(input);
+  if (!live) throw new Error("An export for these options conflicted but cannot be found");
+  return { export: live, created: false };
+}
+
+/** Marks queued/running exports cancelled; returns the row when it changed. */
+export async function cancelExportRow({ id }: { id: string }) {
+  const [row] = await db
+    .update(videoExports)
+    .set({ status: "cancelled", finishedAt: new Date(), etaSeconds: null })
+    .where(and(eq(videoExports.id, id), inArray(videoExports.status, ["queued", "running"])))
+    .returning();
+  return row ?? null;
+}
+
+/** Claims the export for a fresh run; only queued or running (a restart) rows qualify. */
+export async function startExportRun({ id }: { id: string }) {
+  const [row] = await db
+    .update(videoExports)
+    .set({ status: "running", progress: 0, etaSeconds: null, startedAt: new Date(), error: null })
+    .where(and(eq(videoExports.id, id), inArray(videoExports.status, ["queued", "running"])))
+    .returning();
+  return row ?? null;
+}
+
+export async function updateExportProgress({ id, progress, etaSeconds }: { id: string; progress: number; etaSeconds: number | null }) {
+  await db
+    .update(videoExports)
+    .set({ progress, etaSeconds })
+    .where(and(eq(videoExports.id, id), eq(videoExports.status, "running")));
+}
+
+export async function finishExport(input: {
+  id: string;
+  storageKey: string;
+  sizeBytes: number;
+  durationMs: number;
+  expiresAt: Date;
+}) {
+  const [row] = await db
+    .update(videoExports)
+    .set({
+      status: "done",
+      progress: 1,
+      etaSeconds: 0,
+      storageKey: input.storageKey,
+      sizeBytes: input.sizeBytes,
+      durationMs: input.durationMs,
+      finishedAt: new Date(),
+      expiresAt: input.expiresAt,
+      emailStatus: "pending",
+    })
+    .where(and(eq(videoExports.id, input.id), eq(videoExports.status, "running")))
+    .returning();
+  return row ?? null;
+}
+
+export async function failExport({ id, error }: { id: string; error: string }) {
+  await db
+    .update(videoExports)
+    .set({ status: "failed", error, finishedAt: new Date(), etaSeconds: null })
+    .where(and(eq(videoExports.id, id), inArray(videoExports.status, ["queued", "running"])));
+}
+
+export async function setExportEmailStatus({
+  id,
+  emailStatus,
+  emailError,
+}: {
+  id: string;
+  emailStatus: "pending" | "sent" | "outbox" | "failed";
+  emailError: string | null;
+}) {
+  await db.update(videoExports).set({ emailStatus, emailError }).where(eq(videoExports.id, id));
+}
+
+export async function getRecordingForSession({ sessionId }: { sessionId: number }) {
+  const [row] = await db.select().from(recordings).where(eq(recordings.sessionId, sessionId)).limit(1);
+  return row ?? null;
+}
+
+/** Key, command and query events of a session in time order (the subtitle log). */
+export async function listLoggedEvents({ sessionId }: { sessionId: number }) {
+  return db
+    .select({ tMs: sessionEvents.tMs, type: sessionEvents.type, data: sessionEvents.data })
+    .from(sessionEvents)
+    .where(and(eq(sessionEvents.sessionId, sessionId), inArray(sessionEvents.type, ["key", "command", "query"])))
+    .orderBy(sessionEvents.tMs, sessionEvents.id);
+}
+
+/** The details the completion email needs. */
+export async function getExportForEmail({ id }: { id: string }) {
+  const [row] = await db
+    .select({ export: videoExports, session: remoteSessions, to: users.email, name: users.name })
+    .from(videoExports)
+    .innerJoin(remoteSessions, eq(remoteSessions.id, videoExports.sessionId))
+    .innerJoin(users, eq(users.id, videoExports.requestedBy))
+    .where(eq(videoExports.id, id))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function listExpiredExports({ now }: { now: Date }) {
+  return db
+    .select()
+    .from(videoExports)
+    .where(and(eq(videoExports.status, "done"), lt(videoExports.expiresAt, now)))
+    .limit(500);
+}
+
+export async function markExportExpired({ id }: { id: string }) {
+  await db
+    .update(videoExports)
+    .set({ status: "expired" })
+    .where(and(eq(videoExports.id, id), eq(videoExports.status, "done")));
+}
+
+/** Exports that should be converting: queued for a while, or running. The caller checks who holds them. */
+export async function listUnfinishedExports({ queuedBefore }: { queuedBefore: Date }) {
+  return db
+    .select({ id: videoExports.id, status: videoExports.status })
+    .from(videoExports)
+    .where(
+      sql`${videoExports.status} = 'running' or (${videoExports.status} = 'queued' and ${videoExports.createdAt} < ${queuedBefore})`,
+    )
+    .limit(500);
+}
