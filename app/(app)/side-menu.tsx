@@ -7,21 +7,41 @@ type Group = { title: string; sub?: string; items: Item[] };
 
 export function SideMenu({ isAdmin }: { isAdmin: boolean }) {
   const pathname = usePathname();
-  const groups: Group[] = [{ title: "Audit", sub: "Sessions", items: [{ href: "/sessions", label: "Remote sessions" }] }];
+  const groups: Group[] = [
+    {
+      title: "Audit",
+      sub: "Sessions",
+      items: [
+        { href: "/sessions", label: "Remote sessions" },
+        { href: "/sessions/occurrences", label: "Sessions with occurrences detected" },
+      ],
+    },
+  ];
   if (isAdmin) {
     groups.push({
       title: "Settings",
       sub: "System parameters",
-      items: [{ href: "/settings/parameters", label: "Remote session" }],
+      items: [
+        { href: "/settings/parameters", label: "Remote session" },
+        { href: "/settings/rules", label: "Audited commands" },
+      ],
     });
     groups.push({
       title: "Administration",
       items: [
         { href: "/settings/users", label: "Users" },
         { href: "/settings/audit", label: "Audit trail" },
+        { href: "/settings/outbox", label: "Email outbox" },
+        { href: "/settings/tokens", label: "API tokens" },
       ],
     });
   }
+  // The deepest matching link is the active one (/sessions/occurrences is not also "Remote sessions").
+  const matches = (href: string) => pathname === href || pathname.startsWith(`${href}/`);
+  const activeHref = groups
+    .flatMap((g) => g.items.map((i) => i.href))
+    .filter(matches)
+    .sort((a, b) => b.length - a.length)[0];
   return (
     <nav className="sidemenu" aria-label="Side menu">
       {groups.map((g) => (
@@ -30,7 +50,7 @@ export function SideMenu({ isAdmin }: { isAdmin: boolean }) {
           {g.sub ? <div className="sidemenu-sub">{g.sub}</div> : null}
           <ul>
             {g.items.map((item) => {
-              const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+              const active = item.href === activeHref;
               return (
                 <li key={item.href}>
                   <Link href={item.href} className={active ? "active" : undefined} aria-current={active ? "page" : undefined}>

@@ -22,7 +22,7 @@ function run(cmd: string, args: string[], extraEnv: Record<string, string>): Chi
 async function main() {
   const { databaseUrl, embedded } = await prepareRuntime();
   await ensureFirstAdmin();
-  if (env.SEED_DEMO === "1") await seedDemoIfEmpty();
+  const seeded = env.SEED_DEMO === "1" ? await seedDemoIfEmpty() : false;
 
   const serverEnv: Record<string, string> = {
     DATABASE_URL: databaseUrl,
@@ -46,6 +46,14 @@ async function main() {
     workers.push(await startWorker());
   }
   console.log(`[start] Session Video on http://localhost:${env.PORT}`);
+  if (seeded) {
+    // Real recordings go through the public ingestion API, like a proxy's, once the server answers.
+    const { seedDemoRecordings } = await import("@/lib/demo/recordings");
+    seedDemoRecordings({ baseUrl: `http://127.0.0.1:${env.PORT}` }).then(
+      ({ sessions }) => console.log(`[demo] ${sessions.length} demo recordings sent through the ingestion API`),
+      (error) => console.error("[demo] demo recordings failed:", error instanceof Error ? error.message : error),
+    );
+  }
 
   let stopping = false;
   const shutdown = async (code: number) => {
