@@ -5,7 +5,6 @@
  * built app and a worker for the time of the demo.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { inArray } from "drizzle-orm";
@@ -15,6 +14,7 @@ import { seedDemoRecordings } from "@/lib/demo/recordings";
 import { ensureDemoAccounts } from "@/lib/demo/sessions";
 import { env } from "@/lib/env";
 import { authSecret, prepareRuntime } from "@/lib/setup/runtime";
+import { freePort } from "@/lib/setup/free-port";
 
 const { values } = parseArgs({ options: { url: { type: "string" } } });
 const answers = (url: string) =>
@@ -23,15 +23,6 @@ const answers = (url: string) =>
     () => false,
   );
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no free port"))));
-    });
-  });
-}
 
 const started = Date.now();
 const { databaseUrl, embedded } = await prepareRuntime();

@@ -2,6 +2,7 @@ import "server-only";
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
+import { sessionVisibleTo } from "@/lib/db/queries/sessions";
 import {
   recordings,
   remoteSessions,
@@ -14,10 +15,6 @@ import {
 
 type Who = Pick<Viewer, "id" | "role">;
 
-/** Admins and auditors see every session; a user only their own (others look missing). */
-function sessionAccess(viewer: Who) {
-  return viewer.role === "user" ? eq(remoteSessions.userId, viewer.id) : undefined;
-}
 
 /** An export together with its session, only when the viewer may see that session. */
 export async function getViewableExport({ id, viewer }: { id: string; viewer: Who }) {
@@ -26,7 +23,7 @@ export async function getViewableExport({ id, viewer }: { id: string; viewer: Wh
     .from(videoExports)
     .innerJoin(remoteSessions, eq(remoteSessions.id, videoExports.sessionId))
     .innerJoin(users, eq(users.id, videoExports.requestedBy))
-    .where(and(eq(videoExports.id, id), sessionAccess(viewer)))
+    .where(and(eq(videoExports.id, id), sessionVisibleTo(viewer)))
     .limit(1);
   return row ?? null;
 }

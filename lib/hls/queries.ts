@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
+import { sessionVisibleTo } from "@/lib/db/queries/sessions";
 import { recordingChunks, recordings, remoteSessions } from "@/lib/db/schema";
 import { storedPlaylistSchema, type StoredPlaylist } from "./playlist";
 
@@ -64,7 +65,7 @@ export async function getPlaybackAccess({
     })
     .from(remoteSessions)
     .innerJoin(recordings, eq(recordings.sessionId, remoteSessions.id))
-    .where(and(eq(remoteSessions.hash, hash), viewer.role === "user" ? eq(remoteSessions.userId, viewer.id) : undefined))
+    .where(and(eq(remoteSessions.hash, hash), sessionVisibleTo(viewer)))
     .limit(1);
   if (!row) return null;
   const { hash: sessionHash, generation, size, ...recording } = row;

@@ -13,7 +13,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes, randomFillSync } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, open, readFile, rm } from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { closeDb, useDatabaseUrl } from "@/lib/db/client";
@@ -21,21 +20,13 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { IngestClient } from "@/lib/ingest/client";
 import { createApiToken } from "@/lib/tokens";
+import { freePort } from "../../lib/setup/free-port";
 
 const SIZES_MIB = (process.env.BENCH_INGEST_SIZES_MIB ?? "100,1024").split(",").map(Number);
 const CHUNK = Number(process.env.BENCH_CHUNK_MIB ?? 8) * 1024 * 1024;
 const MIB = 1024 * 1024;
 const root = path.resolve("data/bench-ingest");
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** Peak resident memory (VmHWM, bytes) of a process and its descendants, the largest of them. */
 async function peakRss(pid: number): Promise<number> {

@@ -14,7 +14,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
@@ -25,6 +24,7 @@ import { getParameter } from "@/lib/db/queries/parameters";
 import { getRecordingBySessionId, getSessionByHash, listSessions } from "@/lib/db/queries/sessions";
 import { remoteSessions, users } from "@/lib/db/schema";
 import { PAGE_SIZE, encodeCursor, type SessionCursor, type SessionFilter } from "@/lib/sessions/filters";
+import { freePort } from "../../lib/setup/free-port";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = 50;
@@ -212,16 +212,6 @@ async function explain(name: string, fn: () => Promise<unknown>, run: (...a: unk
 
 // ─── HTTP page renders ───────────────────────────────────────────────────────
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function cookieHeader(res: Response, jar: Map<string, string>) {
   for (const c of res.headers.getSetCookie()) {

@@ -31,6 +31,7 @@ import { recordings, remoteSessions, users } from "@/lib/db/schema";
 import { ffmpegPath } from "@/lib/media/binaries";
 import { storageKeys } from "@/lib/storage/keys";
 import { LocalDiskStorage } from "@/lib/storage/local";
+import { freePort } from "../../lib/setup/free-port";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -41,16 +42,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 // ─── Media ───────────────────────────────────────────────────────────────────
 

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
+import { sessionVisibleTo } from "@/lib/db/queries/sessions";
 import {
   CRITICALITIES,
   commandFindings,
@@ -133,7 +134,7 @@ export async function listSessionsWithFindings({
   limit?: number;
 }): Promise<{ rows: OccurrenceRow[]; next: OccurrencesCursor | null }> {
   const where: (SQL | undefined)[] = [isNotNull(remoteSessions.maxCriticality)];
-  if (viewer.role === "user") where.push(eq(remoteSessions.userId, viewer.id));
+  where.push(sessionVisibleTo(viewer));
   if (cursor) {
     where.push(
       sql`(${remoteSessions.startedAt}, ${remoteSessions.id}) < (timestamptz 'epoch' + ${cursor.startedAtUs}::bigint * interval '1 microsecond', ${cursor.id})`,

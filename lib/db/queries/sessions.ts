@@ -55,7 +55,12 @@ const listColumns = {
   startedAtUs: sql<number>`(extract(epoch from ${remoteSessions.startedAt}) * 1000000)::bigint`.mapWith(Number),
 };
 
-function visibleTo(viewer: SessionViewer): SQL | undefined {
+/**
+ * Who may see a session: admins and auditors every one, a user only their own.
+ * The one place this rule lives; every query that reaches a session by what a
+ * viewer asked for puts it in its WHERE, so a hidden session looks missing.
+ */
+export function sessionVisibleTo(viewer: SessionViewer): SQL | undefined {
   return viewer.role === "user" ? eq(remoteSessions.userId, viewer.id) : undefined;
 }
 
@@ -142,7 +147,7 @@ export async function listSessions({
 }): Promise<SessionPage> {
   if (cursor && cursor.sort !== sort) throw new Error("cursor belongs to another sort");
   const direction = cursor?.dir ?? "older";
-  const base = [visibleTo(viewer), ...filterConditions(filter)];
+  const base = [sessionVisibleTo(viewer), ...filterConditions(filter)];
   const fetch = (c: SessionCursor | undefined) =>
     db
       .select(listColumns)
@@ -183,7 +188,7 @@ export async function hasAnySession({ viewer }: { viewer: SessionViewer }): Prom
   const [row] = await db
     .select({ id: remoteSessions.id })
     .from(remoteSessions)
-    .where(visibleTo(viewer))
+    .where(sessionVisibleTo(viewer))
     .limit(1);
   return Boolean(row);
 }
@@ -202,7 +207,7 @@ export async function getSessionByHash({
   const [row] = await db
     .select()
     .from(remoteSessions)
-    .where(and(eq(remoteSessions.hash, hash), visibleTo(viewer)))
+    .where(and(eq(remoteSessions.hash, hash), sessionVisibleTo(viewer)))
     .limit(1);
   return row ?? null;
 }

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { useDatabaseUrl } from "../../../lib/db/client";
 import { createTestDatabase } from "../../support/db";
+import { freePort } from "../../../lib/setup/free-port";
+
+export { freePort };
 
 export type AppServer = {
   url: string;
@@ -16,16 +18,6 @@ export type AppServer = {
   stop: () => Promise<void>;
 };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /**
  * Starts the built app (`next start`) on a free port against a fresh database,
