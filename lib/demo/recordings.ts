@@ -500,7 +500,7 @@ const HOUR = 3_600_000;
 export const DEMO_RECORDINGS: DemoSession[] = [
   {
     label: "SSH with risky commands (MP4)",
-    start: { protocol: "ssh", host: "web-01.corp.example.com", credentialUsername: "alice", user: "alice@example.com", userIp: "10.20.4.17", clusterNode: "proxy-a" },
+    start: { protocol: "ssh", host: "web-01.corp.example.com", credentialUsername: "alice", user: "Alice Martins", userIp: "10.20.4.17", clusterNode: "proxy-a" },
     startedAgoMs: 26 * HOUR,
     media: terminalSession(RISKY_SSH, "mp4", "ssh-risky"),
     chunkSize: 128 * 1024,
@@ -508,7 +508,7 @@ export const DEMO_RECORDINGS: DemoSession[] = [
   },
   {
     label: "SSH routine maintenance (WebM/VP9)",
-    start: { protocol: "ssh", host: "app-02.corp.example.com", credentialUsername: "bob", user: "bob@example.com", userIp: "10.20.4.31", clusterNode: "proxy-b" },
+    start: { protocol: "ssh", host: "app-02.corp.example.com", credentialUsername: "bob", user: "Bob Chen", userIp: "10.20.4.31", clusterNode: "proxy-b" },
     startedAgoMs: 22 * HOUR,
     media: terminalSession(ROUTINE_SSH, "webm", "ssh-routine"),
     chunkSize: 64 * 1024,
@@ -516,7 +516,7 @@ export const DEMO_RECORDINGS: DemoSession[] = [
   },
   {
     label: "RDP to a domain controller (H.264 + AAC)",
-    start: { protocol: "rdp", host: "dc-01.corp.example.com", credentialUsername: "CORP\\Administrator", user: "alice@example.com", userIp: "10.20.4.17", clusterNode: "proxy-a" },
+    start: { protocol: "rdp", host: "dc-01.corp.example.com", credentialUsername: "CORP\\Administrator", user: "Alice Martins", userIp: "10.20.4.17", clusterNode: "proxy-a" },
     startedAgoMs: 20 * HOUR,
     media: desktopSession(RDP_DESKTOP, "rdp"),
     chunkSize: 256 * 1024,
@@ -524,7 +524,7 @@ export const DEMO_RECORDINGS: DemoSession[] = [
   },
   {
     label: "VNC to an analytics desktop (H.264 + AAC)",
-    start: { protocol: "vnc", host: "analytics-01.corp.example.com", credentialUsername: "bob", user: "bob@example.com", userIp: "10.20.4.31", clusterNode: "proxy-b" },
+    start: { protocol: "vnc", host: "analytics-01.corp.example.com", credentialUsername: "bob", user: "Bob Chen", userIp: "10.20.4.31", clusterNode: "proxy-b" },
     startedAgoMs: 9 * HOUR,
     media: desktopSession(VNC_DESKTOP, "vnc"),
     chunkSize: 256 * 1024,
@@ -532,7 +532,7 @@ export const DEMO_RECORDINGS: DemoSession[] = [
   },
   {
     label: "MySQL proxy session",
-    start: { protocol: "mysql", host: "mysql-shop.corp.example.com", credentialUsername: "app_ro", user: "alice@example.com", userIp: "10.20.4.17", clusterNode: "proxy-a" },
+    start: { protocol: "mysql", host: "mysql-shop.corp.example.com", credentialUsername: "app_ro", user: "Alice Martins", userIp: "10.20.4.17", clusterNode: "proxy-a" },
     startedAgoMs: 7 * HOUR,
     media: terminalSession(MYSQL, "mp4", "mysql"),
     chunkSize: 128 * 1024,
@@ -540,7 +540,7 @@ export const DEMO_RECORDINGS: DemoSession[] = [
   },
   {
     label: "PostgreSQL proxy session",
-    start: { protocol: "postgresql", host: "pg-billing.corp.example.com", credentialUsername: "billing_ops", user: "bob@example.com", userIp: "10.20.4.31", clusterNode: "proxy-b" },
+    start: { protocol: "postgresql", host: "pg-billing.corp.example.com", credentialUsername: "billing_ops", user: "Bob Chen", userIp: "10.20.4.31", clusterNode: "proxy-b" },
     startedAgoMs: 5 * HOUR,
     media: terminalSession(POSTGRES, "mp4", "postgres"),
     chunkSize: 128 * 1024,
@@ -548,14 +548,14 @@ export const DEMO_RECORDINGS: DemoSession[] = [
   },
   {
     label: "Failed SSH connection (no media)",
-    start: { protocol: "ssh", host: "legacy-07.corp.example.com", credentialUsername: "root", user: "carol@example.com", userIp: "10.20.5.9", clusterNode: "proxy-a" },
+    start: { protocol: "ssh", host: "legacy-07.corp.example.com", credentialUsername: "root", user: "Carol Diaz", userIp: "10.20.5.9", clusterNode: "proxy-a" },
     startedAgoMs: 4 * HOUR,
     media: async () => ({ file: null, events: [], durationMs: 2300 }),
     finish: { errorMessage: "Connection to legacy-07.corp.example.com:22 failed: host key verification failed" },
   },
   {
     label: "Backup watch, 2 h 05 min (long recording)",
-    start: { protocol: "ssh", host: "backup-01.corp.example.com", credentialUsername: "root", user: "bob@example.com", userIp: "10.20.4.31", clusterNode: "proxy-b" },
+    start: { protocol: "ssh", host: "backup-01.corp.example.com", credentialUsername: "root", user: "Bob Chen", userIp: "10.20.4.31", clusterNode: "proxy-b" },
     startedAgoMs: 3 * HOUR,
     media: (dir) => renderLongRecording(dir, 125),
     chunkSize: 1024 * 1024,
@@ -563,7 +563,7 @@ export const DEMO_RECORDINGS: DemoSession[] = [
   },
   {
     label: "SSH still active",
-    start: { protocol: "ssh", host: "db-03.corp.example.com", credentialUsername: "alice", user: "alice@example.com", userIp: "10.20.4.17", clusterNode: "proxy-a" },
+    start: { protocol: "ssh", host: "db-03.corp.example.com", credentialUsername: "alice", user: "Alice Martins", userIp: "10.20.4.17", clusterNode: "proxy-a" },
     startedAgoMs: 6 * 60_000,
     media: terminalSession(ACTIVE_SSH, "mp4", "ssh-active"),
     chunkSize: 64 * 1024,
