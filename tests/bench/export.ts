@@ -326,7 +326,10 @@ async function main() {
   const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
   console.log("\nTargets");
   console.log(`  stream copy ≥ 200× realtime: ${rt(copy).toFixed(0)}× — ${verdict(rt(copy) >= 200)}`);
-  console.log(`  stream copy within 1.1× of hand-run: ${(copy.jobWallMs / copy.handWallMs).toFixed(2)}× — ${verdict(copy.jobWallMs <= 1.1 * copy.handWallMs)}`);
+  // Judged on medians of alternating runs: on a noisy machine one lucky hand run
+  // would otherwise decide the ratio (best-of is printed in the table too).
+  const copyRatio = copy.jobWallMedianMs / copy.handWallMedianMs;
+  console.log(`  stream copy within 1.1× of hand-run (medians): ${copyRatio.toFixed(2)}× — ${verdict(copyRatio <= 1.1)}`);
   console.log(`  transcode ≥ 8× realtime: ${rt(transcode).toFixed(1)}× — ${verdict(rt(transcode) >= 8)}`);
   const peak = Math.max(...rows.map((r) => Math.max(r.jobProcessMb, r.jobFfmpegMb)));
   console.log(`  peak memory of our processes < 300 MB: ${peak.toFixed(0)} MB — ${verdict(peak < 300)}`);
