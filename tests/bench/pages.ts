@@ -21,7 +21,7 @@ import { closeDb, db, getPool, useDatabaseUrl } from "@/lib/db/client";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { getParameter } from "@/lib/db/queries/parameters";
-import { getRecordingBySessionId, getSessionByHash, listSessions } from "@/lib/db/queries/sessions";
+import { getRecordingBySessionId, getSessionByHash, listColumns, listSessions } from "@/lib/db/queries/sessions";
 import { remoteSessions, users } from "@/lib/db/schema";
 import { PAGE_SIZE, encodeCursor, type SessionCursor, type SessionFilter } from "@/lib/sessions/filters";
 import { freePort } from "../../lib/setup/free-port";
@@ -144,20 +144,7 @@ async function listWithOffset(filter: SessionFilter, offset: number) {
   }
   return db
     // The same columns as listSessions, so that only the paging differs.
-    .select({
-      id: remoteSessions.id,
-      hash: remoteSessions.hash,
-      protocol: remoteSessions.protocol,
-      host: remoteSessions.host,
-      credentialUsername: remoteSessions.credentialUsername,
-      userName: remoteSessions.userName,
-      startedAt: remoteSessions.startedAt,
-      endedAt: remoteSessions.endedAt,
-      status: remoteSessions.status,
-      recordingSize: remoteSessions.recordingSize,
-      riskScore: remoteSessions.riskScore,
-      maxCriticality: remoteSessions.maxCriticality,
-    })
+    .select(listColumns)
     .from(remoteSessions)
     .where(and(...where))
     .orderBy(sql`${remoteSessions.startedAt} desc nulls last`, sql`${remoteSessions.id} desc nulls last`)

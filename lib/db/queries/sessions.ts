@@ -38,7 +38,8 @@ export type SessionPage = {
   older: SessionCursor | null;
 };
 
-const listColumns = {
+/** The columns of a Remote sessions list row (also the OFFSET baseline of bench:pages). */
+export const listColumns = {
   id: remoteSessions.id,
   hash: remoteSessions.hash,
   protocol: remoteSessions.protocol,
