@@ -8,7 +8,8 @@
  *
  * Environment: BENCH_DATABASE_URL (use that server; its database is emptied of
  * sessions), BENCH_ROWS (default 1000000), BENCH_HTTP=0 (skip page renders),
- * NEXT_DIST_DIR (the build to serve; default .next).
+ * NEXT_DIST_DIR (the build to serve; default .next), BENCH_PROFILE=<dir> (the
+ * server writes a V8 CPU profile there, to find where a render spends its time).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -219,7 +220,9 @@ async function startNext(databaseUrl: string): Promise<{ url: string; child: Chi
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(path.resolve("data/bench-app-"));
-  const child = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // BENCH_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+  const child = spawn(process.execPath, [...profile, path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     env: {
       ...process.env,
       NODE_ENV: "production",

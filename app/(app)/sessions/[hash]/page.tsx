@@ -22,13 +22,15 @@ export default async function SessionReportPage({ params }: { params: Promise<{ 
   if (!isSessionHash(hash)) notFound();
   const session = await getSessionByHash({ hash, viewer });
   if (!session) notFound();
-  const recording = await getRecordingBySessionId({ sessionId: session.id });
-  await recordAudit({
-    actor: viewer,
-    action: "session.report_viewed",
-    target: { type: "session", id: session.hash },
-    ip: await requestIp(),
-  });
+  const [recording] = await Promise.all([
+    getRecordingBySessionId({ sessionId: session.id }),
+    recordAudit({
+      actor: viewer,
+      action: "session.report_viewed",
+      target: { type: "session", id: session.hash },
+      ip: await requestIp(),
+    }),
+  ]);
   const report: SessionReport = { session, recording, viewer };
 
   return (

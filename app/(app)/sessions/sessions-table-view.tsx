@@ -1,0 +1,107 @@
+"use client";
+
+/** One row of the Remote sessions table, every cell already formatted by the server. */
+export type SessionsTableRow = {
+  id: number;
+  hash: string;
+  short: string;
+  user: string;
+  credential: string;
+  host: string;
+  type: string;
+  /** [ISO time, time in the viewer's zone] */
+  start: [string, string];
+  end: [string, string] | null;
+  duration: string;
+  size: string | null;
+  risk: number;
+  /** [criticality, label] */
+  criticality: [string, string] | null;
+  /** [status, label] */
+  status: [string, string];
+};
+
+function CellTime({ time }: { time: [string, string] | null }) {
+  if (!time) return <span className="muted">—</span>;
+  return (
+    <time dateTime={time[0]} title={time[0]}>
+      {time[1]}
+    </time>
+  );
+}
+
+/** The Remote sessions table; each row has an Actions menu leading to the session's report. */
+export function SessionsTableView({ rows }: { rows: SessionsTableRow[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="data dense" aria-label="Remote sessions">
+        <thead>
+          <tr>
+            <th scope="col">ID</th>
+            <th scope="col">User</th>
+            <th scope="col">Credential username</th>
+            <th scope="col">Host</th>
+            <th scope="col">Type</th>
+            <th scope="col">Start</th>
+            <th scope="col">End</th>
+            <th scope="col" className="num">Duration</th>
+            <th scope="col" className="num">Recording size</th>
+            <th scope="col" className="num">Risk score</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="sticky-end">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((s) => (
+            <tr key={s.id} data-hash={s.hash}>
+              <td>
+                <span className="mono" title={s.hash}>
+                  {s.short}
+                </span>
+              </td>
+              <td>{s.user}</td>
+              <td>{s.credential}</td>
+              <td className="mono">{s.host}</td>
+              <td>{s.type}</td>
+              <td>
+                <CellTime time={s.start} />
+              </td>
+              <td>
+                <CellTime time={s.end} />
+              </td>
+              <td className="num" title={s.end ? undefined : "Still running"}>
+                {s.duration}
+              </td>
+              <td className="num">{s.size ?? <span className="muted">—</span>}</td>
+              <td className="num">
+                {s.risk}
+                {s.criticality ? (
+                  <>
+                    {" "}
+                    <span className={`badge crit-${s.criticality[0]}`}>{s.criticality[1]}</span>
+                  </>
+                ) : null}
+              </td>
+              <td>
+                <span className={`badge status-${s.status[0]}`}>{s.status[1]}</span>
+              </td>
+              <td className="sticky-end">
+                <details className="menu row-menu">
+                  <summary className="button button-small" aria-label={`Actions for session ${s.hash.slice(0, 10)}`}>
+                    Actions
+                  </summary>
+                  <div className="menu-panel" role="menu">
+                    {/* A plain link: no prefetch (opening the report is an audited event, a hover is not). */}
+                    <a href={`/sessions/${encodeURIComponent(s.hash)}`} role="menuitem">
+                      Video of session
+                    </a>
+                  </div>
+                </details>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
