@@ -62,7 +62,7 @@ export const authOptions: AuthOptions = {
         }
         await recordSignInAttempt({ email, ip, succeeded: true });
         await recordAudit({ actor: { id: user.id, email: user.email }, action: "auth.sign_in", ip });
-        return { id: user.id, email: user.email, name: user.name };
+        return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
       },
     }),
   ],
@@ -75,9 +75,13 @@ export const authOptions: AuthOptions = {
     },
   },
   callbacks: {
-    // Only the user id travels in the token; role and status are read fresh from the database.
+    // Only the user id and the account's session version travel in the token; role and
+    // status are read fresh from the database (getViewer), which also refuses an old version.
     jwt({ token, user }) {
-      if (user) token.sub = user.id;
+      if (user) {
+        token.sub = user.id;
+        token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+      }
       return token;
     },
     session({ session, token }) {

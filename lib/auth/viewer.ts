@@ -21,6 +21,8 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
   if (!userId) return null;
   const user = await getUserById({ id: userId });
   if (!user || user.disabledAt) return null;
+  // A password reset raised the account's session version: tokens from before it are signed out.
+  if (user.sessionVersion !== (typeof token?.sv === "number" ? token.sv : 0)) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 });
 

@@ -35,6 +35,8 @@ export const users = pgTable(
     role: roleEnum("role").notNull().default("user"),
     passwordHash: text("password_hash").notNull(),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /** Carried in every sign-in's token; raising it (password reset) signs the account out everywhere. */
+    sessionVersion: integer("session_version").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -122,7 +122,8 @@ export async function resetAccountPassword({
   await requireAccount(userId);
   const generatedPassword = password ? null : generatePassword();
   const passwordHash = await hashPassword(password ?? generatedPassword!);
-  const after = await updateUser({ id: userId, passwordHash }, (tx, row) =>
+  // A reset usually follows a suspected compromise: whoever holds the old password's sessions is signed out.
+  const after = await updateUser({ id: userId, passwordHash, endSessions: true }, (tx, row) =>
     recordAudit(
       { actor, action: "user.password_reset", target: target(row), ip, details: { email: row.email, generated: generatedPassword !== null } },
       tx,

@@ -112,6 +112,31 @@ describe("administration", () => {
     await expect(page.getByRole("navigation", { name: "Side menu" }).textContent()).resolves.not.toContain("Users");
   });
 
+  it("a password reset signs the account out everywhere; the new password works", async () => {
+    const victim = await createTestUser("user", { name: "Rita Reset" });
+    const victimPage = await freshPage();
+    await signIn(victimPage, app.url, victim.email, victim.password);
+    await victimPage.goto(`${app.url}/sessions`);
+    await victimPage.getByRole("heading", { name: "Remote sessions" }).waitFor();
+
+    const { page } = await signedInAdmin();
+    await page.goto(`${app.url}/settings/users`);
+    const row = page.locator(`tr[data-email="${victim.email}"]`);
+    await row.getByText("Reset password").click();
+    const form = page.getByRole("form", { name: `Reset password of ${victim.email}` });
+    await form.getByRole("button", { name: "Generate one" }).click();
+    await form.getByRole("status").filter({ hasText: "open sessions are signed out" }).waitFor();
+    const generated = (await form.getByTestId("generated-password").textContent())!.trim();
+
+    // The session opened with the old password ends on its next request.
+    await victimPage.goto(`${app.url}/sessions`);
+    await victimPage.waitForURL((u) => u.pathname === "/signin");
+    const again = await freshPage();
+    await signIn(again, app.url, victim.email, generated);
+    await again.goto(`${app.url}/sessions`);
+    await again.getByRole("heading", { name: "Remote sessions" }).waitFor();
+  });
+
   it("a disabled user loses access at once and cannot sign in again", async () => {
     const victim = await createTestUser("user", { name: "Dan Disabled" });
     const victimPage = await freshPage();

@@ -180,6 +180,11 @@ describe("user administration", () => {
     expect(generated.generatedPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
     await expect(verifyPassword(generated.user.passwordHash, generated.generatedPassword!)).resolves.toBe(true);
 
+    // Each reset raises the session version that signed-in tokens must carry.
+    expect(generated.user.sessionVersion).toBe((await getUserById({ id: user.id }))!.sessionVersion);
+    expect(generated.user.sessionVersion).toBe(chosen.user.sessionVersion + 1);
+    expect(chosen.user.sessionVersion).toBe(1);
+
     const entries = await auditFor(user.id, "user.password_reset");
     expect(entries.map((e) => (e.details as { generated: boolean }).generated).sort()).toEqual([false, true]);
     const text = JSON.stringify(entries);

@@ -38,13 +38,19 @@ export async function createUser(
 }
 
 export async function updateUser(
-  { id, ...changes }: { id: string } & Partial<Pick<User, "role" | "passwordHash" | "disabledAt" | "name">>,
+  {
+    id,
+    endSessions,
+    ...changes
+  }: { id: string; /** Sign the account out everywhere (its tokens carry the old session version). */ endSessions?: boolean } & Partial<
+    Pick<User, "role" | "passwordHash" | "disabledAt" | "name">
+  >,
   afterUpdate?: (tx: UserTx, user: User) => Promise<void>,
 ): Promise<User | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(users)
-      .set({ ...changes, updatedAt: new Date() })
+      .set({ ...changes, ...(endSessions ? { sessionVersion: sql`${users.sessionVersion} + 1` } : {}), updatedAt: new Date() })
       .where(eq(users.id, id))
       .returning();
     if (row) await afterUpdate?.(tx, row);

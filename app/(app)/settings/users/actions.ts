@@ -41,8 +41,8 @@ export const resetPasswordAction = defineAction({
     });
     return {
       message: generatedPassword
-        ? `New password for ${user.email}. It is shown only now: copy it.`
-        : `Password of ${user.email} changed.`,
+        ? `New password for ${user.email}, shown only now: copy it. Their open sessions are signed out.`
+        : `Password of ${user.email} changed. Their open sessions are signed out.`,
       data: { generatedPassword },
     };
   },
