@@ -14,8 +14,8 @@ export type AccountRow = Pick<User, "id" | "name" | "email" | "role" | "createdA
 
 const target = (user: Pick<User, "id">) => ({ type: "user", id: user.id });
 
-export async function listAccounts(): Promise<AccountRow[]> {
-  const rows = await listUsers();
+export async function listAccounts({ q }: { q?: string } = {}): Promise<AccountRow[]> {
+  const rows = await listUsers({ q });
   return rows.map(({ id, name, email, role, createdAt, disabledAt }) => ({ id, name, email, role, createdAt, disabledAt }));
 }
 

@@ -51,6 +51,13 @@ describe("administration", () => {
     await form.getByRole("status").filter({ hasText: `Created ${email} (Auditor).` }).waitFor();
     await page.locator(`tr[data-email="${email}"]`).waitFor();
 
+    // The search narrows the accounts to the new one; the URL keeps it.
+    await page.getByRole("search", { name: "Search accounts" }).getByLabel("Search").fill("carol created");
+    await page.getByRole("search", { name: "Search accounts" }).getByRole("button", { name: "Search" }).click();
+    await page.waitForURL((u) => u.searchParams.get("q") === "carol created");
+    await expect(page.locator("table[aria-label=Accounts] tbody tr").count()).resolves.toBe(1);
+    await page.goto(`${app.url}/settings/users`);
+
     // The same email again, in capitals: a clear error on the email field, and what was typed stays.
     await form.getByLabel("Name").fill("Carol Again");
     await form.getByLabel("Email").fill(email.toUpperCase());

@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db/client";
-import { getUserById, updateUserKeepingAnAdmin } from "@/lib/db/queries/users";
+import { getUserById, listUsers, updateUserKeepingAnAdmin } from "@/lib/db/queries/users";
 import { auditLog, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import {
@@ -205,6 +205,16 @@ describe("user administration", () => {
     const fresh = await getUserById({ id: user.id });
     expect(fresh).toMatchObject({ role: "user", disabledAt: null, passwordHash: user.passwordHash });
     expect((await listAccounts()).some((a) => a.name === "Ghost")).toBe(false);
+  });
+
+  it("searches accounts by name or email, any case, with LIKE wildcards taken literally", async () => {
+    const zelda = await createTestUser("auditor", { name: "Zelda Quartermain" });
+    const percent = await createTestUser("user", { name: "Hundred%Percent" });
+    expect((await listUsers({ q: "quarterMAIN" })).map((u) => u.id)).toEqual([zelda.id]);
+    expect((await listUsers({ q: zelda.email.slice(0, 12).toUpperCase() })).map((u) => u.id)).toContain(zelda.id);
+    expect((await listUsers({ q: "d%p" })).map((u) => u.id)).toEqual([percent.id]);
+    expect(await listUsers({ q: "Zel_a" })).toEqual([]);
+    expect(await listUsers({ q: "%" })).toEqual([expect.objectContaining({ id: percent.id })]);
   });
 
   it("answers a clear error for an account that does not exist", async () => {

@@ -17,9 +17,14 @@ export async function getUserByEmail({ email }: { email: string }): Promise<User
   return row ?? null;
 }
 
+/** The accounts page lists at most this many; a search narrows a larger directory. */
+export const USER_LIST_LIMIT = 500;
+
 export async function listUsers({ q }: { q?: string } = {}): Promise<User[]> {
-  const where = q ? or(ilike(users.email, `%${q}%`), ilike(users.name, `%${q}%`)) : undefined;
-  return db.select().from(users).where(where).orderBy(asc(users.role), asc(users.email)).limit(500);
+  // LIKE's wildcards in the search text are matched literally.
+  const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const where = pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined;
+  return db.select().from(users).where(where).orderBy(asc(users.role), asc(users.email)).limit(USER_LIST_LIMIT);
 }
 
 /** An open transaction, handed to callbacks that must write in the same transaction (the audit entry). */

@@ -1,22 +1,28 @@
 import type { Metadata } from "next";
 import { Time } from "@/app/_components/time";
+import Link from "next/link";
 import { requireAdmin } from "@/lib/auth/viewer";
+import { countActiveAdmins, countUsers, USER_LIST_LIMIT } from "@/lib/db/queries/users";
 import { listAccounts } from "@/lib/users";
 import { CreateUserForm, ResetPasswordForm, RoleForm, StatusForm } from "./user-forms";
 
 export const metadata: Metadata = { title: "Users" };
 
-export default async function UsersPage() {
+const MAX_SEARCH = 100;
+
+// GET /settings/users?q= - the accounts, searchable by name or email (admins only).
+export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const viewer = await requireAdmin("/settings/users");
-  const accounts = await listAccounts();
-  const activeAdmins = accounts.filter((a) => a.role === "admin" && !a.disabledAt).length;
+  const raw = (await searchParams).q;
+  const q = (Array.isArray(raw) ? raw[0] : raw)?.trim().slice(0, MAX_SEARCH) || undefined;
+  const [accounts, total, activeAdmins] = await Promise.all([listAccounts({ q }), countUsers(), countActiveAdmins()]);
   return (
     <>
       <div className="breadcrumb">Administration › Users</div>
       <div className="page-head">
         <h1>Users</h1>
         <span className="muted">
-          {accounts.length} account{accounts.length === 1 ? "" : "s"} · {activeAdmins} active administrator{activeAdmins === 1 ? "" : "s"}
+          {total} account{total === 1 ? "" : "s"} · {activeAdmins} active administrator{activeAdmins === 1 ? "" : "s"}
         </span>
       </div>
 
@@ -24,6 +30,26 @@ export default async function UsersPage() {
         <h2 id="create-user-title">Create user</h2>
         <CreateUserForm />
       </section>
+
+      <form method="get" action="/settings/users" className="filters" role="search" aria-label="Search accounts">
+        <label>
+          Search
+          <input type="search" name="q" defaultValue={q ?? ""} maxLength={MAX_SEARCH} placeholder="Name or email…" size={28} />
+        </label>
+        <button type="submit" className="button">
+          Search
+        </button>
+        {q ? (
+          <Link href="/settings/users" className="button">
+            Clear
+          </Link>
+        ) : null}
+      </form>
+      {accounts.length === USER_LIST_LIMIT ? (
+        <p className="muted" role="status">
+          Showing the first {USER_LIST_LIMIT} {q ? "matching accounts" : `of ${total} accounts`}: search by name or email to narrow the list.
+        </p>
+      ) : null}
 
       <div className="table-wrap">
         <table className="data" aria-label="Accounts">
@@ -78,7 +104,7 @@ export default async function UsersPage() {
             })}
           </tbody>
         </table>
-        {accounts.length === 0 ? <div className="empty">No accounts.</div> : null}
+        {accounts.length === 0 ? <div className="empty">{q ? `No account matches “${q}”.` : "No accounts."}</div> : null}
       </div>
     </>
   );
