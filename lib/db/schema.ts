@@ -332,6 +332,34 @@ export const commandFindings = pgTable(
 );
 export type CommandFinding = typeof commandFindings.$inferSelect;
 
+export const commandSourceEnum = pgEnum("command_source", ["keys", "command", "query"]);
+
+/**
+ * Every command of a session as the analysis rebuilt it (typed lines, proxy
+ * commands, database statements), so that auditors can search commands across
+ * all recordings and jump to the moment. Masked keystrokes are never in `text`.
+ * Replaced with the findings on every analysis.
+ */
+export const sessionCommands = pgTable(
+  "session_commands",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    tMs: integer("t_ms").notNull(),
+    text: text("text").notNull(),
+    source: commandSourceEnum("source").notNull(),
+    masked: boolean("masked").notNull().default(false),
+  },
+  (t) => [
+    index("session_commands_session_idx").on(t.sessionId, t.tMs),
+    // Substring search (ILIKE '%…%') through trigrams: pg_trgm ships with PostgreSQL.
+    index("session_commands_text_trgm_idx").using("gin", t.text.op("gin_trgm_ops")),
+  ],
+);
+export type SessionCommand = typeof sessionCommands.$inferSelect;
+
 // ─── Administration ──────────────────────────────────────────────────────────
 
 /** Key/value system parameters; values are validated by lib/settings. */
