@@ -14,6 +14,7 @@ export function SideMenu({ isAdmin }: { isAdmin: boolean }) {
       items: [
         { href: "/sessions", label: "Remote sessions" },
         { href: "/sessions/occurrences", label: "Sessions with occurrences detected" },
+        { href: "/sessions/commands", label: "Command search" },
       ],
     },
   ];

@@ -73,7 +73,8 @@ export async function analyzeSession({ sessionId }: { sessionId: number }): Prom
   const events = await getAnalysisEvents({ sessionId });
   const lines = sessionCommandLines(session.protocol, events);
   const findings = findCommandMatches(kind, lines, matcher);
-  const stored = await replaceSessionFindings({ sessionId, rulesVersion: version, findings });
+  const commands = lines.map(({ tMs, text, source, masked }) => ({ tMs, text, source, masked }));
+  const stored = await replaceSessionFindings({ sessionId, rulesVersion: version, findings, commands });
   return {
     status: stored.stored ? "analyzed" : "superseded",
     rulesVersion: version,

@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   "session.report_viewed",
   "session.played",
   "session.downloaded",
+  "commands.searched",
   "export.requested",
   "export.cancelled",
   "parameter.changed",

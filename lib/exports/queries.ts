@@ -9,7 +9,6 @@ import {
   sessionEvents,
   users,
   videoExports,
-  type RemoteSession,
   type VideoExport,
 } from "@/lib/db/schema";
 

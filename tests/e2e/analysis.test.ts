@@ -1,7 +1,10 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { and, eq } from "drizzle-orm";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeSession } from "../../lib/analysis/analyze";
+import { db } from "../../lib/db/client";
 import { getSessionFindings } from "../../lib/db/queries/findings";
+import { auditLog } from "../../lib/db/schema";
 import { insertSession, typeLines } from "../support/analysis-fixtures";
 import { closeDb } from "../support/db";
 import { createTestUser } from "../support/users";
@@ -109,6 +112,37 @@ describe("vulnerability analysis", () => {
     await edit.getByRole("status").filter({ hasText: `Saved as rules version ${version + 3}` }).waitFor();
     await page.goto(`${app.url}/settings/rules`);
     await expect(page.locator('tr[data-rule-name="Vendor tool wipe"] td').nth(4).innerText()).resolves.toBe("45");
+  });
+
+  it("searches commands across recordings and opens the player at the moment; the search is audited", async () => {
+    const { page, user } = await signedIn("user");
+    const mine = await analyzedSshSession(user.id);
+    const others = await analyzedSshSession(null);
+    await page.goto(`${app.url}/sessions`);
+    await page.getByRole("navigation", { name: "Side menu" }).getByRole("link", { name: "Command search" }).click();
+    await page.waitForURL((u) => u.pathname === "/sessions/commands");
+    const form = page.getByRole("search", { name: "Search commands" });
+    await form.getByLabel("Command contains").fill("777 /ETC/shadow");
+    await form.getByRole("button", { name: "Search" }).click();
+    await page.waitForURL((u) => u.searchParams.get("q") === "777 /ETC/shadow");
+    const row = page.locator(`tr[data-session-hash="${mine.session.hash}"]`);
+    await row.waitFor();
+    await expect(page.locator(`tr[data-session-hash="${others.session.hash}"]`).count()).resolves.toBe(0);
+    await expect(row.locator("mark").innerText()).resolves.toBe("777 /etc/shadow");
+    // "chmod 777 /etc/shadow" was submitted at enters[2] ms from the start.
+    await row.getByTitle("Open the player at this moment").click();
+    await page.waitForURL((u) => u.pathname === `/sessions/${mine.session.hash}/play`);
+    expect(new URL(page.url()).searchParams.get("t")).toBe(String(Math.floor(mine.enters[2]! / 1000)));
+
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "commands.searched"), eq(auditLog.actorId, user.id)));
+    expect(entry?.details).toMatchObject({ q: "777 /ETC/shadow", sessions: 1 });
+
+    // Too short a search explains itself instead of listing everything.
+    await page.goto(`${app.url}/sessions/commands?q=x`);
+    await expect(page.locator(".alert-warn").innerText()).resolves.toContain("at least 2 characters");
   });
 
   it("lists the sessions with occurrences, each viewer seeing only what they may", async () => {

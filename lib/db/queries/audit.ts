@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { db, type Db } from "@/lib/db/client";
 import { auditLog, type AuditLogEntry, type NewAuditLogEntry } from "@/lib/db/schema";
 

@@ -1,12 +1,14 @@
 import "server-only";
-import { and, asc, desc, eq, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
-import { sessionVisibleTo } from "@/lib/db/queries/sessions";
+import { sessionSummaryColumns, sessionVisibleTo, startedBefore } from "@/lib/db/queries/sessions";
+import type { StartedCursor } from "@/lib/sessions/page-cursor";
 import {
   CRITICALITIES,
   commandFindings,
   remoteSessions,
+  sessionCommands,
   sessionEvents,
   type CommandFinding,
   type Criticality,
@@ -15,6 +17,7 @@ import {
 } from "@/lib/db/schema";
 
 export type NewFinding = Omit<CommandFinding, "id" | "sessionId" | "rulesVersion">;
+export type NewSessionCommand = { tMs: number; text: string; source: "keys" | "command" | "query"; masked: boolean };
 
 /** The events the analysis reads (keystrokes, proxy commands, database statements), in time order. */
 export async function getAnalysisEvents({ sessionId }: { sessionId: number }) {
@@ -26,7 +29,7 @@ export async function getAnalysisEvents({ sessionId }: { sessionId: number }) {
 }
 
 /**
- * Replaces a session's findings with a new analysis's, and sets the session's
+ * Replaces a session's findings and commands with a new analysis's, and sets the session's
  * risk score (sum of the scores), highest criticality and the rules version
  * used, in one transaction. The session row is locked first, so two analyses
  * of the same session cannot interleave; running it twice leaves one set.
@@ -36,10 +39,13 @@ export async function replaceSessionFindings({
   sessionId,
   rulesVersion,
   findings,
+  commands = [],
 }: {
   sessionId: number;
   rulesVersion: number;
   findings: NewFinding[];
+  /** Every command the analysis rebuilt, for the search across recordings. */
+  commands?: NewSessionCommand[];
 }): Promise<{ stored: boolean; riskScore: number; maxCriticality: Criticality | null }> {
   const riskScore = findings.reduce((sum, f) => sum + f.score, 0);
   const top = findings.reduce((max, f) => Math.max(max, CRITICALITIES.indexOf(f.criticality)), -1);
@@ -57,6 +63,10 @@ export async function replaceSessionFindings({
     // Large sessions: insert in slices to stay under PostgreSQL's parameter limit.
     for (let i = 0; i < findings.length; i += 1000) {
       await tx.insert(commandFindings).values(findings.slice(i, i + 1000).map((f) => ({ ...f, sessionId, rulesVersion })));
+    }
+    await tx.delete(sessionCommands).where(eq(sessionCommands.sessionId, sessionId));
+    for (let i = 0; i < commands.length; i += 1000) {
+      await tx.insert(sessionCommands).values(commands.slice(i, i + 1000).map((c) => ({ ...c, sessionId })));
     }
     await tx
       .update(remoteSessions)
@@ -116,7 +126,7 @@ export type OccurrenceRow = Pick<
 > & { findings: number; startedAtUs: number };
 
 /** Position in the list: the (started_at in µs, id) of the last row shown. */
-export type OccurrencesCursor = { startedAtUs: number; id: number };
+export type OccurrencesCursor = StartedCursor;
 
 /**
  * Sessions with at least one finding, newest first, one page after the cursor.
@@ -135,25 +145,14 @@ export async function listSessionsWithFindings({
 }): Promise<{ rows: OccurrenceRow[]; next: OccurrencesCursor | null }> {
   const where: (SQL | undefined)[] = [isNotNull(remoteSessions.maxCriticality)];
   where.push(sessionVisibleTo(viewer));
-  if (cursor) {
-    where.push(
-      sql`(${remoteSessions.startedAt}, ${remoteSessions.id}) < (timestamptz 'epoch' + ${cursor.startedAtUs}::bigint * interval '1 microsecond', ${cursor.id})`,
-    );
-  }
+  if (cursor) where.push(startedBefore(cursor));
   const rows = await db
     .select({
-      id: remoteSessions.id,
-      hash: remoteSessions.hash,
-      protocol: remoteSessions.protocol,
-      host: remoteSessions.host,
-      userName: remoteSessions.userName,
-      credentialUsername: remoteSessions.credentialUsername,
-      startedAt: remoteSessions.startedAt,
+      ...sessionSummaryColumns,
       riskScore: remoteSessions.riskScore,
       maxCriticality: remoteSessions.maxCriticality,
       // Spelled out: drizzle leaves columns unqualified in a select list, which a subquery would misread.
       findings: sql<number>`(select count(*) from command_findings cf where cf.session_id = "remote_sessions"."id")`.mapWith(Number),
-      startedAtUs: sql<number>`(extract(epoch from ${remoteSessions.startedAt}) * 1000000)::bigint`.mapWith(Number),
     })
     .from(remoteSessions)
     .where(and(...where))

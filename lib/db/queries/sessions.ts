@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
+import { escapeLike } from "@/lib/db/like";
 import {
   CRITICALITIES,
   recordings,
@@ -38,6 +39,26 @@ export type SessionPage = {
   older: SessionCursor | null;
 };
 
+/** The exact sort key for cursors: a JS Date would drop the microseconds PostgreSQL keeps. */
+export const startedAtUs = sql<number>`(extract(epoch from ${remoteSessions.startedAt}) * 1000000)::bigint`.mapWith(Number);
+
+/** What the secondary session lists (occurrences, command search) show of each session. */
+export const sessionSummaryColumns = {
+  id: remoteSessions.id,
+  hash: remoteSessions.hash,
+  protocol: remoteSessions.protocol,
+  host: remoteSessions.host,
+  userName: remoteSessions.userName,
+  credentialUsername: remoteSessions.credentialUsername,
+  startedAt: remoteSessions.startedAt,
+  startedAtUs,
+};
+
+/** Sessions that started before the cursor's (newest-first lists), as a row comparison on the (started_at, id) index. */
+export function startedBefore(cursor: { startedAtUs: number; id: number }, cmp: SQL = sql`<`): SQL {
+  return sql`(${remoteSessions.startedAt}, ${remoteSessions.id}) ${cmp} (timestamptz 'epoch' + ${cursor.startedAtUs}::bigint * interval '1 microsecond', ${cursor.id})`;
+}
+
 /** The columns of a Remote sessions list row (also the OFFSET baseline of bench:pages). */
 export const listColumns = {
   id: remoteSessions.id,
@@ -52,8 +73,7 @@ export const listColumns = {
   recordingSize: remoteSessions.recordingSize,
   riskScore: remoteSessions.riskScore,
   maxCriticality: remoteSessions.maxCriticality,
-  // The exact sort key for cursors: a JS Date would drop the microseconds PostgreSQL keeps.
-  startedAtUs: sql<number>`(extract(epoch from ${remoteSessions.startedAt}) * 1000000)::bigint`.mapWith(Number),
+  startedAtUs,
 };
 
 /**
@@ -67,7 +87,7 @@ export function sessionVisibleTo(viewer: SessionViewer): SQL | undefined {
 
 /** `x%` for LIKE, with the pattern characters of the text taken literally. */
 function prefixPattern(text: string): string {
-  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `${escapeLike(text)}%`;
 }
 
 /**
@@ -105,7 +125,7 @@ function cursorCondition(cursor: SessionCursor): SQL {
   const cmp = cursor.dir === "older" ? sql`<` : sql`>`;
   // Row comparison keeps the condition on the (key, id) index, so deep pages cost what the first one does.
   return cursor.sort === "newest"
-    ? sql`(${remoteSessions.startedAt}, ${remoteSessions.id}) ${cmp} (timestamptz 'epoch' + ${cursor.startedAtUs}::bigint * interval '1 microsecond', ${cursor.id})`
+    ? startedBefore(cursor, cmp)
     : sql`(${remoteSessions.riskScore}, ${remoteSessions.id}) ${cmp} (${cursor.riskScore}, ${cursor.id})`;
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, count, eq, gte, ilike, isNull, max, or, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
+import { escapeLike } from "@/lib/db/like";
 import { signInAttempts, users, type NewUser, type User } from "@/lib/db/schema";
 
 export async function getUserById({ id }: { id: string }): Promise<User | null> {
@@ -22,7 +23,7 @@ export const USER_LIST_LIMIT = 500;
 
 export async function listUsers({ q }: { q?: string } = {}): Promise<User[]> {
   // LIKE's wildcards in the search text are matched literally.
-  const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const pattern = q ? `%${escapeLike(q)}%` : null;
   const where = pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined;
   return db.select().from(users).where(where).orderBy(asc(users.role), asc(users.email)).limit(USER_LIST_LIMIT);
 }
