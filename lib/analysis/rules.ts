@@ -2,11 +2,13 @@ import "server-only";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import {
   deleteRule,
+  getRulesVersion,
   insertRule,
   setRuleEnabled,
   updateRule,
   type RuleInput,
 } from "@/lib/db/queries/audited-commands";
+import { commandsNeedBackfill } from "@/lib/db/queries/findings";
 import type { AuditedCommandRule } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { reanalyzeAllJob } from "@/lib/jobs/reanalyze-all";
@@ -35,6 +37,13 @@ export async function enqueueReanalysis(rulesVersion: number): Promise<void> {
     // The change is saved either way; the next change or a manual run re-analyzes.
     console.error("[analysis] could not enqueue the re-analysis", error);
   }
+}
+
+/** Sessions analyzed before the command search existed get their commands from one re-analysis with the current rules. */
+export async function backfillSessionCommands(): Promise<boolean> {
+  if (!(await commandsNeedBackfill())) return false;
+  await enqueueReanalysis(await getRulesVersion());
+  return true;
 }
 
 function toInput(form: RuleFormInput): RuleInput {

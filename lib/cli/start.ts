@@ -45,6 +45,8 @@ async function main() {
     const { startWorker } = await import("@/lib/jobs/worker");
     workers.push(await startWorker());
   }
+  const { backfillSessionCommands } = await import("@/lib/analysis/rules");
+  if (await backfillSessionCommands()) console.log("[analysis] sessions analyzed before the command search: re-analysis queued");
   console.log(`[start] Session Video on http://localhost:${env.PORT}`);
   if (seeded) {
     // Real recordings go through the public ingestion API, like a proxy's, once the server answers.

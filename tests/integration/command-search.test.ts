@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeSession } from "@/lib/analysis/analyze";
 import { db } from "@/lib/db/client";
 import { searchSessionCommands } from "@/lib/db/queries/commands";
+import { commandsNeedBackfill } from "@/lib/db/queries/findings";
 import { sessionCommands } from "@/lib/db/schema";
 import { insertSession, typeLines } from "../support/analysis-fixtures";
 import { closeDb, useFreshDatabase } from "../support/db";
@@ -61,6 +62,13 @@ describe("command search across recordings", () => {
     expect(hashes((await searchSessionCommands({ viewer: auditor, q: "payroll_2026" })).rows)).toEqual([db1.hash]);
     expect((await searchSessionCommands({ viewer: auditor, q: "payroll_2026", kind: "terminal" })).rows).toEqual([]);
     expect(hashes((await searchSessionCommands({ viewer: auditor, q: "drop table payroll", kind: "database" })).rows)).toEqual([db1.hash]);
+  });
+
+  it("knows when sessions were analyzed before commands were stored (a database migrated to 0004)", async () => {
+    await sshSession(["uptime"]);
+    expect(await commandsNeedBackfill()).toBe(false);
+    await db.delete(sessionCommands);
+    expect(await commandsNeedBackfill()).toBe(true);
   });
 
   it("pages by session, newest first, and caps the lines shown per session", async () => {

@@ -107,6 +107,17 @@ export async function listSessionIdsToAnalyze({ afterId, limit }: { afterId: num
   return rows.map((r) => r.id);
 }
 
+/**
+ * True when sessions were analyzed before commands were stored for the search
+ * (a database migrated to 0004): analyzed sessions exist, stored commands do not.
+ */
+export async function commandsNeedBackfill(): Promise<boolean> {
+  const result = await db.execute<{ needed: boolean }>(
+    sql`select exists (select 1 from remote_sessions where analyzed_at is not null) and not exists (select 1 from session_commands) as needed`,
+  );
+  return result.rows[0]?.needed === true;
+}
+
 export async function getSessionForAnalysis({ sessionId }: { sessionId: number }) {
   const [row] = await db
     .select({ id: remoteSessions.id, protocol: remoteSessions.protocol, status: remoteSessions.status })

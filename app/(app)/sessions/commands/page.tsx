@@ -69,11 +69,11 @@ export default async function CommandSearchPage({ searchParams }: { searchParams
       <div className="breadcrumb">Audit › Sessions › Command search</div>
       <div className="page-head">
         <h1>Command search</h1>
-        <p className="muted">
-          Commands typed or run in {viewer.role === "user" ? "your sessions" : "every session"}: terminal lines as the analysis rebuilt them
-          from the keystrokes, and database statements. Masked input is never searchable.
-        </p>
       </div>
+      <p className="muted" style={{ marginTop: 0 }}>
+        Commands typed or run in {viewer.role === "user" ? "your sessions" : "every session"}: terminal lines as the analysis rebuilt them from
+        the keystrokes, and database statements. Masked input is never searchable.
+      </p>
       <form method="get" action="/sessions/commands" className="filters" role="search" aria-label="Search commands">
         <label>
           Command contains
