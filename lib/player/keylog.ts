@@ -63,11 +63,42 @@ function record(value: unknown): Record<string, unknown> {
   return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
 }
 
+/** A statement as a comparison key: case, runs of white space and the terminator (`;`, `\G`) do not count. */
+function statementKey(text: string): string {
+  return text
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/\s*(;|\\[gG])$/, "")
+    .toLowerCase();
+}
+
+/**
+ * How many key lines at the end of `lines` were typed to make `statement`
+ * (several when it was typed over several lines, as database clients allow);
+ * 0 when they do not spell it (edited with arrows, masked, or another statement).
+ */
+function typedLinesOf(lines: LogLine[], statement: string): number {
+  const want = statementKey(statement);
+  if (!want) return 0;
+  let text = "";
+  for (let n = 1; n <= lines.length; n++) {
+    const line = lines[lines.length - n]!;
+    if (line.kind !== "keys" || line.masked) return 0;
+    text = n === 1 ? line.text : `${line.text} ${text}`;
+    const got = statementKey(text);
+    if (got === want) return n;
+    if (got.length > want.length) return 0;
+  }
+  return 0;
+}
+
 /**
  * Groups key events into lines (a new line after Enter or a pause of
  * KEY_LINE_GAP_MS), renders shortcuts as `<Ctrl+C>` and a run of masked keys
  * as one `•••` (so the log does not tell a password's length), and keeps
  * clipboard, window-title, command and query events as lines of their own.
+ * A query whose statement is what the last key line(s) typed replaces them,
+ * so a database session lists each query once, with its outcome.
  * Events must be in time order.
  */
 export function buildKeystrokeLog(events: LogEvent[], gapMs = KEY_LINE_GAP_MS): LogLine[] {
@@ -105,7 +136,12 @@ export function buildKeystrokeLog(events: LogEvent[], gapMs = KEY_LINE_GAP_MS): 
             : typeof d.rowsAffected === "number"
               ? `${d.rowsAffected} row${d.rowsAffected === 1 ? "" : "s"} affected`
               : "Success";
-        lines.push({ kind: "query", tMs: e.tMs, text: str(d.statement), outcome, detail });
+        const statement = str(d.statement);
+        // The typed line(s) this query came from read as a repeat of it: the query takes their place,
+        // and their start, so clicking it shows the query being typed and then run.
+        const typed = typedLinesOf(lines, statement);
+        const tMs = typed > 0 ? lines.splice(lines.length - typed)[0]!.tMs : e.tMs;
+        lines.push({ kind: "query", tMs, text: statement, outcome, detail });
       }
       continue;
     }

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
-import { sessionEvents } from "@/lib/db/schema";
+import { recordings, sessionEvents } from "@/lib/db/schema";
 import type { InputEvent } from "./heatmap";
 import type { LogEvent } from "./keylog";
 
@@ -26,4 +26,18 @@ export async function getLogEvents({ sessionId }: { sessionId: number }): Promis
     .from(sessionEvents)
     .where(and(eq(sessionEvents.sessionId, sessionId), ne(sessionEvents.type, "mouse"), ne(sessionEvents.type, "click")))
     .orderBy(asc(sessionEvents.tMs), asc(sessionEvents.id));
+}
+
+/** The video stream's rates as ffprobe gave them at ingestion (recordings.probe), for the frame step. */
+export async function getVideoRates({ recordingId }: { recordingId: number }): Promise<{ avgFrameRate: string | null; rFrameRate: string | null } | null> {
+  const [row] = await db
+    .select({
+      avgFrameRate: sql<string | null>`v->>'avg_frame_rate'`,
+      rFrameRate: sql<string | null>`v->>'r_frame_rate'`,
+    })
+    .from(recordings)
+    .innerJoin(sql`jsonb_array_elements(coalesce(${recordings.probe}->'streams', '[]'::jsonb)) as v`, sql`v->>'codec_type' = 'video'`)
+    .where(eq(recordings.id, recordingId))
+    .limit(1);
+  return row ?? null;
 }

@@ -18,6 +18,8 @@ export type PlayerProps = {
   durationMs: number;
   startS: number;
   hasAudio: boolean;
+  /** Of the recording (probe facts), for the `,` `.` frame step. */
+  frameRate: number;
   heatmap: Heatmap;
   idle: IdlePeriod[];
   log: LogLine[];

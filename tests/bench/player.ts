@@ -1,7 +1,7 @@
 /**
  * `npm run bench:player`: the session player's HLS, measured in headless
  * Chromium with hls.js, for a 1-minute and a 2-hour H.264 recording:
- *   - playlist response time (signed in, warm),
+ *   - playlist response time (signed in, warm) and one segment request's time,
  *   - loadSource → first decoded frame (requestVideoFrameCallback),
  *   - seek to 90 % → a decoded frame there,
  * next to a baseline: the same recordings pre-segmented by `ffmpeg -f hls`
@@ -179,10 +179,22 @@ const PAGE_MEASURE = `async function (src) {
 
 type Playback = { firstFrameMs: number; seekMs: number };
 
+/** The request for the segment in the middle of a playlist: its URL and, for byte-range playlists, its range. */
+function middleSegment(playlist: string, playlistUrl: string): { url: string; range?: string } {
+  const lines = playlist.split("\n");
+  const uris = lines.flatMap((l, i) => (l && !l.startsWith("#") ? [i] : []));
+  const at = uris[uris.length >> 1]!;
+  const byterange = /^#EXT-X-BYTERANGE:(\d+)@(\d+)/.exec(lines[at - 1] ?? "");
+  const url = new URL(lines[at]!, playlistUrl).href;
+  return byterange ? { url, range: `bytes=${byterange[2]}-${Number(byterange[2]) + Number(byterange[1]) - 1}` } : { url };
+}
+
 async function measurePlayback(context: BrowserContext, pageUrl: string, playlistUrl: string): Promise<Playback> {
   const page = await context.newPage();
   try {
-    await page.goto(pageUrl);
+    // Measure on a page at rest: the app's harness page (/signin, same origin for the cookie) is a
+    // React page that would still be hydrating during loadSource, while the baseline's is blank.
+    await page.goto(pageUrl, { waitUntil: "networkidle" });
     await page.addScriptTag({ path: path.resolve("node_modules/hls.js/dist/hls.min.js") });
     // A string, not a function: tsx would wrap named functions in helpers the page does not have.
     return (await page.evaluate(`(${PAGE_MEASURE})(${JSON.stringify(playlistUrl)})`)) as Playback;
@@ -253,48 +265,60 @@ async function main() {
       console.log(`  on-demand segmenting of the ${s.name} recording (first playlist request): ${onDemand[s.name]!.toFixed(0)} ms`);
     }
 
-    type Row = { name: string; source: "app" | "baseline"; playlist: number[]; first: number[]; seek: number[] };
+    type Metric = "playlist" | "segment" | "first" | "seek";
+    type Row = { name: string; source: "app" | "baseline" } & Record<Metric, number[]>;
     const rows: Row[] = [];
     for (const s of sessions) {
-      rows.push({ name: s.name, source: "app", playlist: [], first: [], seek: [] });
-      rows.push({ name: s.name, source: "baseline", playlist: [], first: [], seek: [] });
+      rows.push({ name: s.name, source: "app", playlist: [], segment: [], first: [], seek: [] });
+      rows.push({ name: s.name, source: "baseline", playlist: [], segment: [], first: [], seek: [] });
     }
-    console.log(`Measuring (${RUNS} runs each, round-robin, a fresh browser context per run)…`);
+    console.log(`Measuring (${RUNS} runs each after a warm-up, round-robin alternating the order, a fresh browser context per run)…`);
     for (let run = 0; run < RUNS + 1; run++) {
-      for (const row of rows) {
+      // Every other run in reverse order, so that neither source always runs right after the other.
+      for (const row of run % 2 ? [...rows].reverse() : rows) {
         const s = sessions.find((x) => x.name === row.name)!;
         const app = row.source === "app";
         const url = app ? playlistUrl(s.hash) : `${staticServer.url}/${s.staticDir}/index.m3u8`;
         const t = performance.now();
         const res = await fetch(url, { headers: app ? { cookie: cookieHeader } : {} });
-        await res.text();
+        const text = await res.text();
         const playlistMs = performance.now() - t;
+        // One segment request on its own: what serving a segment costs (auth and lookup included).
+        const segment = middleSegment(text, url);
+        const t2 = performance.now();
+        const segmentRes = await fetch(segment.url, { headers: { ...(app ? { cookie: cookieHeader } : {}), ...(segment.range ? { range: segment.range } : {}) } });
+        await segmentRes.arrayBuffer();
+        const segmentMs = performance.now() - t2;
         const context = await browser.newContext();
         if (app) await context.addCookies(cookies);
         const pb = await measurePlayback(context, app ? `${next.url}/signin` : `${staticServer.url}/`, url);
         await context.close();
         if (run === 0) continue; // warm-up
         row.playlist.push(playlistMs);
+        row.segment.push(segmentMs);
         row.first.push(pb.firstFrameMs);
         row.seek.push(pb.seekMs);
       }
     }
 
-    const m = (row: Row | undefined, k: "playlist" | "first" | "seek") => (row ? median(row[k]) : NaN);
+    const m = (row: Row | undefined, k: Metric) => (row ? median(row[k]) : NaN);
     const find = (name: string, source: Row["source"]) => rows.find((r) => r.name === name && r.source === source);
-    console.log("\nMedians (ms); ratio = app ÷ baseline (target ≤ 1.2):\n");
-    console.log("| Recording | Source   | Playlist | First frame | Seek to 90 % | First-frame ratio | Seek ratio |");
-    console.log("|-----------|----------|---------:|------------:|-------------:|------------------:|-----------:|");
+    console.log("\nMedians (ms); ratio = app ÷ baseline (target ≤ 1.2 for first frame and seek):\n");
+    console.log("| Recording | Source   | Playlist | Segment | First frame | Seek to 90 % | Playlist ratio | Segment ratio | First-frame ratio | Seek ratio |");
+    console.log("|-----------|----------|---------:|--------:|------------:|-------------:|---------------:|--------------:|------------------:|-----------:|");
     for (const row of rows) {
       const base = find(row.name, "baseline");
-      const ratio = (k: "first" | "seek") => (row.source === "app" ? (m(row, k) / m(base, k)).toFixed(2) : "");
+      const ratio = (k: Metric) => (row.source === "app" ? (m(row, k) / m(base, k)).toFixed(2) : "");
       console.log(
-        `| ${row.name.padEnd(9)} | ${row.source.padEnd(8)} | ${m(row, "playlist").toFixed(1).padStart(8)} | ${m(row, "first").toFixed(0).padStart(11)} | ${m(row, "seek").toFixed(0).padStart(12)} | ${ratio("first").padStart(17)} | ${ratio("seek").padStart(10)} |`,
+        `| ${row.name.padEnd(9)} | ${row.source.padEnd(8)} | ${m(row, "playlist").toFixed(1).padStart(8)} | ${m(row, "segment").toFixed(1).padStart(7)} | ${m(row, "first").toFixed(0).padStart(11)} | ${m(row, "seek").toFixed(0).padStart(12)} | ${ratio("playlist").padStart(14)} | ${ratio("segment").padStart(13)} | ${ratio("first").padStart(17)} | ${ratio("seek").padStart(10)} |`,
       );
     }
     const a1 = find("1 minute", "app");
     const a2 = find("2 hours", "app");
-    console.log(`\n2 hours ÷ 1 minute (app, target ≤ 1.2): playlist ${(m(a2, "playlist") / m(a1, "playlist")).toFixed(2)}, first frame ${(m(a2, "first") / m(a1, "first")).toFixed(2)}, seek ${(m(a2, "seek") / m(a1, "seek")).toFixed(2)}`);
+    const longOverShort = (k: Metric) => (m(a2, k) / m(a1, k)).toFixed(2);
+    console.log(
+      `\n2 hours ÷ 1 minute (app, target ≤ 1.2): playlist ${longOverShort("playlist")}, segment ${longOverShort("segment")}, first frame ${longOverShort("first")}, seek ${longOverShort("seek")}`,
+    );
     console.log(`On-demand segmenting (first playlist request, stream copy): 1 minute ${onDemand["1 minute"]!.toFixed(0)} ms, 2 hours ${onDemand["2 hours"]!.toFixed(0)} ms (target < 5000 ms)`);
   } finally {
     await browser?.close();

@@ -47,6 +47,8 @@ export async function insertSessionWithRecording(input: {
   hasAudio?: boolean;
   videoCodec?: string;
   protocol?: NewRemoteSession["protocol"];
+  /** ffprobe's output as ingestion stores it (lib/media/probe.ts). */
+  probe?: unknown;
 }) {
   const hash = randomBytes(16).toString("hex");
   const startedAt = new Date(Date.now() - (input.durationMs ?? 60_000) - 60_000);
@@ -73,6 +75,7 @@ export async function insertSessionWithRecording(input: {
       durationMs: input.durationMs ?? null,
       hasAudio: input.hasAudio ?? null,
       videoCodec: input.videoCodec ?? null,
+      probe: input.probe ?? null,
     })
     .returning();
   return { session: session!, recording: recording! };

@@ -75,6 +75,69 @@ describe("buildKeystrokeLog", () => {
   });
 });
 
+describe("buildKeystrokeLog in database sessions", () => {
+  const query = (tMs: number, statement: string, extra: Record<string, unknown> = { outcome: "success", rowsAffected: 1 }): LogEvent => ({
+    tMs,
+    type: "query",
+    data: { statement, ...extra },
+  });
+
+  it("shows a typed query once, with its outcome, at the time typing began", () => {
+    const events = [
+      ...typed(1000, "select * from users;"),
+      key(3100, "Enter"),
+      query(3150, "SELECT * FROM users", { outcome: "success", rowsAffected: 42 }),
+      ...typed(5000, "drop table audit;"),
+      key(6800, "Enter"),
+      query(6850, "drop table audit;", { outcome: "error", errorMessage: "permission denied for table audit" }),
+    ];
+    expect(buildKeystrokeLog(events)).toEqual([
+      { kind: "query", tMs: 1000, text: "SELECT * FROM users", outcome: "success", detail: "42 rows affected" },
+      { kind: "query", tMs: 5000, text: "drop table audit;", outcome: "error", detail: "permission denied for table audit" },
+    ]);
+  });
+
+  it("folds a query typed over several lines, and only those lines", () => {
+    const events = [
+      ...typed(0, "use shop"),
+      key(900, "Enter"),
+      query(950, "use shop"),
+      ...typed(2000, "update orders"),
+      key(3400, "Enter"),
+      ...typed(4000, "  set paid = true"),
+      key(5800, "Enter"),
+      ...typed(6000, "where id = 7\\G"),
+      key(7500, "Enter"),
+      query(7550, "update orders set paid = true where id = 7"),
+    ];
+    expect(buildKeystrokeLog(events).map((l) => [l.kind, l.tMs, l.text])).toEqual([
+      ["query", 0, "use shop"],
+      ["query", 2000, "update orders set paid = true where id = 7"],
+    ]);
+  });
+
+  it("keeps typed lines that do not spell the query (edited, masked, several statements) beside it", () => {
+    const events = [
+      ...typed(0, "selct 1"),
+      key(700, "ArrowLeft"),
+      key(800, "e"),
+      key(900, "Enter"),
+      query(950, "select 1"),
+      ...typed(2000, "select 2; select 3;"),
+      key(4000, "Enter"),
+      query(4050, "select 2"),
+      query(4060, "select 3"),
+    ];
+    expect(buildKeystrokeLog(events).map((l) => [l.kind, l.text])).toEqual([
+      ["keys", "selct 1<Left>e"],
+      ["query", "select 1"],
+      ["keys", "select 2; select 3;"],
+      ["query", "select 2"],
+      ["query", "select 3"],
+    ]);
+  });
+});
+
 describe("lineAt and searchLines", () => {
   const lines = [{ tMs: 0, text: "ls" }, { tMs: 2000, text: "cat /etc/passwd" }, { tMs: 9000, text: "LS -la" }];
   it("finds the line being played", () => {

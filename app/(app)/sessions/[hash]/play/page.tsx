@@ -14,7 +14,8 @@ import { buildHeatmap } from "@/lib/player/heatmap";
 import { idlePeriods } from "@/lib/player/idle";
 import { buildKeystrokeLog } from "@/lib/player/keylog";
 import { getSessionFindings } from "@/lib/db/queries/findings";
-import { getInputActivity, getLogEvents } from "@/lib/player/queries";
+import { frameRateOf } from "@/lib/player/frame-rate";
+import { getInputActivity, getLogEvents, getVideoRates } from "@/lib/player/queries";
 import type { Marker, PlayerProps } from "@/lib/player/types";
 import { isSessionHash } from "@/lib/sessions/report";
 import { getStorage, storageKeys } from "@/lib/storage";
@@ -138,11 +139,12 @@ export default async function PlayPage({
     playlist?.durationMs ??
     recording?.durationMs ??
     Math.max(0, (session.endedAt ?? new Date()).getTime() - session.startedAt.getTime());
-  const [inputs, logEvents, findings, activityRaw] = await Promise.all([
+  const [inputs, logEvents, findings, activityRaw, videoRates] = await Promise.all([
     getInputActivity({ sessionId: session.id }),
     getLogEvents({ sessionId: session.id }),
     getSessionFindings({ sessionId: session.id }),
     recording ? getActivity({ recordingId: recording.id }) : null,
+    recording ? getVideoRates({ recordingId: recording.id }) : null,
   ]);
   const activity = readActivity(activityRaw);
   const log = buildKeystrokeLog(logEvents);
@@ -160,6 +162,7 @@ export default async function PlayPage({
     durationMs,
     startS,
     hasAudio: playlist?.hasAudio ?? recording?.hasAudio ?? false,
+    frameRate: frameRateOf(videoRates),
     heatmap: buildHeatmap({ durationMs, events: inputs, activity }),
     idle: live ? [] : idlePeriods({ durationMs, events: inputs, activity }),
     log,

@@ -9,8 +9,6 @@ import type { PlayerProps } from "@/lib/player/types";
 import styles from "./player.module.css";
 
 const SPEEDS = [0.5, 1, 1.5, 2, 4, 8, 16];
-/** One frame at the common screen-recording rates; `,` and `.` step by it. */
-const FRAME_S = 1 / 30;
 const SHORTCUTS: [string, string][] = [
   ["Space", "Play / pause"],
   ["← / →", "Back / forward 5 s"],
@@ -183,12 +181,15 @@ export function Player(props: PlayerProps) {
     else video.pause();
   }, []);
 
-  const step = useCallback((frames: number) => {
-    const video = videoRef.current;
-    if (!video) return;
-    video.pause();
-    video.currentTime = Math.max(0, video.currentTime + frames * FRAME_S);
-  }, []);
+  const step = useCallback(
+    (frames: number) => {
+      const video = videoRef.current;
+      if (!video) return;
+      video.pause();
+      video.currentTime = Math.max(0, video.currentTime + frames / props.frameRate);
+    },
+    [props.frameRate],
+  );
 
   const fullscreen = useCallback(() => {
     const el = frameRef.current;
@@ -514,6 +515,8 @@ export function Player(props: PlayerProps) {
                     <span className={styles.lineText}>
                       {line.kind === "clipboard" ? <span className={styles.tag}>clipboard</span> : null}
                       {line.kind === "window" ? <span className={styles.tag}>window</span> : null}
+                      {/* Typed but not (or not yet) a query: e.g. edited with arrows or several statements on one line. */}
+                      {line.kind === "keys" && props.isDatabase ? <span className={styles.tag}>typed</span> : null}
                       {line.kind === "command" ? "$ " : null}
                       {line.text}
                       {line.kind === "query" ? (

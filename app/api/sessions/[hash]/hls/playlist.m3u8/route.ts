@@ -56,7 +56,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ has
   }
   if (!playlist.segments.length) return notFound();
   const body = renderPlaylist({
-    mediaUrl: hlsUrls.media(session.hash, playlist.generation),
+    mediaUrl: hlsUrls.mediaFromPlaylist(playlist.generation),
     init: playlist.init,
     segments: playlist.segments,
     kind: "vod",
