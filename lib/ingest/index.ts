@@ -1,11 +1,11 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
-import { PassThrough, Readable } from "node:stream";
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { recordingChunks, recordings, remoteSessions, sessionEvents, type Recording, type RemoteSession } from "@/lib/db/schema";
 import { getStorage, storageKeys } from "@/lib/storage";
-import { chainHead } from "./chain";
+import { ASSEMBLING, assembleRecording, isAssemblyInterrupted } from "./assemble";
 import { IngestError } from "./http";
 import {
   countEvents,
@@ -28,6 +28,9 @@ import {
 } from "./schemas";
 
 export { onRecordingReady } from "./ready";
+
+/** A worker finishes an assembly left undone after this long: finish itself takes seconds, even for GiBs. */
+const ASSEMBLY_SAFETY_NET_SECONDS = 120;
 
 /** The largest chunk accepted; proxies send a few MiB at a time. */
 export const MAX_CHUNK_BYTES = 256 * 1024 * 1024;
@@ -259,46 +262,26 @@ export async function storeEvents({ hash, events }: { hash: string; events: Sess
 
 // ─── finish ──────────────────────────────────────────────────────────────────
 
-/** Streams the chunks in order, checking each against its recorded SHA-256. */
-function concatChunks(recordingId: number, chunks: { seq: number; sha256: string }[]): Readable {
-  const out = new PassThrough({ highWaterMark: 1024 * 1024 });
-  const storage = getStorage();
-  void (async () => {
-    for (const c of chunks) {
-      const hash = createHash("sha256");
-      const part = await storage.read(storageKeys.chunk(recordingId, c.seq));
-      for await (const piece of part) {
-        hash.update(piece as Buffer);
-        if (!out.write(piece)) await new Promise((r) => out.once("drain", r));
-      }
-      if (hash.digest("hex") !== c.sha256) throw new Error(`chunk ${c.seq} no longer matches its SHA-256`);
-    }
-    out.end();
-  })().catch((error: unknown) => out.destroy(error as Error));
-  return out;
-}
-
-function listSeqs(seqs: number[], max = 10): string {
-  return seqs.length > max ? `${seqs.slice(0, max).join(", ")} … (${seqs.length} in all)` : seqs.join(", ");
-}
-
+/**
+ * Claims the recording (from here chunk uploads are refused), records what the
+ * proxy announced and assembles the media. The assembly runs here so the proxy
+ * gets its outcome, and is also queued as a delayed job: should this process
+ * die while assembling, a worker completes it (see assemble.ts).
+ */
 export async function finishSession(hash: string, input: FinishSessionInput) {
   const session = await sessionOr404(hash);
   const existing = await getRecordingBySession({ sessionId: session.id });
   if (input.totalChunks > 0 && !input.mediaSha256) {
     throw new IngestError(422, "mediaSha256: required when totalChunks is more than 0", "mediaSha256");
   }
-  const endedAt = new Date(input.endedAt);
   const closeSession = async () => {
     await db
       .update(remoteSessions)
-      .set({ endedAt, status: input.errorMessage ? "failed" : "closed", errorMessage: input.errorMessage ?? null })
+      .set({ endedAt: new Date(input.endedAt), status: input.errorMessage ? "failed" : "closed", errorMessage: input.errorMessage ?? null })
       .where(eq(remoteSessions.id, session.id));
   };
 
-  // A recording left "processing" without finishedAt was interrupted while assembling: finish may run again.
-  const interrupted = (r: Recording) => r.status === "processing" && r.finishedAt === null;
-  if (existing && !ACCEPTS_CHUNKS.includes(existing.status) && !interrupted(existing)) {
+  if (existing && !ACCEPTS_CHUNKS.includes(existing.status) && !isAssemblyInterrupted(existing)) {
     // Finished already (a retried finish): answer with what is stored.
     return finishReceipt(hash);
   }
@@ -309,11 +292,16 @@ export async function finishSession(hash: string, input: FinishSessionInput) {
   }
 
   const recording = existing ?? (await ensureRecording({ sessionId: session.id }));
-  // Claim the recording: from here chunk uploads are refused, so the list below is final.
   // (An upload in flight holds the row lock; this waits for it and then sees its chunk.)
   const claimed = await db
     .update(recordings)
-    .set({ status: "processing", statusReason: "Assembling the chunks", finishedAt: null })
+    .set({
+      status: "processing",
+      statusReason: ASSEMBLING,
+      finishedAt: null,
+      expectedChunks: input.totalChunks,
+      expectedSha256: input.mediaSha256 ?? null,
+    })
     .where(
       and(
         eq(recordings.id, recording.id),
@@ -322,63 +310,13 @@ export async function finishSession(hash: string, input: FinishSessionInput) {
     )
     .returning({ id: recordings.id });
   if (claimed.length === 0) return finishReceipt(hash);
-  const chunks = await listChunks({ recordingId: recording.id });
-  const have = new Set(chunks.map((c) => c.seq));
-  const missing: number[] = [];
-  for (let seq = 0; seq < input.totalChunks; seq++) if (!have.has(seq)) missing.push(seq);
-  const extra = chunks.filter((c) => c.seq >= input.totalChunks).map((c) => c.seq);
-  const head = chainHead(chunks.map((c) => c.sha256));
-  const base = {
-    expectedChunks: input.totalChunks,
-    expectedSha256: input.mediaSha256 ?? null,
-    chainHead: head,
-    finishedAt: new Date(),
-  };
-  const incomplete = async (reason: string) => {
-    await db.update(recordings).set({ ...base, status: "incomplete", statusReason: reason }).where(eq(recordings.id, recording.id));
-    await closeSession();
-    console.warn(`[ingest] session ${hash}: recording incomplete: ${reason}`);
-    return finishReceipt(hash);
-  };
-  if (missing.length > 0) {
-    return incomplete(`Missing chunk${missing.length === 1 ? "" : "s"} ${listSeqs(missing)} of ${input.totalChunks}.`);
-  }
-  if (extra.length > 0) {
-    return incomplete(`Received chunk${extra.length === 1 ? "" : "s"} ${listSeqs(extra)} beyond the ${input.totalChunks} announced.`);
-  }
-
-  const storage = getStorage();
-  const mediaKey = storageKeys.media(recording.id);
-  let written: { size: number; sha256: string };
-  try {
-    written = await storage.write(mediaKey, concatChunks(recording.id, chunks));
-  } catch (error) {
-    return incomplete(`The chunks could not be assembled: ${(error as Error).message}.`);
-  }
-  if (written.sha256 !== input.mediaSha256) {
-    await storage.delete(mediaKey);
-    return incomplete(
-      `The SHA-256 of the assembled media (${written.sha256}) does not match the one the proxy sent (${input.mediaSha256}).`,
-    );
-  }
-  const now = new Date();
-  await db
-    .update(recordings)
-    .set({
-      ...base,
-      status: "processing",
-      statusReason: null,
-      sizeBytes: written.size,
-      // Assembling re-read and re-hashed every chunk: the recording is verified as of now.
-      integrityStatus: "verified",
-      integrityCheckedAt: now,
-      integrityFirstBadChunk: null,
-      integrityDetail: `${chunks.length} chunks and the whole media match at finish.`,
-    })
-    .where(eq(recordings.id, recording.id));
   await closeSession();
-  const { probeRecording } = await import("@/lib/jobs/probe-recording");
-  await probeRecording.send({ recordingId: recording.id }, { singletonKey: `probe-recording:${recording.id}` });
+  const { assembleRecordingJob } = await import("@/lib/jobs/assemble-recording");
+  await assembleRecordingJob.send(
+    { recordingId: recording.id },
+    { singletonKey: `assemble-recording:${recording.id}`, startAfter: ASSEMBLY_SAFETY_NET_SECONDS },
+  );
+  await assembleRecording(recording.id);
   return finishReceipt(hash);
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, eq, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull, or, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import {
   recordingChunks,
@@ -77,6 +77,16 @@ export async function getChunk({ recordingId, seq }: { recordingId: number; seq:
 export async function countEvents({ sessionId }: { sessionId: number }): Promise<number> {
   const [row] = await db.select({ n: count() }).from(sessionEvents).where(eq(sessionEvents.sessionId, sessionId));
   return row?.n ?? 0;
+}
+
+/** Recordings claimed by finish with no outcome yet: being assembled now, or cut short by a crash. */
+export async function listUnassembledRecordingIds(): Promise<number[]> {
+  const rows = await db
+    .select({ id: recordings.id })
+    .from(recordings)
+    .where(and(eq(recordings.status, "processing"), isNull(recordings.finishedAt)))
+    .orderBy(asc(recordings.id));
+  return rows.map((r) => r.id);
 }
 
 export async function listRecordingIds(): Promise<number[]> {

@@ -11,6 +11,8 @@ export type JobDefinition<S extends z.ZodType> = {
   concurrency?: number;
   /** Must be safe to run twice: a job is retried after a crash. */
   handle: (payload: z.infer<S>, job: PgBoss.Job<unknown>) => Promise<void>;
+  /** Runs when a worker starts: queues again the work a crash left behind. */
+  onWorkerStart?: () => Promise<void>;
 };
 
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>) {

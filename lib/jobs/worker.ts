@@ -25,6 +25,7 @@ export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
       });
     }
   }
+  for (const job of JOBS) await job.onWorkerStart?.().catch((error) => console.error(`[jobs] ${job.name}: start`, error));
   console.log(`[jobs] worker started: ${JOBS.map((j) => j.name).join(", ") || "(no queues)"}`);
   return { stop: stopBoss };
 }

@@ -1,12 +1,22 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { copyFile, mkdir, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import { copyFile, mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { assertKey } from "./keys";
 import type { Storage, StoredObject } from "./types";
+
+/** Makes a rename in `dir` durable: the new name survives a crash of the machine, not only the file's bytes. */
+async function syncDirectory(dir: string) {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 
 /** Storage on the local disk under `root` (./data/recordings by default). */
 export class LocalDiskStorage implements Storage {
@@ -30,7 +40,8 @@ export class LocalDiskStorage implements Storage {
       },
     });
     try {
-      await pipeline(body, meter, createWriteStream(temp, { flags: "wx" }));
+      // flush: fsync before close, so an object that is acknowledged survives a crash of the machine too.
+      await pipeline(body, meter, createWriteStream(temp, { flags: "wx", flush: true }));
       // A rename within one folder is atomic: readers see the old object or the new one.
       await rename(temp, target);
     } catch (error) {
@@ -101,6 +112,7 @@ export class LocalDiskStorage implements Storage {
       await rm(file, { force: true });
     }
     await rename(temp, target);
+    await syncDirectory(path.dirname(target));
     return { size: (await stat(target)).size };
   }
 }

@@ -6,7 +6,8 @@
  * on a freshly started server, to show that memory stays flat.
  *
  * Environment: NEXT_DIST_DIR (the build to serve; default .next),
- * BENCH_INGEST_SIZES_MIB (default "100,1024"), BENCH_CHUNK_MIB (default 8).
+ * BENCH_INGEST_SIZES_MIB (default "100,1024"), BENCH_CHUNK_MIB (default 8),
+ * BENCH_PROFILE=<dir> (the server writes a V8 CPU profile there when it stops).
  * Targets: upload ≥ 0.7 × copy throughput; peak RSS < 250 MB and flat.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -47,7 +48,9 @@ async function peakRss(pid: number): Promise<number> {
 async function startServer(databaseUrl: string, dataDir: string): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // BENCH_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+  const child = spawn(process.execPath, [...profile, path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, DATA_DIR: dataDir, NEXTAUTH_URL: url, NEXTAUTH_SECRET: randomBytes(24).toString("hex") },
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -60,6 +60,15 @@ async function startServer(): Promise<Server> {
   return { url, child, stop: () => stopChild(child) };
 }
 
+/** A background worker (`npm run worker`) on the test database and data folder. */
+function startWorker(): ChildProcess {
+  return spawn(
+    process.execPath,
+    [path.resolve("node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "--tsconfig", "tsconfig.json", "lib/cli/worker.ts"],
+    { env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, DATA_DIR: dataDir }, stdio: ["ignore", "inherit", "inherit"] },
+  );
+}
+
 const startInput = (hash: string, extra: Partial<Record<string, string>> = {}) => ({
   hash,
   protocol: "ssh" as const,
@@ -113,11 +122,7 @@ beforeAll(async () => {
   useDatabaseUrl(databaseUrl);
   dataDir = await mkdtemp(path.join(os.tmpdir(), "sv-ingest-"));
   server = await startServer();
-  worker = spawn(
-    process.execPath,
-    [path.resolve("node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "--tsconfig", "tsconfig.json", "lib/cli/worker.ts"],
-    { env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, DATA_DIR: dataDir }, stdio: ["ignore", "inherit", "inherit"] },
-  );
+  worker = startWorker();
   const { token } = await createApiToken({ name: "test-proxy", createdBy: null });
   api = new IngestClient(server.url, token);
   // A real 2-second recording: H.264 video 320×240 and AAC audio, fragmented MP4.
@@ -328,6 +333,44 @@ describe("ingestion API", () => {
     const done = await api.finish(hash, { endedAt: "2026-03-01T10:00:02Z", totalChunks: 4, mediaSha256: sha256Hex(media) });
     expect(done.body.recording?.status).toBe("processing");
   });
+
+  it("completes an assembly cut short by a server crash, without the proxy calling finish again", async () => {
+    // No worker while the server dies: the worker that starts afterwards is what must complete it.
+    await stopChild(worker);
+    const hash = uniqueHash();
+    // Big enough that assembling takes a while (random bytes: ffprobe will refuse them, which is fine here).
+    const file = path.join(dataDir, "crash-source.bin");
+    await writeFile(file, randomBytes(160 * 1024 * 1024));
+    await api.start(startInput(hash));
+    const uploaded = await api.uploadFile(hash, file, { chunkSize: 8 * 1024 * 1024 });
+    await rm(file);
+    const finishing = api.finish(hash, { endedAt: "2026-03-01T10:00:02Z", totalChunks: uploaded.totalChunks, mediaSha256: uploaded.sha256 });
+    finishing.catch(() => undefined); // the server dies under it
+    await waitFor("finish to claim the recording", () => recordingOf(hash), (r) => r?.recording?.statusReason === "Assembling the chunks", 30_000);
+    server.child.kill("SIGKILL");
+    await new Promise((r) => server.child.once("exit", r));
+    const cut = (await recordingOf(hash))!;
+    expect(cut.recording?.status).toBe("processing");
+    expect(cut.recording?.finishedAt).toBeNull();
+
+    server = await startServer();
+    api = new IngestClient(server.url, api.token);
+    worker = startWorker();
+    const { recording } = (await waitFor(
+      "the worker to assemble and probe",
+      () => recordingOf(hash),
+      (r) => r?.recording?.status !== "processing",
+      120_000,
+    ))!;
+    expect(recording?.finishedAt).not.toBeNull();
+    expect(recording?.sizeBytes).toBe(160 * 1024 * 1024);
+    expect(recording?.integrityStatus).toBe("verified");
+    // The probe ran after the recovered assembly: it read the whole media and refused it.
+    expect(recording?.status).toBe("failed");
+    expect(recording?.statusReason).toMatch(/ffprobe cannot read the media/);
+    const assembled = await readFile(path.join(dataDir, "recordings", "recordings", String(recording!.id), "media"));
+    expect(sha256Hex(assembled)).toBe(uploaded.sha256);
+  }, 240_000);
 
   it("finds a tampered chunk when the recordings are verified", async () => {
     const hash = uniqueHash();

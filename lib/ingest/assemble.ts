@@ -1,0 +1,131 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { PassThrough, type Readable } from "node:stream";
+import { eq } from "drizzle-orm";
+import { db, getPool } from "@/lib/db/client";
+import { recordings, type Recording } from "@/lib/db/schema";
+import { getStorage, storageKeys } from "@/lib/storage";
+import { chainHead } from "./chain";
+import { getRecordingById, listChunks } from "./queries";
+
+/** The status reason of a recording claimed by finish and not yet assembled. */
+export const ASSEMBLING = "Assembling the chunks";
+
+/** Advisory lock class of assemblies ("ASM"); the recording id is the second key. */
+const LOCK_CLASS = 0x41534d;
+
+/** Claimed by finish ("processing") but never given an outcome (finishedAt): its assembly was cut short. */
+export function isAssemblyInterrupted(recording: Recording): boolean {
+  return recording.status === "processing" && recording.finishedAt === null;
+}
+
+/**
+ * Runs `work` holding the recording's assembly lock: one assembly at a time
+ * across processes (finish, a retried finish, the recovery job). The lock
+ * lives on its own connection, so a process killed mid-assembly drops it with
+ * its connection and whoever waits takes over.
+ */
+async function withAssemblyLock(recordingId: number, work: () => Promise<void>): Promise<void> {
+  const client = await getPool().connect();
+  try {
+    await client.query("select pg_advisory_lock($1, $2)", [LOCK_CLASS, recordingId % 2 ** 31]);
+    try {
+      await work();
+    } finally {
+      await client.query("select pg_advisory_unlock($1, $2)", [LOCK_CLASS, recordingId % 2 ** 31]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Completes a recording claimed by finish: checks the chunks against what the
+ * proxy announced, concatenates them into the media while re-hashing each,
+ * compares the whole SHA-256, and queues the probe. Safe to run twice and from
+ * several processes: a recording already assembled only gets its probe queued
+ * again (deduplicated), anything else is left alone.
+ */
+export async function assembleRecording(recordingId: number): Promise<void> {
+  await withAssemblyLock(recordingId, async () => {
+    const recording = await getRecordingById({ id: recordingId });
+    if (recording && isAssemblyInterrupted(recording)) await assemble(recording);
+  });
+  const recording = await getRecordingById({ id: recordingId });
+  if (recording?.status === "processing" && recording.finishedAt !== null) {
+    const { probeRecording } = await import("@/lib/jobs/probe-recording");
+    await probeRecording.send({ recordingId }, { singletonKey: `probe-recording:${recordingId}` });
+  }
+}
+
+/** Streams the chunks in order, checking each against its recorded SHA-256. */
+function concatChunks(recordingId: number, chunks: { seq: number; sha256: string }[]): Readable {
+  const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+  const storage = getStorage();
+  void (async () => {
+    for (const c of chunks) {
+      const hash = createHash("sha256");
+      const part = await storage.read(storageKeys.chunk(recordingId, c.seq));
+      for await (const piece of part) {
+        hash.update(piece as Buffer);
+        if (!out.write(piece)) await new Promise((r) => out.once("drain", r));
+      }
+      if (hash.digest("hex") !== c.sha256) throw new Error(`chunk ${c.seq} no longer matches its SHA-256`);
+    }
+    out.end();
+  })().catch((error: unknown) => out.destroy(error as Error));
+  return out;
+}
+
+function listSeqs(seqs: number[], max = 10): string {
+  return seqs.length > max ? `${seqs.slice(0, max).join(", ")} … (${seqs.length} in all)` : seqs.join(", ");
+}
+
+async function assemble(recording: Recording): Promise<void> {
+  const expectedChunks = recording.expectedChunks ?? 0;
+  const chunks = await listChunks({ recordingId: recording.id });
+  const have = new Set(chunks.map((c) => c.seq));
+  const missing: number[] = [];
+  for (let seq = 0; seq < expectedChunks; seq++) if (!have.has(seq)) missing.push(seq);
+  const extra = chunks.filter((c) => c.seq >= expectedChunks).map((c) => c.seq);
+  const base = { chainHead: chainHead(chunks.map((c) => c.sha256)), finishedAt: new Date() };
+  const incomplete = async (reason: string) => {
+    await db.update(recordings).set({ ...base, status: "incomplete", statusReason: reason }).where(eq(recordings.id, recording.id));
+    console.warn(`[ingest] recording ${recording.id}: incomplete: ${reason}`);
+  };
+  if (missing.length > 0) {
+    return incomplete(`Missing chunk${missing.length === 1 ? "" : "s"} ${listSeqs(missing)} of ${expectedChunks}.`);
+  }
+  if (extra.length > 0) {
+    return incomplete(`Received chunk${extra.length === 1 ? "" : "s"} ${listSeqs(extra)} beyond the ${expectedChunks} announced.`);
+  }
+
+  const storage = getStorage();
+  const mediaKey = storageKeys.media(recording.id);
+  let written: { size: number; sha256: string };
+  try {
+    written = await storage.write(mediaKey, concatChunks(recording.id, chunks));
+  } catch (error) {
+    return incomplete(`The chunks could not be assembled: ${(error as Error).message}.`);
+  }
+  if (written.sha256 !== recording.expectedSha256) {
+    await storage.delete(mediaKey);
+    return incomplete(
+      `The SHA-256 of the assembled media (${written.sha256}) does not match the one the proxy sent (${recording.expectedSha256}).`,
+    );
+  }
+  await db
+    .update(recordings)
+    .set({
+      ...base,
+      status: "processing",
+      statusReason: null,
+      sizeBytes: written.size,
+      // Assembling re-read and re-hashed every chunk: the recording is verified as of now.
+      integrityStatus: "verified",
+      integrityCheckedAt: base.finishedAt,
+      integrityFirstBadChunk: null,
+      integrityDetail: `${chunks.length} chunks and the whole media match at finish.`,
+    })
+    .where(eq(recordings.id, recording.id));
+}
