@@ -1,28 +1,66 @@
 import "server-only";
-import { getToken } from "next-auth/jwt";
+import { decode, getToken, type JWT } from "next-auth/jwt";
 import { forbidden, redirect } from "next/navigation";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { getUserById } from "@/lib/db/queries/users";
 import type { Role } from "@/lib/db/schema";
+import { accountAccepts, type SessionToken } from "./account";
 import { authOptions } from "./options";
+
+export type { SessionToken } from "./account";
 
 /** Who is asking: read from the signed session cookie, then checked against the database. */
 export type Viewer = { id: string; email: string; name: string; role: Role };
 
-export const getViewer = cache(async (): Promise<Viewer | null> => {
+/**
+ * Decoded session tokens by their text. next-auth derives the key (HKDF) and
+ * decrypts the JWE on every call, about half a millisecond; the player asks for
+ * a segment every few seconds with the same cookie. A token's text is bound to
+ * its content (authenticated encryption), so the cache holds only what decoding
+ * it again would give; its expiry is still checked on every use, and the
+ * account is still read from the database.
+ */
+const decodedTokens = new Map<string, JWT>();
+const DECODED_MAX = 1000;
+
+async function decodeRemembered(params: Parameters<typeof decode>[0]): Promise<JWT | null> {
+  const text = params.token;
+  if (!text) return null;
+  const hit = decodedTokens.get(text);
+  if (hit) {
+    if (typeof hit.exp === "number" && hit.exp * 1000 > Date.now()) return hit;
+    decodedTokens.delete(text);
+    return null;
+  }
+  const payload = await decode(params);
+  if (payload && typeof payload.exp === "number") {
+    decodedTokens.set(text, payload);
+    if (decodedTokens.size > DECODED_MAX) decodedTokens.delete(decodedTokens.keys().next().value!);
+  }
+  return payload;
+}
+
+export const getSessionToken = cache(async (): Promise<SessionToken | null> => {
   // next-auth's own reader of the session cookie: it decrypts the JWT with our
   // secret and refuses an expired one. getServerSession would do the same and
   // also mint a CSRF token and re-encrypt the JWT into a cookie that a page
   // cannot set anyway: three times the work on every request.
   // No request headers are passed, so only the cookie counts (never a Bearer header).
-  const token = await getToken({ req: { cookies: await cookies(), headers: new Headers() } as unknown as Parameters<typeof getToken>[0]["req"], secret: authOptions.secret });
-  const userId = typeof token?.sub === "string" ? token.sub : null;
-  if (!userId) return null;
-  const user = await getUserById({ id: userId });
-  if (!user || user.disabledAt) return null;
-  // A password reset raised the account's session version: tokens from before it are signed out.
-  if (user.sessionVersion !== (typeof token?.sv === "number" ? token.sv : 0)) return null;
+  const token = await getToken({
+    req: { cookies: await cookies(), headers: new Headers() } as unknown as Parameters<typeof getToken>[0]["req"],
+    secret: authOptions.secret,
+    decode: decodeRemembered,
+  });
+  if (typeof token?.sub !== "string") return null;
+  return { userId: token.sub, sessionVersion: typeof token.sv === "number" ? token.sv : 0 };
+});
+
+export const getViewer = cache(async (): Promise<Viewer | null> => {
+  const token = await getSessionToken();
+  if (!token) return null;
+  const user = await getUserById({ id: token.userId });
+  if (!user || !accountAccepts(user, token)) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 });
 

@@ -2,7 +2,7 @@ import "server-only";
 import { Readable } from "node:stream";
 import parseRange from "range-parser";
 import { z } from "zod";
-import { getViewer } from "@/lib/auth/viewer";
+import { getSessionToken, type Viewer } from "@/lib/auth/viewer";
 import { getPlaybackAccess, type PlaybackAccess } from "./queries";
 
 /** Session hashes as the proxies write them. */
@@ -21,20 +21,22 @@ export const notFound = () => text(404, "Not found");
  * Access to a session's media, in the order the house style asks: the
  * parameters (400), the signed-in viewer (401), then the session and its
  * recording as that viewer may see them (404, the same for "missing" and
- * "not yours").
+ * "not yours"); the account and the session are read in one round trip.
  */
 export async function authorizePlayback(
   params: Record<string, unknown>,
   extra: z.ZodRawShape = {},
-): Promise<({ ok: true; params: Record<string, string> } & PlaybackAccess) | { ok: false; response: Response }> {
+): Promise<({ ok: true; viewer: Viewer; params: Record<string, string> } & PlaybackAccess) | { ok: false; response: Response }> {
   const parsed = z.object({ hash: hashParam, ...extra }).safeParse(params);
   if (!parsed.success) return { ok: false, response: text(400, "Invalid request") };
-  const viewer = await getViewer();
-  if (!viewer) return { ok: false, response: text(401, "Sign in to play this session", { "WWW-Authenticate": 'Cookie realm="session-video"' }) };
+  const signIn = () => text(401, "Sign in to play this session", { "WWW-Authenticate": 'Cookie realm="session-video"' });
+  const token = await getSessionToken();
+  if (!token) return { ok: false, response: signIn() };
   const data = parsed.data as Record<string, string>;
-  const access = await getPlaybackAccess({ hash: data.hash!, viewer });
+  const { viewer, access } = await getPlaybackAccess({ hash: data.hash!, token });
+  if (!viewer) return { ok: false, response: signIn() };
   if (!access) return { ok: false, response: notFound() };
-  return { ok: true, ...access, params: data };
+  return { ok: true, viewer, ...access, params: data };
 }
 
 export function playlistResponse(body: string, cache: "no-cache" | "short") {
@@ -48,6 +50,9 @@ export function playlistResponse(body: string, cache: "no-cache" | "short") {
   });
 }
 
+/** HLS segments are a few hundred kilobytes; above this a range is streamed, so memory stays bounded. */
+const WHOLE_RANGE_MAX = 8 * 1024 * 1024;
+
 /**
  * A byte-range response (RFC 9110 §14): 206 with Content-Range for one range,
  * 200 for the whole object, 416 for a range outside it. Multiple ranges are
@@ -60,6 +65,8 @@ export async function rangeResponse(input: {
   cacheControl: string;
   etag?: string;
   open: (range?: { start: number; end: number }) => Promise<Readable>;
+  /** Reads a small range whole (one read instead of a stream); ranges of WHOLE_RANGE_MAX or more stream. */
+  readRange?: (range: { start: number; end: number }) => Promise<Buffer>;
 }): Promise<Response> {
   const base: Record<string, string> = {
     "Content-Type": input.contentType,
@@ -83,6 +90,14 @@ export async function rangeResponse(input: {
     return new Response(null, {
       status: range ? 206 : 200,
       headers: { ...base, "Content-Length": String(length), ...(range ? { "Content-Range": `bytes ${range.start}-${range.end}/${input.size}` } : {}) },
+    });
+  }
+  if (range && input.readRange && range.end - range.start < WHOLE_RANGE_MAX) {
+    // A Buffer is a Uint8Array over an ArrayBuffer (allocUnsafe never hands out a SharedArrayBuffer).
+    const bytes = (await input.readRange(range)) as Uint8Array<ArrayBuffer>;
+    return new Response(bytes, {
+      status: 206,
+      headers: { ...base, "Content-Length": String(range.end - range.start + 1), "Content-Range": `bytes ${range.start}-${range.end}/${input.size}` },
     });
   }
   const stream = await input.open(range);

@@ -100,8 +100,12 @@ export function playableArgs(input: {
   else if (input.audio) args.push("-c:a", "aac", "-b:a", "128k");
   args.push(
     "-max_muxing_queue_size", "4096",
-    // One fragment per keyframe; default_base_moof is what MSE and hls.js expect.
-    "-movflags", "+frag_keyframe+empty_moov+default_base_moof",
+    // One fragment per keyframe; default_base_moof is what MSE and hls.js expect. delay_moov
+    // writes the header once the first fragment is known, so it carries the audio's encoder
+    // delay as an edit list; with empty_moov that delay is instead added to the first video
+    // frame, every keyframe lands ~21 ms after its place on the timeline, and a seek to a
+    // keyframe's time decodes the whole interval before it.
+    "-movflags", "+frag_keyframe+delay_moov+default_base_moof",
     "-f", "mp4",
     input.output,
   );

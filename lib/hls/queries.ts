@@ -1,9 +1,10 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
+import { accountAccepts, type SessionToken } from "@/lib/auth/account";
 import type { Viewer } from "@/lib/auth/viewer";
-import { db } from "@/lib/db/client";
-import { sessionVisibleTo } from "@/lib/db/queries/sessions";
-import { recordingChunks, recordings, remoteSessions } from "@/lib/db/schema";
+import { db, getDb, type Db } from "@/lib/db/client";
+import { sessionVisibleToJoinedUser } from "@/lib/db/queries/sessions";
+import { recordingChunks, recordings, remoteSessions, users } from "@/lib/db/schema";
 import { storedPlaylistSchema, type StoredPlaylist } from "./playlist";
 
 /** The facts the player and the HLS routes need; the big jsonb columns only when asked for. */
@@ -42,37 +43,57 @@ export type PlaybackAccess = {
   playable: { generation: string; size: number } | null;
 };
 
-/**
- * Everything an HLS request needs in one round trip: the session as the viewer
- * may see it (role "user": only their own sessions, the rule of
- * lib/db/queries/sessions.ts), its recording, and the current playable
- * generation. Null when there is no such session, the viewer may not see it,
- * or it has no recording: the caller answers all three with the same 404.
- */
-export async function getPlaybackAccess({
-  hash,
-  viewer,
-}: {
-  hash: string;
-  viewer: Pick<Viewer, "id" | "role">;
-}): Promise<PlaybackAccess | null> {
-  const [row] = await db
+function buildAccessQuery(database: Db) {
+  return database
     .select({
+      user: { id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, sessionVersion: users.sessionVersion },
       hash: remoteSessions.hash,
       ...columns,
       generation: sql<string | null>`${recordings.playlist}->>'generation'`,
       size: sql<string | null>`${recordings.playlist}->>'size'`,
     })
-    .from(remoteSessions)
-    .innerJoin(recordings, eq(recordings.sessionId, remoteSessions.id))
-    .where(and(eq(remoteSessions.hash, hash), sessionVisibleTo(viewer)))
-    .limit(1);
-  if (!row) return null;
-  const { hash: sessionHash, generation, size, ...recording } = row;
+    .from(users)
+    .leftJoin(remoteSessions, and(eq(remoteSessions.hash, sql.placeholder("hash")), sessionVisibleToJoinedUser()))
+    .leftJoin(recordings, eq(recordings.sessionId, remoteSessions.id))
+    .where(eq(users.id, sql.placeholder("userId")))
+    .limit(1)
+    // Built once and prepared on each connection once: the query costs its round trip, not its building and planning.
+    .prepare("hls_playback_access");
+}
+const accessQueries = new WeakMap<Db, ReturnType<typeof buildAccessQuery>>();
+
+/**
+ * Everything an HLS request needs in one round trip (a player asks for a
+ * segment every few seconds, so this is its whole database cost): the
+ * account the session cookie names, checked as getViewer checks it, and the
+ * session as that viewer may see it (sessionVisibleTo's rule) with its
+ * recording and current playable generation. `viewer` is null when the
+ * account no longer accepts the token; `access` is null when there is no such
+ * session, the viewer may not see it, or it has no recording: the caller
+ * answers all three with the same 404.
+ */
+export async function getPlaybackAccess({
+  hash,
+  token,
+}: {
+  hash: string;
+  token: SessionToken;
+}): Promise<{ viewer: Viewer | null; access: PlaybackAccess | null }> {
+  const database = getDb();
+  let query = accessQueries.get(database);
+  if (!query) accessQueries.set(database, (query = buildAccessQuery(database)));
+  const [row] = await query.execute({ hash, userId: token.userId });
+  if (!row || !accountAccepts(row.user, token)) return { viewer: null, access: null };
+  const { user, hash: sessionHash, generation, size, ...recording } = row;
+  const viewer: Viewer = { id: user.id, email: user.email, name: user.name, role: user.role };
+  if (!sessionHash || recording.id === null || recording.sessionId === null) return { viewer, access: null };
   return {
-    session: { id: row.sessionId, hash: sessionHash },
-    recording,
-    playable: generation && row.playableKey ? { generation, size: Number(size) } : null,
+    viewer,
+    access: {
+      session: { id: recording.sessionId, hash: sessionHash },
+      recording: recording as PlaybackRecording,
+      playable: generation && recording.playableKey ? { generation, size: Number(size) } : null,
+    },
   };
 }
 

@@ -57,6 +57,22 @@ export class LocalDiskStorage implements Storage {
     return createReadStream(file, range ? { start: range.start, end: range.end } : undefined);
   }
 
+  async readRange(key: string, range: { start: number; end: number }): Promise<Buffer> {
+    const handle = await open(this.file(key), "r");
+    try {
+      const buffer = Buffer.allocUnsafe(range.end - range.start + 1);
+      let filled = 0;
+      while (filled < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, range.start + filled);
+        if (bytesRead === 0) throw new RangeError(`${key} ends before byte ${range.end}`);
+        filled += bytesRead;
+      }
+      return buffer;
+    } finally {
+      await handle.close();
+    }
+  }
+
   async stat(key: string): Promise<StoredObject | null> {
     try {
       const s = await stat(this.file(key));

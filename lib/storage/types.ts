@@ -12,6 +12,11 @@ export interface Storage {
   write(key: string, body: Readable): Promise<{ size: number; sha256: string }>;
   /** Streams bytes [start, end] (inclusive) or the whole object. */
   read(key: string, range?: { start: number; end: number }): Promise<Readable>;
+  /**
+   * Bytes [start, end] (inclusive) in one buffer: for small ranges asked for
+   * often (an HLS segment), where a stream costs more than the bytes.
+   */
+  readRange(key: string, range: { start: number; end: number }): Promise<Buffer>;
   stat(key: string): Promise<StoredObject | null>;
   delete(key: string): Promise<void>;
   list(prefix: string): AsyncIterable<StoredObject>;

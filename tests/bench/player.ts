@@ -3,7 +3,8 @@
  * Chromium with hls.js, for a 1-minute and a 2-hour H.264 recording:
  *   - playlist response time (signed in, warm) and one segment request's time,
  *   - loadSource → first decoded frame (requestVideoFrameCallback),
- *   - seek to 90 % → a decoded frame there,
+ *   - seek to 90 % → a decoded frame there, and where that time goes (hls.js
+ *     asks for the segment, has it, has appended it),
  * next to a baseline: the same recordings pre-segmented by `ffmpeg -f hls`
  * (fMP4 segments) into static files on a plain static file server. It also
  * times the on-demand segmenting of the 2-hour recording (the first playlist
@@ -11,7 +12,8 @@
  *
  * Starts its own embedded PostgreSQL and `next start` (build: NEXT_DIST_DIR,
  * default .next). The 2-hour recording is made cheaply: one minute encoded,
- * then concatenated 120 times by stream copy. Environment: BENCH_RUNS (5).
+ * then concatenated 120 times by stream copy. Environment: BENCH_RUNS (5),
+ * BENCH_VERBOSE=1 (every run's seek time).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -56,10 +58,25 @@ async function makeRecordings(dir: string) {
     "-t", "60", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "250k", "-g", "20", "-keyint_min", "20", "-sc_threshold", "0",
     "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "48k", oneMinute,
   ], { timeout: 300_000 });
-  const list = path.join(dir, "list.txt");
-  await writeFile(list, Array.from({ length: 120 }, () => `file '${oneMinute}'`).join("\n"));
+  // Video and audio are joined separately, each from a file of its own: joined together, every
+  // minute would be placed after the previous one's audio (60.022 s, its last AAC frame) and shifted
+  // by the audio's encoder delay, so that the 2-hour recording's keyframes would drift off the 2 s
+  // grid of the 1-minute one and seeking to 90 % would land at a different place in a keyframe
+  // interval (more frames to decode, or a gap before the keyframe) in the two.
+  const videoOnly = path.join(dir, "one-minute-video.mp4");
+  const audioOnly = path.join(dir, "one-minute-audio.m4a");
+  await execa(ff, ["-hide_banner", "-loglevel", "error", "-y", "-i", oneMinute, "-map", "0:v", "-c", "copy", videoOnly]);
+  await execa(ff, ["-hide_banner", "-loglevel", "error", "-y", "-i", oneMinute, "-map", "0:a", "-c", "copy", audioOnly]);
+  const videoList = path.join(dir, "video.txt");
+  const audioList = path.join(dir, "audio.txt");
+  await writeFile(videoList, Array.from({ length: 120 }, () => `file '${videoOnly}'`).join("\n"));
+  await writeFile(audioList, Array.from({ length: 120 }, () => `file '${audioOnly}'`).join("\n"));
   const twoHours = path.join(dir, "two-hours.mp4");
-  await execa(ff, ["-hide_banner", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", twoHours], { timeout: 600_000 });
+  await execa(ff, [
+    "-hide_banner", "-loglevel", "error", "-y",
+    "-f", "concat", "-safe", "0", "-i", videoList, "-f", "concat", "-safe", "0", "-i", audioList,
+    "-map", "0:v", "-map", "1:a", "-c", "copy", "-t", "7200", twoHours,
+  ], { timeout: 600_000 });
   return { oneMinute, twoHours };
 }
 
@@ -164,6 +181,12 @@ const PAGE_MEASURE = `async function (src) {
   await new Promise(function (r) { setTimeout(r, 300); });
   const target = video.duration * 0.9;
   const t1 = performance.now();
+  // Where the seek's time goes: hls.js asks for the segment, has it, has appended it.
+  const steps = { request: NaN, loaded: NaN, buffered: NaN };
+  function at(key) { return function () { if (isNaN(steps[key])) steps[key] = performance.now() - t1; }; }
+  hls.on(Hls.Events.FRAG_LOADING, at("request"));
+  hls.on(Hls.Events.FRAG_LOADED, at("loaded"));
+  hls.on(Hls.Events.FRAG_BUFFERED, at("buffered"));
   const seeked = new Promise(function (resolve) {
     function onFrame(_now, meta) {
       if (Math.abs(meta.mediaTime - target) < 5) resolve(performance.now());
@@ -174,10 +197,10 @@ const PAGE_MEASURE = `async function (src) {
   video.currentTime = target;
   const seekMs = (await seeked) - t1;
   hls.destroy();
-  return { firstFrameMs: firstFrameMs, seekMs: seekMs };
+  return { firstFrameMs: firstFrameMs, seekMs: seekMs, steps: steps };
 }`;
 
-type Playback = { firstFrameMs: number; seekMs: number };
+type Playback = { firstFrameMs: number; seekMs: number; steps: { request: number; loaded: number; buffered: number } };
 
 /** The request for the segment in the middle of a playlist: its URL and, for byte-range playlists, its range. */
 function middleSegment(playlist: string, playlistUrl: string): { url: string; range?: string } {
@@ -192,8 +215,9 @@ function middleSegment(playlist: string, playlistUrl: string): { url: string; ra
 async function measurePlayback(context: BrowserContext, pageUrl: string, playlistUrl: string): Promise<Playback> {
   const page = await context.newPage();
   try {
-    // Measure on a page at rest: the app's harness page (/signin, same origin for the cookie) is a
-    // React page that would still be hydrating during loadSource, while the baseline's is blank.
+    // Both harness pages are documents without scripts of their own, so that only hls.js runs on the
+    // page: the app's is a small JSON response on the app's origin (the cookie goes with its
+    // requests), not one of its React pages, whose runtime would share the main thread with hls.js.
     await page.goto(pageUrl, { waitUntil: "networkidle" });
     await page.addScriptTag({ path: path.resolve("node_modules/hls.js/dist/hls.min.js") });
     // A string, not a function: tsx would wrap named functions in helpers the page does not have.
@@ -266,11 +290,11 @@ async function main() {
     }
 
     type Metric = "playlist" | "segment" | "first" | "seek";
-    type Row = { name: string; source: "app" | "baseline" } & Record<Metric, number[]>;
+    type Row = { name: string; source: "app" | "baseline"; steps: Playback["steps"][] } & Record<Metric, number[]>;
     const rows: Row[] = [];
     for (const s of sessions) {
-      rows.push({ name: s.name, source: "app", playlist: [], segment: [], first: [], seek: [] });
-      rows.push({ name: s.name, source: "baseline", playlist: [], segment: [], first: [], seek: [] });
+      rows.push({ name: s.name, source: "app", playlist: [], segment: [], first: [], seek: [], steps: [] });
+      rows.push({ name: s.name, source: "baseline", playlist: [], segment: [], first: [], seek: [], steps: [] });
     }
     console.log(`Measuring (${RUNS} runs each after a warm-up, round-robin alternating the order, a fresh browser context per run)…`);
     for (let run = 0; run < RUNS + 1; run++) {
@@ -291,13 +315,14 @@ async function main() {
         const segmentMs = performance.now() - t2;
         const context = await browser.newContext();
         if (app) await context.addCookies(cookies);
-        const pb = await measurePlayback(context, app ? `${next.url}/signin` : `${staticServer.url}/`, url);
+        const pb = await measurePlayback(context, app ? `${next.url}/api/auth/csrf` : `${staticServer.url}/`, url);
         await context.close();
         if (run === 0) continue; // warm-up
         row.playlist.push(playlistMs);
         row.segment.push(segmentMs);
         row.first.push(pb.firstFrameMs);
         row.seek.push(pb.seekMs);
+        row.steps.push(pb.steps);
       }
     }
 
@@ -313,6 +338,14 @@ async function main() {
         `| ${row.name.padEnd(9)} | ${row.source.padEnd(8)} | ${m(row, "playlist").toFixed(1).padStart(8)} | ${m(row, "segment").toFixed(1).padStart(7)} | ${m(row, "first").toFixed(0).padStart(11)} | ${m(row, "seek").toFixed(0).padStart(12)} | ${ratio("playlist").padStart(14)} | ${ratio("segment").padStart(13)} | ${ratio("first").padStart(17)} | ${ratio("seek").padStart(10)} |`,
       );
     }
+    console.log("\nWhere the seek goes (medians, ms after the seek): hls.js requests the segment, has it loaded, has it appended; then the frame\n");
+    console.log("| Recording | Source   | Request | Loaded | Appended | Frame |");
+    console.log("|-----------|----------|--------:|-------:|---------:|------:|");
+    for (const row of rows) {
+      const step = (k: keyof Playback["steps"]) => median(row.steps.map((x) => x[k])).toFixed(1).padStart(k === "buffered" ? 8 : k === "request" ? 7 : 6);
+      console.log(`| ${row.name.padEnd(9)} | ${row.source.padEnd(8)} | ${step("request")} | ${step("loaded")} | ${step("buffered")} | ${m(row, "seek").toFixed(0).padStart(5)} |`);
+    }
+    if (process.env.BENCH_VERBOSE) for (const row of rows) console.log(`${row.name} ${row.source} seeks: ${row.seek.map((x) => x.toFixed(0)).join(" ")}`);
     const a1 = find("1 minute", "app");
     const a2 = find("2 hours", "app");
     const longOverShort = (k: Metric) => (m(a2, k) / m(a1, k)).toFixed(2);

@@ -1,11 +1,19 @@
-import { rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { recordings, users } from "@/lib/db/schema";
+import { getPlaybackAccess } from "@/lib/hls/queries";
 import { probeMedia } from "@/lib/media/probe";
 import { frameRateOf } from "@/lib/player/frame-rate";
 import { getVideoRates } from "@/lib/player/queries";
+import { LocalDiskStorage } from "@/lib/storage/local";
 import { closeDb, useFreshDatabase } from "../support/db";
 import { insertSessionWithRecording, makeMedia } from "../support/player-media";
+import { createTestUser } from "../support/users";
 
 let media: string;
 beforeAll(async () => {
@@ -31,5 +39,59 @@ describe("the recording's frame rate for the player's frame step", () => {
     expect(await getVideoRates({ recordingId: unprobed.recording.id })).toBeNull();
     const audioOnly = await insertSessionWithRecording({ probe: { streams: [{ index: 0, codec_type: "audio", r_frame_rate: "0/0" }] } });
     expect(frameRateOf(await getVideoRates({ recordingId: audioOnly.recording.id }))).toBe(30);
+  });
+});
+
+describe("the HLS routes' access check (account and session in one round trip)", () => {
+  it("lets admins and auditors reach every session and a user only their own, the same rule as the session pages", async () => {
+    const auditor = await createTestUser("auditor");
+    const owner = await createTestUser("user");
+    const other = await createTestUser("user");
+    const { session, recording } = await insertSessionWithRecording({ userId: owner.id });
+    const asAuditor = await getPlaybackAccess({ hash: session.hash, token: { userId: auditor.id, sessionVersion: 0 } });
+    expect(asAuditor.viewer).toMatchObject({ id: auditor.id, role: "auditor" });
+    expect(asAuditor.access).toMatchObject({ session: { id: session.id, hash: session.hash }, recording: { id: recording.id }, playable: null });
+    expect((await getPlaybackAccess({ hash: session.hash, token: { userId: owner.id, sessionVersion: 0 } })).access?.recording.id).toBe(recording.id);
+    // Another user is signed in (viewer) but the session looks missing (no access): a 404, like a hash that does not exist.
+    const asOther = await getPlaybackAccess({ hash: session.hash, token: { userId: other.id, sessionVersion: 0 } });
+    expect(asOther.viewer?.id).toBe(other.id);
+    expect(asOther.access).toBeNull();
+    expect((await getPlaybackAccess({ hash: "no-such-session", token: { userId: auditor.id, sessionVersion: 0 } })).access).toBeNull();
+  });
+
+  it("signs out a disabled account and a token from before a password reset", async () => {
+    const auditor = await createTestUser("auditor");
+    const { session } = await insertSessionWithRecording({});
+    const token = { userId: auditor.id, sessionVersion: 0 };
+    expect((await getPlaybackAccess({ hash: session.hash, token })).viewer).not.toBeNull();
+    await db.update(users).set({ sessionVersion: 1 }).where(eq(users.id, auditor.id));
+    expect(await getPlaybackAccess({ hash: session.hash, token })).toEqual({ viewer: null, access: null });
+    expect((await getPlaybackAccess({ hash: session.hash, token: { userId: auditor.id, sessionVersion: 1 } })).access).not.toBeNull();
+    await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, auditor.id));
+    expect(await getPlaybackAccess({ hash: session.hash, token: { userId: auditor.id, sessionVersion: 1 } })).toEqual({ viewer: null, access: null });
+  });
+
+  it("finds no access to a session without a recording (a failed connection)", async () => {
+    const auditor = await createTestUser("auditor");
+    const { session, recording } = await insertSessionWithRecording({});
+    await db.delete(recordings).where(eq(recordings.id, recording.id));
+    const result = await getPlaybackAccess({ hash: session.hash, token: { userId: auditor.id, sessionVersion: 0 } });
+    expect(result.viewer).not.toBeNull();
+    expect(result.access).toBeNull();
+  });
+});
+
+describe("storage's whole-range read (an HLS segment in one read)", () => {
+  it("returns exactly the bytes of the range and refuses one past the end", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "sv-range-"));
+    try {
+      const storage = new LocalDiskStorage(root);
+      const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => i % 251));
+      await storage.write("recordings/1/playable.mp4", Readable.from([bytes]));
+      expect((await storage.readRange("recordings/1/playable.mp4", { start: 1000, end: 65_999 })).equals(bytes.subarray(1000, 66_000))).toBe(true);
+      await expect(storage.readRange("recordings/1/playable.mp4", { start: 69_000, end: 70_500 })).rejects.toThrow(/ends before/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { escapeLike } from "@/lib/db/like";
@@ -7,6 +7,7 @@ import {
   CRITICALITIES,
   recordings,
   remoteSessions,
+  users,
   type Recording,
   type RemoteSession,
 } from "@/lib/db/schema";
@@ -83,6 +84,15 @@ export const listColumns = {
  */
 export function sessionVisibleTo(viewer: SessionViewer): SQL | undefined {
   return viewer.role === "user" ? eq(remoteSessions.userId, viewer.id) : undefined;
+}
+
+/**
+ * sessionVisibleTo for a statement that reads the viewer's own `users` row
+ * alongside (the HLS routes check the account and the session in one round
+ * trip): the same rule, with the role and id taken from that row.
+ */
+export function sessionVisibleToJoinedUser(): SQL {
+  return or(ne(users.role, "user"), eq(remoteSessions.userId, users.id))!;
 }
 
 /** `x%` for LIKE, with the pattern characters of the text taken literally. */

@@ -19,6 +19,7 @@ async function serve(request: Request, params: Promise<{ hash: string; generatio
     cacheControl: "private, max-age=31536000, immutable",
     etag: `"${current.generation}"`,
     open: (range) => storage.read(key, range),
+    readRange: (range) => storage.readRange(key, range),
   });
 }
 
