@@ -25,7 +25,10 @@ export function databaseUrl(): string {
 }
 
 export function getPool(): pg.Pool {
-  cache.pool ??= new pg.Pool({ connectionString: databaseUrl(), max: 10 });
+  // Two connections stay open when idle: a player that resumes or seeks after a pause would
+  // otherwise wait for a new connection (a backend process and a SCRAM exchange) and prepare
+  // its statements again. Idle connections do not keep a command-line tool from exiting.
+  cache.pool ??= new pg.Pool({ connectionString: databaseUrl(), max: 10, min: 2, allowExitOnIdle: true });
   return cache.pool;
 }
 

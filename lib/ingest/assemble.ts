@@ -104,6 +104,9 @@ async function assemble(recording: Recording): Promise<void> {
   const mediaKey = storageKeys.media(recording.id);
   let written: { size: number; sha256: string };
   try {
+    // An assembly killed midway left its partial file; this one holds the lock, so none is running.
+    const discarded = await storage.discardUnfinished(mediaKey);
+    if (discarded) console.log(`[ingest] recording ${recording.id}: removed ${discarded} unfinished assembly file(s)`);
     written = await storage.write(mediaKey, concatChunks(recording.id, chunks));
   } catch (error) {
     return incomplete(`The chunks could not be assembled: ${(error as Error).message}.`);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   apiErrorSchema,
+  auditedCommandsSchema,
   chunkReceiptSchema,
   eventsReceiptSchema,
   finishReceiptSchema,
@@ -18,6 +19,7 @@ const COMPONENTS = {
   ChunkReceipt: chunkReceiptSchema,
   EventsReceipt: eventsReceiptSchema,
   FinishReceipt: finishReceiptSchema,
+  AuditedCommands: auditedCommandsSchema,
   Error: apiErrorSchema,
 } as const;
 
@@ -125,6 +127,19 @@ export function buildOpenApiDocument(serverUrl?: string) {
           parameters: [hashParam],
           requestBody: { required: true, content: { "application/json": { schema: ref("FinishSession") } } },
           responses: { "200": json("FinishReceipt", "Finished"), ...errors(400, 401, 404, 422) },
+        },
+      },
+      "/api/v1/audited-commands": {
+        get: {
+          operationId: "getAuditedCommands",
+          summary: "The enabled audited-command rules, for the proxy to enforce Block and Interrupt",
+          description: "Poll with `If-None-Match` set to the last ETag: 304 while the rules are unchanged.",
+          parameters: [{ name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
+          responses: {
+            "200": { ...json("AuditedCommands", "The rules and their version"), headers: { ETag: { schema: { type: "string" } } } },
+            "304": { description: "Unchanged since the ETag sent" },
+            ...errors(401),
+          },
         },
       },
     },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PROTOCOLS } from "@/lib/db/schema";
+import { CRITICALITIES, PROTOCOLS, ruleActionEnum, ruleSessionTypeEnum } from "@/lib/db/schema";
 
 /**
  * The contract of the ingestion API (`/api/v1`). These schemas validate the
@@ -179,3 +179,24 @@ export const finishReceiptSchema = z
       .nullable(),
   })
   ;
+
+/** GET /api/v1/audited-commands: the enabled rules the proxies enforce (Block, Interrupt), with their version. */
+export const auditedCommandsSchema = z.object({
+  version: z.number().int().describe("Raised by every change to the rules; also the ETag, so a poll answered 304 means nothing changed"),
+  syntax: z.literal("re2").describe("Patterns are RE2 regular expressions, matched anywhere in the command"),
+  rules: z.array(
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      pattern: z.string(),
+      sessionType: z.enum(ruleSessionTypeEnum.enumValues),
+      caseInsensitive: z.boolean().describe("Database rules ignore case"),
+      criticality: z.enum(CRITICALITIES),
+      score: z.number().int(),
+      action: z.enum(ruleActionEnum.enumValues),
+      attempts: z.number().int().nullable().describe("For `interrupt`: the attempt that interrupts the session"),
+      mitreTechnique: z.string().nullable(),
+    }),
+  ),
+});
+export type AuditedCommands = z.infer<typeof auditedCommandsSchema>;

@@ -83,6 +83,22 @@ export class LocalDiskStorage implements Storage {
     }
   }
 
+  async discardUnfinished(key: string): Promise<number> {
+    const target = this.file(key);
+    const prefix = `${path.basename(target)}.`;
+    let names: string[];
+    try {
+      names = await readdir(path.dirname(target));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
+      throw error;
+    }
+    // write() names its temporary file `<name>.<12 hex>.partial`.
+    const unfinished = names.filter((n) => n.startsWith(prefix) && /^[0-9a-f]{12}\.partial$/.test(n.slice(prefix.length)));
+    for (const name of unfinished) await rm(path.join(path.dirname(target), name), { force: true });
+    return unfinished.length;
+  }
+
   async delete(key: string): Promise<void> {
     await unlink(this.file(key)).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== "ENOENT") throw error;

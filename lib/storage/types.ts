@@ -18,6 +18,12 @@ export interface Storage {
    */
   readRange(key: string, range: { start: number; end: number }): Promise<Buffer>;
   stat(key: string): Promise<StoredObject | null>;
+  /**
+   * Removes what unfinished writes of `key` left behind (a process killed in
+   * the middle of one); returns how many. Only while no write of `key` can be
+   * running, e.g. under the lock of the job that writes it.
+   */
+  discardUnfinished(key: string): Promise<number>;
   delete(key: string): Promise<void>;
   list(prefix: string): AsyncIterable<StoredObject>;
   /**

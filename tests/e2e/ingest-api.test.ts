@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -370,6 +370,8 @@ describe("ingestion API", () => {
     expect(recording?.statusReason).toMatch(/ffprobe cannot read the media/);
     const assembled = await readFile(path.join(dataDir, "recordings", "recordings", String(recording!.id), "media"));
     expect(sha256Hex(assembled)).toBe(uploaded.sha256);
+    // The killed assembly's partial file was removed by the one that completed it.
+    expect((await readdir(path.join(dataDir, "recordings", "recordings", String(recording!.id)))).filter((n) => n.endsWith(".partial"))).toEqual([]);
   }, 240_000);
 
   it("finds a tampered chunk when the recordings are verified", async () => {
@@ -418,7 +420,8 @@ describe("ingestion API", () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, { properties?: Record<string, unknown>; additionalProperties?: unknown }> } };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toContain("/api/v1/sessions/{hash}/chunks/{seq}");
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/sessions/{hash}/chunks/{seq}", "/api/v1/audited-commands"]));
+    expect(Object.keys(doc.components.schemas.AuditedCommands!.properties!)).toEqual(["version", "syntax", "rules"]);
     expect(Object.keys(doc.components.schemas.StartSession!.properties!)).toEqual(
       expect.arrayContaining(["hash", "protocol", "host", "credentialUsername", "user", "userIp", "startedAt"]),
     );

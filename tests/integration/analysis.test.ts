@@ -6,6 +6,7 @@ import { ruleFormSchema } from "@/lib/analysis/rule-form";
 import { createAuditedCommand, deleteAuditedCommand, setAuditedCommandEnabled, updateAuditedCommand } from "@/lib/analysis/rules";
 import { db } from "@/lib/db/client";
 import { getRulesVersion, listRules } from "@/lib/db/queries/audited-commands";
+import { auditedCommandsSchema } from "@/lib/ingest/schemas";
 import { getSessionFindings, listSessionIdsToAnalyze, listSessionsWithFindings } from "@/lib/db/queries/findings";
 import { auditLog, remoteSessions, type AuditedCommandRule } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
@@ -244,6 +245,8 @@ describe("vulnerability analysis", () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { version: number; rules: { name: string; action: string; attempts: number | null; pattern: string }[] };
     expect(body.version).toBe(4);
+    // What the proxies get is what the OpenAPI document promises.
+    expect(auditedCommandsSchema.safeParse(body).error).toBeUndefined();
     const names = body.rules.map((r) => r.name);
     expect(names).toContain("Root shell through su or sudo");
     expect(names).not.toContain("Shell history cleared or disabled");

@@ -1,0 +1,38 @@
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LocalDiskStorage } from "@/lib/storage/local";
+
+let root: string;
+let storage: LocalDiskStorage;
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "sv-storage-"));
+  storage = new LocalDiskStorage(root);
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("local disk storage", () => {
+  it("reads a range whole (an HLS segment in one read) and refuses one past the end", async () => {
+    const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => i % 251));
+    await storage.write("recordings/1/playable.mp4", Readable.from([bytes]));
+    expect((await storage.readRange("recordings/1/playable.mp4", { start: 1000, end: 65_999 })).equals(bytes.subarray(1000, 66_000))).toBe(true);
+    await expect(storage.readRange("recordings/1/playable.mp4", { start: 69_000, end: 70_500 })).rejects.toThrow(/ends before/);
+  });
+
+  it("discards what killed writes of a key left, and nothing else", async () => {
+    await storage.write("recordings/7/media", Readable.from([Buffer.from("whole")]));
+    const dir = path.join(root, "recordings", "7");
+    // What write() leaves when its process dies mid-way, next to files that are not its own.
+    await writeFile(path.join(dir, "media.0123456789ab.partial"), "half");
+    await writeFile(path.join(dir, "media.ba9876543210.partial"), "half");
+    await writeFile(path.join(dir, "media-other.0123456789ab.partial"), "another key's");
+    await writeFile(path.join(dir, "media.notes"), "not a partial");
+    expect(await storage.discardUnfinished("recordings/7/media")).toBe(2);
+    expect((await readdir(dir)).sort()).toEqual(["media", "media-other.0123456789ab.partial", "media.notes"]);
+    expect(await storage.discardUnfinished("recordings/8/media")).toBe(0); // no folder yet
+  });
+});
