@@ -275,6 +275,27 @@ export const videoExports = pgTable(
 );
 export type VideoExport = typeof videoExports.$inferSelect;
 
+/**
+ * Others who asked for the same video while it was being converted: it is
+ * shared (one conversion per session and options), and each of them is told
+ * by email when it is ready, like the requester on video_exports.
+ */
+export const videoExportRecipients = pgTable(
+  "video_export_recipients",
+  {
+    exportId: uuid("export_id")
+      .notNull()
+      .references(() => videoExports.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    addedAt: timestamp("added_at", { withTimezone: true }).notNull().defaultNow(),
+    emailStatus: emailStatusEnum("email_status").notNull().default("pending"),
+    emailError: text("email_error"),
+  },
+  (t) => [primaryKey({ columns: [t.exportId, t.userId] })],
+);
+
 /** Emails kept in the app when no Resend key is configured, and the send log otherwise. */
 export const emailOutbox = pgTable("email_outbox", {
   id: uuid("id").primaryKey().defaultRandom(),

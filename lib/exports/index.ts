@@ -9,11 +9,15 @@ import { videoExports, type RemoteSession, type VideoExport } from "@/lib/db/sch
 import { AppError } from "@/lib/errors";
 import { ensureExportSchedule } from "@/lib/jobs/cleanup-exports";
 import { convertVideo } from "@/lib/jobs/convert-video";
+import { sendExportEmails } from "@/lib/jobs/send-export-email";
 import type { ExportFormat } from "./plan";
 import {
+  addExportRecipient,
   cancelExportRow,
   createOrGetLiveExport,
+  getExportById,
   getLatestExport,
+  getRecipientEmail,
   getRecordingForSession,
   getViewableExport,
 } from "./queries";
@@ -77,6 +81,12 @@ export async function requestExport({
   if (result.created) {
     await convertVideo.send({ exportId: result.export.id });
     await ensureExportSchedule().catch((error) => console.error("[exports] schedule", error));
+  } else if (result.export.requestedBy !== viewer.id && (result.export.status === "queued" || result.export.status === "running")) {
+    // Someone else's conversion of the same video: this viewer is told too when it is ready.
+    await addExportRecipient({ exportId: result.export.id, userId: viewer.id });
+    // It may have finished in between, after its emails were queued: queue this one now (sent once).
+    const now = await getExportById({ id: result.export.id });
+    if (now?.status === "done") await sendExportEmails(result.export.id, false);
   }
   await recordAudit({
     actor: viewer,
@@ -111,7 +121,9 @@ export async function cancelExport({ id, viewer, ip }: { id: string; viewer: Vie
 export async function getExportForPage({ session, viewer }: { session: Pick<RemoteSession, "id">; viewer: Viewer }) {
   const options = await currentExportOptions({ viewer });
   const current = await getLatestExport({ sessionId: session.id, optionsKey: options.optionsKey });
-  return { options, export: current };
+  // Someone who asked for a video another person's conversion was already making gets their own email.
+  const ownEmail = current && current.requestedBy !== viewer.id ? await getRecipientEmail({ exportId: current.id, userId: viewer.id }) : null;
+  return { options, export: current, ownEmail };
 }
 
 /**

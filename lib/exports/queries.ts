@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { sessionVisibleTo } from "@/lib/db/queries/sessions";
@@ -8,6 +8,7 @@ import {
   remoteSessions,
   sessionEvents,
   users,
+  videoExportRecipients,
   videoExports,
   type VideoExport,
 } from "@/lib/db/schema";
@@ -154,6 +155,62 @@ export async function setExportEmailStatus({
   await db.update(videoExports).set({ emailStatus, emailError }).where(eq(videoExports.id, id));
 }
 
+/** Adds someone who asked for a video already being converted; true when they were not on it yet. */
+export async function addExportRecipient({ exportId, userId }: { exportId: string; userId: string }): Promise<boolean> {
+  const rows = await db.insert(videoExportRecipients).values({ exportId, userId }).onConflictDoNothing().returning({ userId: videoExportRecipients.userId });
+  return rows.length > 0;
+}
+
+/** Those who still wait for the "video is ready" email of an export, besides its requester. */
+export async function listUnnotifiedRecipients({ exportId }: { exportId: string }): Promise<string[]> {
+  const rows = await db
+    .select({ userId: videoExportRecipients.userId })
+    .from(videoExportRecipients)
+    .where(and(eq(videoExportRecipients.exportId, exportId), inArray(videoExportRecipients.emailStatus, ["pending", "failed"])));
+  return rows.map((r) => r.userId);
+}
+
+/** A recipient's email status for an export, or null when the viewer is not one of its recipients. */
+export async function getRecipientEmail({ exportId, userId }: { exportId: string; userId: string }) {
+  const [row] = await db
+    .select({ emailStatus: videoExportRecipients.emailStatus, emailError: videoExportRecipients.emailError })
+    .from(videoExportRecipients)
+    .where(and(eq(videoExportRecipients.exportId, exportId), eq(videoExportRecipients.userId, userId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The details a recipient's email needs (an enabled account only). */
+export async function getRecipientForEmail({ exportId, userId }: { exportId: string; userId: string }) {
+  const [row] = await db
+    .select({
+      export: videoExports,
+      session: remoteSessions,
+      to: users.email,
+      name: users.name,
+      emailStatus: videoExportRecipients.emailStatus,
+    })
+    .from(videoExportRecipients)
+    .innerJoin(videoExports, eq(videoExports.id, videoExportRecipients.exportId))
+    .innerJoin(remoteSessions, eq(remoteSessions.id, videoExports.sessionId))
+    .innerJoin(users, eq(users.id, videoExportRecipients.userId))
+    .where(and(eq(videoExportRecipients.exportId, exportId), eq(videoExportRecipients.userId, userId), isNull(users.disabledAt)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function setRecipientEmailStatus(input: {
+  exportId: string;
+  userId: string;
+  emailStatus: "pending" | "sent" | "outbox" | "failed";
+  emailError: string | null;
+}) {
+  await db
+    .update(videoExportRecipients)
+    .set({ emailStatus: input.emailStatus, emailError: input.emailError })
+    .where(and(eq(videoExportRecipients.exportId, input.exportId), eq(videoExportRecipients.userId, input.userId)));
+}
+
 export async function getRecordingForSession({ sessionId }: { sessionId: number }) {
   const [row] = await db.select().from(recordings).where(eq(recordings.sessionId, sessionId)).limit(1);
   return row ?? null;
@@ -171,7 +228,7 @@ export async function listLoggedEvents({ sessionId }: { sessionId: number }) {
 /** The details the completion email needs. */
 export async function getExportForEmail({ id }: { id: string }) {
   const [row] = await db
-    .select({ export: videoExports, session: remoteSessions, to: users.email, name: users.name })
+    .select({ export: videoExports, session: remoteSessions, to: users.email, name: users.name, emailStatus: videoExports.emailStatus })
     .from(videoExports)
     .innerJoin(remoteSessions, eq(remoteSessions.id, videoExports.sessionId))
     .innerJoin(users, eq(users.id, videoExports.requestedBy))

@@ -3,7 +3,7 @@ import { RecordingNotReadyError, runExportConversion } from "@/lib/exports/conve
 import { getExportById } from "@/lib/exports/queries";
 import { ensureExportSchedule } from "./cleanup-exports";
 import { defineJob } from "./define-job";
-import { sendExportEmail } from "./send-export-email";
+import { sendExportEmails } from "./send-export-email";
 
 /**
  * Converts a recording into the video for download. Several workers share the
@@ -26,8 +26,6 @@ export const convertVideo = defineJob({
     }
     // Also after a restart that found the export already done: the email may not have gone yet.
     const row = await getExportById({ id: exportId });
-    if (row?.status === "done" && (row.emailStatus === "pending" || row.emailStatus === null)) {
-      await sendExportEmail.send({ exportId }, { singletonKey: `export-email-${exportId}` });
-    }
+    if (row?.status === "done") await sendExportEmails(exportId, row.emailStatus === "pending" || row.emailStatus === null);
   },
 });

@@ -12,11 +12,11 @@ const dataDir = vi.hoisted(() => {
 import { db } from "@/lib/db/client";
 import { videoExports, type Role } from "@/lib/db/schema";
 import { setParameter } from "@/lib/db/queries/parameters";
-import { cancelExportRow, createOrGetLiveExport, getExportById } from "@/lib/exports/queries";
+import { cancelExportRow, createOrGetLiveExport, getExportById, getRecipientEmail, listUnnotifiedRecipients } from "@/lib/exports/queries";
 import { lockExport, runExportConversion } from "@/lib/exports/convert";
 import { planConversion } from "@/lib/exports/plan";
 import { buildCues, toWebVtt } from "@/lib/exports/subtitles";
-import { cancelExport, requestExport } from "@/lib/exports";
+import { cancelExport, getExportForPage, requestExport } from "@/lib/exports";
 import { listOutbox } from "@/lib/email";
 import { cleanupExports } from "@/lib/jobs/cleanup-exports";
 import { sendExportEmail } from "@/lib/jobs/send-export-email";
@@ -206,6 +206,37 @@ describe("after the conversion", () => {
     // Running it again (a retried job) sends nothing more.
     await sendExportEmail.handle({ exportId: exp.id }, {} as never);
     expect((await listOutbox()).filter((e) => e.subject.includes(session.hash))).toHaveLength(1);
+  });
+
+  it("emails everyone who asked for the video while it was being converted, each once", async () => {
+    const auditor = await createTestUser("auditor");
+    const second = await createTestUser("auditor");
+    const viewer = (u: { id: string; email: string; name: string; role: Role }) => ({ id: u.id, email: u.email, name: u.name, role: u.role });
+    const { session } = await sessionWith("h264-aac-mp4", { seconds: 2 });
+    await setParameter({ key: "remote_session.video_download_enabled", value: true, updatedBy: admin.id });
+    const first = await requestExport({ hash: session.hash, viewer: viewer(auditor), ip: null });
+    expect(first.created).toBe(true);
+    // The second person joins the running conversion; the requester asking again adds nobody.
+    expect((await requestExport({ hash: session.hash, viewer: viewer(second), ip: null })).export.id).toBe(first.export.id);
+    await requestExport({ hash: session.hash, viewer: viewer(second), ip: null });
+    await requestExport({ hash: session.hash, viewer: viewer(auditor), ip: null });
+    expect(await listUnnotifiedRecipients({ exportId: first.export.id })).toEqual([second.id]);
+
+    expect(await runExportConversion({ exportId: first.export.id })).toBe("done");
+    await sendExportEmail.handle({ exportId: first.export.id }, {} as never);
+    await sendExportEmail.handle({ exportId: first.export.id, userId: second.id }, {} as never);
+    await sendExportEmail.handle({ exportId: first.export.id, userId: second.id }, {} as never); // a retried job
+    const sent = (await listOutbox()).filter((e) => e.subject.includes(session.hash));
+    expect(sent.map((e) => e.to).sort()).toEqual([auditor.email, second.email].sort());
+    expect(await listUnnotifiedRecipients({ exportId: first.export.id })).toEqual([]);
+    // The download page tells each one about their own email.
+    const page = await getExportForPage({ session, viewer: viewer(second) });
+    expect(page.ownEmail).toEqual({ emailStatus: "outbox", emailError: null });
+    expect((await getExportForPage({ session, viewer: viewer(auditor) })).ownEmail).toBeNull();
+    // Asking once it is done needs no email: the video is there to download.
+    const third = await createTestUser("auditor");
+    expect((await requestExport({ hash: session.hash, viewer: viewer(third), ip: null })).export.status).toBe("done");
+    expect(await getRecipientEmail({ exportId: first.export.id, userId: third.id })).toBeNull();
   });
 
   it("deletes videos past their retention and marks them expired", async () => {

@@ -32,10 +32,13 @@ export default async function DownloadPage({ params }: { params: Promise<{ hash:
   if (!isSessionHash(hash)) notFound();
   const session = await getSessionByHash({ hash, viewer });
   if (!session) notFound();
-  const { options, export: exp } = await getExportForPage({ session, viewer });
+  const { options, export: exp, ownEmail } = await getExportForPage({ session, viewer });
   const reportPath = `/sessions/${encodeURIComponent(session.hash)}`;
   const requester = exp ? await getUserById({ id: exp.requestedBy }) : null;
-  const emailTo = exp ? (requester?.email ?? "the requester") : viewer.email;
+  const requesterEmail = requester?.email ?? "the requester";
+  // Someone who asked while another person's conversion of the same video ran is emailed too.
+  const emailTo = !exp ? viewer.email : ownEmail ? `${viewer.email} and ${requesterEmail}` : requesterEmail;
+  const email = ownEmail ?? (exp ? { emailStatus: exp.emailStatus, emailError: exp.emailError } : null);
   const canCancel = !!exp && (exp.requestedBy === viewer.id || viewer.role === "admin");
   const format = exp?.format ?? options.format;
   const watermark = exp?.watermark ?? options.watermark;
@@ -119,8 +122,8 @@ export default async function DownloadPage({ params }: { params: Promise<{ hash:
                   <dd>{exp.format.toUpperCase()}</dd>
                   <dt>Email</dt>
                   <dd>
-                    {exp.emailStatus ? EMAIL_LABELS[exp.emailStatus] : "—"}
-                    {exp.emailStatus === "failed" && exp.emailError ? <span className="muted"> ({exp.emailError})</span> : null}
+                    {email?.emailStatus ? EMAIL_LABELS[email.emailStatus] : "—"}
+                    {email?.emailStatus === "failed" && email.emailError ? <span className="muted"> ({email.emailError})</span> : null}
                   </dd>
                   {exp.expiresAt ? (
                     <>
