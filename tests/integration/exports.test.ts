@@ -40,6 +40,9 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** A test account as the viewer the app's functions take. */
+const viewer = (u: { id: string; email: string; name: string; role: Role }) => ({ id: u.id, email: u.email, name: u.name, role: u.role });
+
 async function sessionWith(kind: MediaKind, options: { seconds?: number; size?: string } = {}) {
   const media = await makeRecordingFile(kind, options);
   cleanups.push(media.cleanup);
@@ -175,7 +178,6 @@ describe("requesting a video", () => {
   it("is refused while the parameter is off, hides other users' sessions, and reuses a live export", async () => {
     const auditor = await createTestUser("auditor");
     const user = await createTestUser("user");
-    const viewer = (u: { id: string; email: string; name: string; role: Role }) => ({ id: u.id, email: u.email, name: u.name, role: u.role });
     const { session } = await sessionWith("h264-aac-mp4", { seconds: 2 });
     await setParameter({ key: "remote_session.video_download_enabled", value: false, updatedBy: admin.id });
     await expect(requestExport({ hash: session.hash, viewer: viewer(auditor), ip: null })).rejects.toMatchObject({ status: 403 });
@@ -211,7 +213,6 @@ describe("after the conversion", () => {
   it("emails everyone who asked for the video while it was being converted, each once", async () => {
     const auditor = await createTestUser("auditor");
     const second = await createTestUser("auditor");
-    const viewer = (u: { id: string; email: string; name: string; role: Role }) => ({ id: u.id, email: u.email, name: u.name, role: u.role });
     const { session } = await sessionWith("h264-aac-mp4", { seconds: 2 });
     await setParameter({ key: "remote_session.video_download_enabled", value: true, updatedBy: admin.id });
     const first = await requestExport({ hash: session.hash, viewer: viewer(auditor), ip: null });
