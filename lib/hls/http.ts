@@ -50,8 +50,8 @@ export function playlistResponse(body: string, cache: "no-cache" | "short") {
   });
 }
 
-/** HLS segments are a few hundred kilobytes; above this a range is streamed, so memory stays bounded. */
-const WHOLE_RANGE_MAX = 8 * 1024 * 1024;
+/** HLS segments are a few hundred kilobytes; above this a range is streamed, so memory per request stays small. */
+const WHOLE_RANGE_MAX = 2 * 1024 * 1024;
 
 /**
  * A byte-range response (RFC 9110 §14): 206 with Content-Range for one range,
@@ -93,9 +93,15 @@ export async function rangeResponse(input: {
     });
   }
   if (range && input.readRange && range.end - range.start < WHOLE_RANGE_MAX) {
-    // A Buffer is a Uint8Array over an ArrayBuffer (allocUnsafe never hands out a SharedArrayBuffer).
-    const bytes = (await input.readRange(range)) as Uint8Array<ArrayBuffer>;
-    return new Response(bytes, {
+    const bytes = await input.readRange(range);
+    // Handed over as a one-piece stream: a Response made from the buffer itself would copy it.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+    return new Response(body, {
       status: 206,
       headers: { ...base, "Content-Length": String(range.end - range.start + 1), "Content-Range": `bytes ${range.start}-${range.end}/${input.size}` },
     });

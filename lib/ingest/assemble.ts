@@ -25,12 +25,17 @@ export function isAssemblyInterrupted(recording: Recording): boolean {
  * lives on its own connection, so a process killed mid-assembly drops it with
  * its connection and whoever waits takes over.
  */
-async function withAssemblyLock(recordingId: number, work: () => Promise<void>): Promise<void> {
+async function withAssemblyLock(recordingId: number, work: (stillHeld: () => Promise<void>) => Promise<void>): Promise<void> {
   const client = await getPool().connect();
   try {
     await client.query("select pg_advisory_lock($1, $2)", [LOCK_CLASS, recordingId % 2 ** 31]);
+    // The lock ends with its connection: if that dropped (a database restart), another process may
+    // be assembling now, so this one must not write the outcome. Throws then; the job retries.
+    const stillHeld = async () => {
+      await client.query("select 1");
+    };
     try {
-      await work();
+      await work(stillHeld);
     } finally {
       await client.query("select pg_advisory_unlock($1, $2)", [LOCK_CLASS, recordingId % 2 ** 31]);
     }
@@ -47,9 +52,9 @@ async function withAssemblyLock(recordingId: number, work: () => Promise<void>):
  * again (deduplicated), anything else is left alone.
  */
 export async function assembleRecording(recordingId: number): Promise<void> {
-  await withAssemblyLock(recordingId, async () => {
+  await withAssemblyLock(recordingId, async (stillHeld) => {
     const recording = await getRecordingById({ id: recordingId });
-    if (recording && isAssemblyInterrupted(recording)) await assemble(recording);
+    if (recording && isAssemblyInterrupted(recording)) await assemble(recording, stillHeld);
   });
   const recording = await getRecordingById({ id: recordingId });
   if (recording?.status === "processing" && recording.finishedAt !== null) {
@@ -81,7 +86,7 @@ function listSeqs(seqs: number[], max = 10): string {
   return seqs.length > max ? `${seqs.slice(0, max).join(", ")} … (${seqs.length} in all)` : seqs.join(", ");
 }
 
-async function assemble(recording: Recording): Promise<void> {
+async function assemble(recording: Recording, stillHeld: () => Promise<void>): Promise<void> {
   const expectedChunks = recording.expectedChunks ?? 0;
   const chunks = await listChunks({ recordingId: recording.id });
   const have = new Set(chunks.map((c) => c.seq));
@@ -90,6 +95,7 @@ async function assemble(recording: Recording): Promise<void> {
   const extra = chunks.filter((c) => c.seq >= expectedChunks).map((c) => c.seq);
   const base = { chainHead: chainHead(chunks.map((c) => c.sha256)), finishedAt: new Date() };
   const incomplete = async (reason: string) => {
+    await stillHeld();
     await db.update(recordings).set({ ...base, status: "incomplete", statusReason: reason }).where(eq(recordings.id, recording.id));
     console.warn(`[ingest] recording ${recording.id}: incomplete: ${reason}`);
   };
@@ -112,11 +118,13 @@ async function assemble(recording: Recording): Promise<void> {
     return incomplete(`The chunks could not be assembled: ${(error as Error).message}.`);
   }
   if (written.sha256 !== recording.expectedSha256) {
+    await stillHeld();
     await storage.delete(mediaKey);
     return incomplete(
       `The SHA-256 of the assembled media (${written.sha256}) does not match the one the proxy sent (${recording.expectedSha256}).`,
     );
   }
+  await stillHeld();
   await db
     .update(recordings)
     .set({
