@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db/client";
-import { auditLog, recordingChunks, recordings, type RemoteSession } from "../../lib/db/schema";
+import { auditLog, recordingChunks, recordings, users, type RemoteSession } from "../../lib/db/schema";
 import { ffmpegPath } from "../../lib/media/binaries";
 import { probeMedia } from "../../lib/media/probe";
 import { storageKeys } from "../../lib/storage/keys";
@@ -166,6 +166,35 @@ describe("session player", () => {
     const res = await other.goto(playUrl());
     expect(res?.status()).toBe(404);
     await other.close();
+
+    // HEAD: the range and the file's size, no body. (Next.js drops a route handler's Content-Length,
+    // vercel/next.js#48838, so Content-Range is what carries the size.)
+    const head = await fetch(segmentUrl, { method: "HEAD", headers: { cookie, range: `bytes=${offset}-${offset! + length! - 1}` } });
+    expect(head.status).toBe(206);
+    expect(head.headers.get("content-range")).toBe(part.headers.get("content-range"));
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+  });
+
+  it("stops serving an account as soon as it is disabled or its password is reset, although its cookie was just used", async () => {
+    const playlistUrl = `${app.url}/api/sessions/${session.hash}/hls/playlist.m3u8`;
+    const cookieOf = async (user: Awaited<ReturnType<typeof createTestUser>>) => {
+      const p = await browser.newPage();
+      await signIn(p, app.url, user.email, user.password);
+      const value = (await p.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+      await p.close();
+      return value;
+    };
+    const disabled = await createTestUser("auditor");
+    const reset = await createTestUser("auditor");
+    const disabledCookie = await cookieOf(disabled);
+    const resetCookie = await cookieOf(reset);
+    // Served once each, so the server has the decoded tokens in memory.
+    expect((await fetch(playlistUrl, { headers: { cookie: disabledCookie } })).status).toBe(200);
+    expect((await fetch(playlistUrl, { headers: { cookie: resetCookie } })).status).toBe(200);
+    await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, disabled.id));
+    await db.update(users).set({ sessionVersion: 1 }).where(eq(users.id, reset.id));
+    expect((await fetch(playlistUrl, { headers: { cookie: disabledCookie } })).status).toBe(401);
+    expect((await fetch(playlistUrl, { headers: { cookie: resetCookie } })).status).toBe(401);
   });
 
   it("agrees with an independent client: `ffmpeg -i <playlist URL> -f null -` decodes the whole stream over HTTP", async () => {
