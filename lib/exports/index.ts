@@ -86,7 +86,7 @@ export async function requestExport({
     await addExportRecipient({ exportId: result.export.id, userId: viewer.id });
     // It may have finished in between, after its emails were queued: queue this one now (sent once).
     const now = await getExportById({ id: result.export.id });
-    if (now?.status === "done") await sendExportEmails(result.export.id, false);
+    if (now?.status === "done") await sendExportEmails(now);
   }
   await recordAudit({
     actor: viewer,

@@ -155,10 +155,9 @@ export async function setExportEmailStatus({
   await db.update(videoExports).set({ emailStatus, emailError }).where(eq(videoExports.id, id));
 }
 
-/** Adds someone who asked for a video already being converted; true when they were not on it yet. */
-export async function addExportRecipient({ exportId, userId }: { exportId: string; userId: string }): Promise<boolean> {
-  const rows = await db.insert(videoExportRecipients).values({ exportId, userId }).onConflictDoNothing().returning({ userId: videoExportRecipients.userId });
-  return rows.length > 0;
+/** Adds someone who asked for a video already being converted (once). */
+export async function addExportRecipient({ exportId, userId }: { exportId: string; userId: string }) {
+  await db.insert(videoExportRecipients).values({ exportId, userId }).onConflictDoNothing();
 }
 
 /** Those who still wait for the "video is ready" email of an export, besides its requester. */

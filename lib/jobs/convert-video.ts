@@ -26,6 +26,6 @@ export const convertVideo = defineJob({
     }
     // Also after a restart that found the export already done: the email may not have gone yet.
     const row = await getExportById({ id: exportId });
-    if (row?.status === "done") await sendExportEmails(exportId, row.emailStatus === "pending" || row.emailStatus === null);
+    if (row?.status === "done") await sendExportEmails(row);
   },
 });

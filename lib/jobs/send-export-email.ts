@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { VideoExport } from "@/lib/db/schema";
 import { sendEmail } from "@/lib/email";
 import { exportReadyEmail } from "@/lib/email/export-ready";
 import {
@@ -40,8 +41,11 @@ export const sendExportEmail = defineJob({
 });
 
 /** Queues the email of every recipient of a finished export, the requester's included, who has not had it. */
-export async function sendExportEmails(exportId: string, requesterPending: boolean) {
-  if (requesterPending) await sendExportEmail.send({ exportId }, { singletonKey: `export-email-${exportId}` });
+export async function sendExportEmails(done: Pick<VideoExport, "id" | "emailStatus">) {
+  const exportId = done.id;
+  if (done.emailStatus === "pending" || done.emailStatus === null) {
+    await sendExportEmail.send({ exportId }, { singletonKey: `export-email-${exportId}` });
+  }
   for (const userId of await listUnnotifiedRecipients({ exportId })) {
     await sendExportEmail.send({ exportId, userId }, { singletonKey: `export-email-${exportId}-${userId}` });
   }

@@ -18,6 +18,13 @@ async function syncDirectory(dir: string) {
   }
 }
 
+/** The temporary file a write of `target` fills before it is renamed into place. */
+function partialPath(target: string): string {
+  return `${target}.${randomBytes(6).toString("hex")}.partial`;
+}
+/** Whether a file name in a key's folder is a partial file of the key named `base` (see partialPath). */
+const isPartialOf = (base: string, name: string) => name.startsWith(`${base}.`) && /^[0-9a-f]{12}\.partial$/.test(name.slice(base.length + 1));
+
 /** Storage on the local disk under `root` (./data/recordings by default). */
 export class LocalDiskStorage implements Storage {
   constructor(readonly root: string) {}
@@ -29,7 +36,7 @@ export class LocalDiskStorage implements Storage {
   async write(key: string, body: Readable): Promise<{ size: number; sha256: string }> {
     const target = this.file(key);
     await mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.${randomBytes(6).toString("hex")}.partial`;
+    const temp = partialPath(target);
     const hash = createHash("sha256");
     let size = 0;
     const meter = new Transform({
@@ -85,7 +92,6 @@ export class LocalDiskStorage implements Storage {
 
   async discardUnfinished(key: string): Promise<number> {
     const target = this.file(key);
-    const prefix = `${path.basename(target)}.`;
     let names: string[];
     try {
       names = await readdir(path.dirname(target));
@@ -93,8 +99,7 @@ export class LocalDiskStorage implements Storage {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
       throw error;
     }
-    // write() names its temporary file `<name>.<12 hex>.partial`.
-    const unfinished = names.filter((n) => n.startsWith(prefix) && /^[0-9a-f]{12}\.partial$/.test(n.slice(prefix.length)));
+    const unfinished = names.filter((name) => isPartialOf(path.basename(target), name));
     for (const name of unfinished) await rm(path.join(path.dirname(target), name), { force: true });
     return unfinished.length;
   }
@@ -134,7 +139,7 @@ export class LocalDiskStorage implements Storage {
   async importFile(key: string, file: string): Promise<{ size: number }> {
     const target = this.file(key);
     await mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.${randomBytes(6).toString("hex")}.partial`;
+    const temp = partialPath(target);
     try {
       await rename(file, temp);
     } catch (error) {
