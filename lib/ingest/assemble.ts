@@ -1,6 +1,5 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { PassThrough, type Readable } from "node:stream";
 import { eq } from "drizzle-orm";
 import { db, getPool } from "@/lib/db/client";
 import { recordings, type Recording } from "@/lib/db/schema";
@@ -64,22 +63,16 @@ export async function assembleRecording(recordingId: number): Promise<void> {
 }
 
 /** Streams the chunks in order, checking each against its recorded SHA-256. */
-function concatChunks(recordingId: number, chunks: { seq: number; sha256: string }[]): Readable {
-  const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+async function* concatChunks(recordingId: number, chunks: { seq: number; sha256: string }[]): AsyncGenerator<Buffer> {
   const storage = getStorage();
-  void (async () => {
-    for (const c of chunks) {
-      const hash = createHash("sha256");
-      const part = await storage.read(storageKeys.chunk(recordingId, c.seq));
-      for await (const piece of part) {
-        hash.update(piece as Buffer);
-        if (!out.write(piece)) await new Promise((r) => out.once("drain", r));
-      }
-      if (hash.digest("hex") !== c.sha256) throw new Error(`chunk ${c.seq} no longer matches its SHA-256`);
+  for (const c of chunks) {
+    const hash = createHash("sha256");
+    for await (const piece of await storage.read(storageKeys.chunk(recordingId, c.seq))) {
+      hash.update(piece as Buffer);
+      yield piece as Buffer;
     }
-    out.end();
-  })().catch((error: unknown) => out.destroy(error as Error));
-  return out;
+    if (hash.digest("hex") !== c.sha256) throw new Error(`chunk ${c.seq} no longer matches its SHA-256`);
+  }
 }
 
 function listSeqs(seqs: number[], max = 10): string {

@@ -1,9 +1,7 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
-import { Readable } from "node:stream";
-import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import { db } from "@/lib/db/client";
-import { recordingChunks, recordings, remoteSessions, sessionEvents, type Recording, type RemoteSession } from "@/lib/db/schema";
+import { recordings, remoteSessions, sessionEvents, type Recording, type RemoteSession } from "@/lib/db/schema";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { ASSEMBLING, assembleRecording, isAssemblyInterrupted } from "./assemble";
 import { IngestError } from "./http";
@@ -11,11 +9,13 @@ import {
   countEvents,
   ensureRecording,
   findPamUser,
-  getChunk,
+  getChunkTarget,
   getRecordingBySession,
   getSessionByHash,
+  insertChunk,
   insertSessionOnce,
   listChunks,
+  lockChunkSlot,
 } from "./queries";
 import { onRecordingReady } from "./ready";
 import {
@@ -91,13 +91,8 @@ export async function getSessionStatus(hash: string): Promise<SessionStatusOutpu
 
 const ACCEPTS_CHUNKS: Recording["status"][] = ["receiving", "incomplete"];
 
-/** Staging key of one upload: server-made from ids and randomness, never from the request. */
-function stagingKey(recordingId: number, seq: number) {
-  return `recordings/${recordingId}/incoming/${String(seq).padStart(8, "0")}-${randomBytes(6).toString("hex")}`;
-}
-
-/** The request body as Node buffers, straight from the web stream, failing past `max` bytes. */
-async function* limitedBody(body: ReadableStream<Uint8Array>, max: number): AsyncGenerator<Buffer> {
+/** The request body piece by piece, failing past `max` bytes. */
+async function* limitedBody(body: ReadableStream<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
   let size = 0;
   try {
@@ -106,7 +101,7 @@ async function* limitedBody(body: ReadableStream<Uint8Array>, max: number): Asyn
       if (done) return;
       size += value.byteLength;
       if (size > max) throw new IngestError(413, `body: a chunk may be at most ${max} bytes`, "body");
-      yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      yield value;
     }
   } finally {
     reader.releaseLock();
@@ -114,10 +109,10 @@ async function* limitedBody(body: ReadableStream<Uint8Array>, max: number): Asyn
 }
 
 /**
- * Stores chunk `seq`: the body streams to a staging object while its SHA-256
- * is computed; only when it matches `X-Chunk-SHA256` is it moved into place
- * and acknowledged. The same chunk again is accepted once; another body for
- * an acknowledged number is refused.
+ * Stores chunk `seq`: the body streams to a staged object while its SHA-256
+ * is computed; only when it matches `X-Chunk-SHA256` is it committed and
+ * recorded, and only then acknowledged. The same chunk again is accepted
+ * once; another body for an acknowledged number is refused.
  */
 export async function storeChunk(input: {
   hash: string;
@@ -127,76 +122,59 @@ export async function storeChunk(input: {
   declaredLength: number | null;
 }): Promise<{ seq: number; sha256: string; sizeBytes: number; duplicate: boolean }> {
   const { seq, sha256 } = input;
-  const discard = () => input.body?.cancel().catch(() => undefined);
-  const session = await sessionOr404(input.hash);
-  if (input.declaredLength !== null && input.declaredLength > MAX_CHUNK_BYTES) {
-    await discard();
-    throw new IngestError(413, `body: a chunk may be at most ${MAX_CHUNK_BYTES} bytes`, "body");
-  }
-  if (session.status !== "active" && !(await getRecordingBySession({ sessionId: session.id }))) {
-    // Finished without media: a chunk now would belong to nothing the proxy announced.
-    await discard();
-    throw new IngestError(409, "hash: the session finished without media; it accepts no chunks", "hash");
-  }
-  const recording = await ensureRecording({ sessionId: session.id });
-  const known = await getChunk({ recordingId: recording.id, seq });
-  if (known) {
-    await discard();
+  const discardBody = () => input.body?.cancel().catch(() => undefined);
+  const refuse = async (error: IngestError): Promise<never> => {
+    await discardBody();
+    throw error;
+  };
+  const answerKnown = (known: { sha256: string; sizeBytes: number }) => {
     if (known.sha256 === sha256) return { seq, sha256, sizeBytes: known.sizeBytes, duplicate: true };
     throw new IngestError(409, `seq: chunk ${seq} was already received with another SHA-256`, "seq");
+  };
+
+  const target = await getChunkTarget({ hash: input.hash, seq });
+  if (!target) return refuse(new IngestError(404, `hash: no session ${input.hash}; start it first`, "hash"));
+  const { session } = target;
+  if (input.declaredLength !== null && input.declaredLength > MAX_CHUNK_BYTES) {
+    return refuse(new IngestError(413, `body: a chunk may be at most ${MAX_CHUNK_BYTES} bytes`, "body"));
   }
+  if (session.status !== "active" && !target.recording) {
+    // Finished without media: a chunk now would belong to nothing the proxy announced.
+    return refuse(new IngestError(409, "hash: the session finished without media; it accepts no chunks", "hash"));
+  }
+  if (target.chunk) {
+    await discardBody();
+    return answerKnown(target.chunk);
+  }
+  const recording = target.recording ?? (await ensureRecording({ sessionId: session.id }));
   if (!ACCEPTS_CHUNKS.includes(recording.status)) {
-    await discard();
-    throw new IngestError(409, `seq: the recording is finished (${recording.status}); it accepts no more chunks`, "seq");
+    return refuse(new IngestError(409, `seq: the recording is finished (${recording.status}); it accepts no more chunks`, "seq"));
   }
   if (!input.body) throw new IngestError(400, "body: the chunk's bytes are missing", "body");
 
-  const storage = getStorage();
-  const staging = stagingKey(recording.id, seq);
+  // A client that hangs up mid-chunk fails the write; nothing is acknowledged.
+  const staged = await getStorage().stage(
+    storageKeys.chunk(recording.id, seq),
+    limitedBody(input.body, MAX_CHUNK_BYTES),
+  );
   try {
-    // A client that hangs up mid-chunk fails the write; nothing is acknowledged.
-    const written = await storage.write(staging, Readable.from(limitedBody(input.body, MAX_CHUNK_BYTES), { objectMode: false }));
-    if (written.size === 0) throw new IngestError(400, "body: a chunk cannot be empty", "body");
-    if (written.sha256 !== sha256) {
-      throw new IngestError(422, `X-Chunk-SHA256: the body's SHA-256 is ${written.sha256}, not the one sent`, "X-Chunk-SHA256");
+    if (staged.size === 0) throw new IngestError(400, "body: a chunk cannot be empty", "body");
+    if (staged.sha256 !== sha256) {
+      throw new IngestError(422, `X-Chunk-SHA256: the body's SHA-256 is ${staged.sha256}, not the one sent`, "X-Chunk-SHA256");
     }
     return await db.transaction(async (tx) => {
-      // The recording row's lock orders concurrent uploads of the same chunk.
-      const [locked] = await tx
-        .select({ status: recordings.status })
-        .from(recordings)
-        .where(eq(recordings.id, recording.id))
-        .for("update");
-      const [raced] = await tx
-        .select()
-        .from(recordingChunks)
-        .where(and(eq(recordingChunks.recordingId, recording.id), eq(recordingChunks.seq, seq)));
-      if (raced) {
-        if (raced.sha256 === sha256) return { seq, sha256, sizeBytes: raced.sizeBytes, duplicate: true };
-        throw new IngestError(409, `seq: chunk ${seq} was already received with another SHA-256`, "seq");
-      }
-      if (!locked || !ACCEPTS_CHUNKS.includes(locked.status)) {
+      // From here to commit, concurrent uploads of this recording and its finish wait their turn.
+      const slot = await lockChunkSlot(tx, { recordingId: recording.id, seq });
+      if (slot?.chunk) return answerKnown(slot.chunk);
+      if (!slot || !ACCEPTS_CHUNKS.includes(slot.status)) {
         throw new IngestError(409, "seq: the recording is finished; it accepts no more chunks", "seq");
       }
-      const local = await storage.localPath(staging);
-      try {
-        await storage.importFile(storageKeys.chunk(recording.id, seq), local.path);
-      } finally {
-        await local.release();
-      }
-      await tx.insert(recordingChunks).values({ recordingId: recording.id, seq, sizeBytes: written.size, sha256 });
-      await tx
-        .update(recordings)
-        .set({ sizeBytes: sql`${recordings.sizeBytes} + ${written.size}` })
-        .where(eq(recordings.id, recording.id));
-      await tx
-        .update(remoteSessions)
-        .set({ recordingSize: sql`${remoteSessions.recordingSize} + ${written.size}` })
-        .where(eq(remoteSessions.id, session.id));
-      return { seq, sha256, sizeBytes: written.size, duplicate: false };
+      await staged.commit();
+      await insertChunk(tx, { sessionId: session.id, recordingId: recording.id, seq, sizeBytes: staged.size, sha256 });
+      return { seq, sha256, sizeBytes: staged.size, duplicate: false };
     });
   } finally {
-    await storage.delete(staging).catch(() => undefined);
+    await staged.discard().catch(() => undefined);
   }
 }
 

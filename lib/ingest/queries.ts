@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, count, eq, isNull, or, sql } from "drizzle-orm";
-import { db } from "@/lib/db/client";
+import { db, getDb, type Db } from "@/lib/db/client";
 import {
   recordingChunks,
   recordings,
@@ -65,13 +65,75 @@ export async function listChunks({ recordingId }: { recordingId: number }): Prom
   return db.select().from(recordingChunks).where(eq(recordingChunks.recordingId, recordingId)).orderBy(asc(recordingChunks.seq));
 }
 
-export async function getChunk({ recordingId, seq }: { recordingId: number; seq: number }): Promise<RecordingChunk | null> {
-  const [row] = await db
-    .select()
-    .from(recordingChunks)
-    .where(and(eq(recordingChunks.recordingId, recordingId), eq(recordingChunks.seq, seq)))
-    .limit(1);
+function buildChunkTargetQuery(database: Db) {
+  return database
+    .select({ session: remoteSessions, recording: recordings, chunk: { sha256: recordingChunks.sha256, sizeBytes: recordingChunks.sizeBytes } })
+    .from(remoteSessions)
+    .leftJoin(recordings, eq(recordings.sessionId, remoteSessions.id))
+    .leftJoin(recordingChunks, and(eq(recordingChunks.recordingId, recordings.id), eq(recordingChunks.seq, sql.placeholder("seq"))))
+    .where(eq(remoteSessions.hash, sql.placeholder("hash")))
+    .limit(1)
+    // A proxy sends a chunk every few seconds per session: built once, prepared once per connection.
+    .prepare("ingest_chunk_target");
+}
+const chunkTargetQueries = new WeakMap<Db, ReturnType<typeof buildChunkTargetQuery>>();
+
+/**
+ * What a chunk upload must know before it reads the body, in one round trip:
+ * the session, its recording (null before the first chunk) and chunk `seq`
+ * when it was already received. Null when there is no such session.
+ */
+export async function getChunkTarget({ hash, seq }: { hash: string; seq: number }): Promise<{
+  session: RemoteSession;
+  recording: Recording | null;
+  chunk: Pick<RecordingChunk, "sha256" | "sizeBytes"> | null;
+} | null> {
+  const database = getDb();
+  let query = chunkTargetQueries.get(database);
+  if (!query) chunkTargetQueries.set(database, (query = buildChunkTargetQuery(database)));
+  const [row] = await query.execute({ hash, seq });
   return row ?? null;
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * Locks the recording row for the rest of `tx` and reads its status and
+ * chunk `seq` as they are now: concurrent uploads of one recording, and its
+ * finish, take turns from here to commit.
+ */
+export async function lockChunkSlot(
+  tx: Tx,
+  { recordingId, seq }: { recordingId: number; seq: number },
+): Promise<{ status: Recording["status"]; chunk: Pick<RecordingChunk, "sha256" | "sizeBytes"> | null } | null> {
+  const [row] = await tx
+    .select({ status: recordings.status, sha256: recordingChunks.sha256, sizeBytes: recordingChunks.sizeBytes })
+    .from(recordings)
+    .leftJoin(recordingChunks, and(eq(recordingChunks.recordingId, recordings.id), eq(recordingChunks.seq, seq)))
+    .where(eq(recordings.id, recordingId))
+    .for("update", { of: recordings });
+  if (!row) return null;
+  return { status: row.status, chunk: row.sha256 === null || row.sizeBytes === null ? null : { sha256: row.sha256, sizeBytes: row.sizeBytes } };
+}
+
+/** Records chunk `seq` and adds its size to the recording's and the session's, in one statement. */
+export async function insertChunk(
+  tx: Tx,
+  { sessionId, recordingId, seq, sizeBytes, sha256 }: { sessionId: number; recordingId: number; seq: number; sizeBytes: number; sha256: string },
+) {
+  const added = tx.$with("added").as(tx.insert(recordingChunks).values({ recordingId, seq, sizeBytes, sha256 }).returning({ seq: recordingChunks.seq }));
+  const grown = tx.$with("grown").as(
+    tx
+      .update(recordings)
+      .set({ sizeBytes: sql`${recordings.sizeBytes} + ${sizeBytes}` })
+      .where(eq(recordings.id, recordingId))
+      .returning({ id: recordings.id }),
+  );
+  await tx
+    .with(added, grown)
+    .update(remoteSessions)
+    .set({ recordingSize: sql`${remoteSessions.recordingSize} + ${sizeBytes}` })
+    .where(eq(remoteSessions.id, sessionId));
 }
 
 export async function countEvents({ sessionId }: { sessionId: number }): Promise<number> {

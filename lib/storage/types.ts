@@ -2,6 +2,16 @@ import type { Readable } from "node:stream";
 
 export type StoredObject = { key: string; size: number; modifiedAt: Date };
 
+/** A write that is whole but not yet visible: see Storage.stage. */
+export type StagedObject = {
+  size: number;
+  sha256: string;
+  /** Makes the bytes the object `key`, replacing what was there, durably; afterwards `discard` does nothing. */
+  commit(): Promise<void>;
+  /** Drops the bytes; `key` stays as it was. */
+  discard(): Promise<void>;
+};
+
 /**
  * Where recordings, playable media and exported videos live. Keys are built
  * by the code from database ids (see keys.ts), never taken from a request.
@@ -9,7 +19,14 @@ export type StoredObject = { key: string; size: number; modifiedAt: Date };
  */
 export interface Storage {
   /** Streams `body` into `key`; the object appears whole or not at all. */
-  write(key: string, body: Readable): Promise<{ size: number; sha256: string }>;
+  write(key: string, body: AsyncIterable<Uint8Array>): Promise<{ size: number; sha256: string }>;
+  /**
+   * Streams `body` toward `key` without showing it: for a write that is
+   * checked (its SHA-256, a database row) before it counts. The caller
+   * commits or discards; a process killed in between leaves an unfinished
+   * write that discardUnfinished removes and list does not show.
+   */
+  stage(key: string, body: AsyncIterable<Uint8Array>): Promise<StagedObject>;
   /** Streams bytes [start, end] (inclusive) or the whole object. */
   read(key: string, range?: { start: number; end: number }): Promise<Readable>;
   /**

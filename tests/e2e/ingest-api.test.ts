@@ -208,6 +208,30 @@ describe("ingestion API", () => {
     await expectStatus(api.putChunk(hash, 4, Buffer.from("late")), 409);
   });
 
+  it("keeps one body when two uploads of the same chunk number race", async () => {
+    const hash = uniqueHash();
+    await api.start(startInput(hash));
+    const body = randomBytes(512 * 1024);
+    const other = randomBytes(512 * 1024);
+    // Sent together, both are past the first look before either is recorded: the lock decides.
+    const outcomes = await Promise.allSettled([api.putChunk(hash, 0, body), api.putChunk(hash, 0, other), api.putChunk(hash, 0, body)]);
+    const statuses = outcomes.map((o) => (o.status === "fulfilled" ? o.value.status : (o.reason as IngestApiError).status));
+    const kept = sha256Hex(body) === (await api.status(hash)).body.recording?.chunks[0]?.sha256 ? body : other;
+    // The winner gets 201, the same bytes again 200 (a duplicate), other bytes 409.
+    if (kept === body) {
+      expect(statuses[1]).toBe(409);
+      expect([statuses[0], statuses[2]].sort()).toEqual([200, 201]);
+    } else expect(statuses).toEqual([409, 201, 409]);
+
+    const { recording, session } = (await recordingOf(hash))!;
+    expect(recording?.sizeBytes).toBe(kept.length);
+    expect(session.recordingSize).toBe(kept.length);
+    const folder = path.join(dataDir, "recordings", "recordings", String(recording!.id), "chunks");
+    // The stored bytes are the recorded chunk's, and no unfinished write is left beside them.
+    expect(await readdir(folder)).toEqual(["00000000"]);
+    expect(sha256Hex(await readFile(path.join(folder, "00000000")))).toBe(sha256Hex(kept));
+  });
+
   it("answers bad requests with a 4xx naming the field", async () => {
     const hash = uniqueHash();
     const bad = await expectStatus(api.start({ ...startInput(hash), protocol: "gopher" as "ssh" }), 422);
