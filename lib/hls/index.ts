@@ -2,7 +2,7 @@
  * HLS for the session player.
  *
  * A finished recording becomes playable as ONE fragmented MP4 file at
- * `storageKeys.playable(id)` (prepare.ts): H.264 is stream-copied (AAC too;
+ * `storageKeys.playable(id, generation)` (prepare.ts): H.264 is stream-copied (AAC too;
  * other audio is encoded to AAC), any other video is encoded once to H.264
  * (x264 `stillimage` tuning for screen content, a keyframe forced every 2 s).
  * ffmpeg cuts a fragment at every keyframe; fmp4.ts reads the box structure
@@ -16,7 +16,8 @@
  * the copied file has a keyframe interval over 6 s (`longGop`), it is served
  * as it is at once, and the background job re-encodes it with forced
  * keyframes and swaps it in under a new generation (segment URLs carry the
- * generation, so caches never mix the two files).
+ * generation and each generation has its own file, so neither caches nor a
+ * request in flight during the swap mix the two files).
  *
  * On demand: the playlist route prepares a recording the background job has
  * not reached yet when a stream copy suffices (seconds); single-flight within

@@ -11,7 +11,7 @@ import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { parseFmp4, type ByteSource } from "./fmp4";
 import { groupSegments, SEGMENT_MAX_S, type StoredPlaylist } from "./playlist";
-import { getStoredPlaylist, savePlayable } from "./queries";
+import { getPlaybackRecordingById, getStoredPlaylist, savePlayable } from "./queries";
 
 /** Advisory-lock namespace of playable preparation ("HLS"). */
 const LOCK_CLASS = 0x484c53;
@@ -31,9 +31,7 @@ export class NeedsBackgroundPreparation extends Error {
 }
 
 /** Where a running encode writes how far it got, for the player's "processing" state. */
-export function progressKey(recordingId: number) {
-  return `${storageKeys.playable(recordingId)}.progress.json`;
-}
+export const progressKey = storageKeys.playableProgress;
 
 /** The progress (0..1) of a running encode of the recording, or null when none is running. */
 export async function getPreparationProgress(recordingId: number): Promise<number | null> {
@@ -214,9 +212,12 @@ async function makePlayable(
       throw new Error(`ffmpeg could not make the recording playable: ${String(result.stderr).split("\n").filter(Boolean).pop() ?? "unknown error"}`);
     }
     const playlist = await layoutPlayable(output, used);
-    const key = storageKeys.playable(recordingId);
+    const key = storageKeys.playable(recordingId, playlist.generation);
     await storage.importFile(key, output);
+    const replaced = (await getPlaybackRecordingById({ id: recordingId }))?.playableKey;
     await savePlayable({ recordingId, playableKey: key, playlist });
+    // The old generation's URLs answer 404 from now on (their generation is no longer current).
+    if (replaced && replaced !== key) await storage.delete(replaced);
     console.log(
       `[hls] recording ${recordingId} playable (${used}) in ${Date.now() - started} ms: ${playlist.segments.length} segments${playlist.longGop ? ", long keyframe intervals" : ""}`,
     );

@@ -19,7 +19,13 @@ export const storageKeys = {
   chunksPrefix: (recordingId: number) => `recordings/${id(recordingId)}/chunks/`,
   /** The whole recording, chunks concatenated in order, after finish. */
   media: (recordingId: number) => `recordings/${id(recordingId)}/media`,
-  /** Fragmented MP4 addressed by the HLS playlist with byte ranges. */
-  playable: (recordingId: number) => `recordings/${id(recordingId)}/playable.mp4`,
+  /**
+   * Fragmented MP4 addressed by the HLS playlist with byte ranges, one file per
+   * generation: a re-encode writes a new file, so a request that began on the
+   * old generation never reads the new one's bytes.
+   */
+  playable: (recordingId: number, generation: string) => `recordings/${id(recordingId)}/playable-${id(generation)}.mp4`,
+  /** How far a running encode got, for the player's "processing" state. */
+  playableProgress: (recordingId: number) => `recordings/${id(recordingId)}/playable.progress.json`,
   exportFile: (exportId: string, ext: string) => `exports/${id(exportId)}/video.${id(ext)}`,
 };

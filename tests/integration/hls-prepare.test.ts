@@ -36,7 +36,7 @@ afterAll(async () => {
 /** Decodes the playlist with ffmpeg's own HLS demuxer (byte ranges included) and returns its duration. */
 async function probePlaylist(recordingId: number) {
   const playlist = (await getStoredPlaylist({ recordingId }))!;
-  const local = await getStorage().localPath(storageKeys.playable(recordingId));
+  const local = await getStorage().localPath(storageKeys.playable(recordingId, playlist.generation));
   const file = path.join(work, `p${recordingId}.m3u8`);
   await writeFile(file, renderPlaylist({ mediaUrl: local.path, init: playlist.init, segments: playlist.segments, kind: "vod" }));
   const { stdout } = await execa(ffprobePath(), ["-v", "error", "-allowed_extensions", "ALL", "-show_entries", "format=duration", "-of", "csv=p=0", file]);
@@ -66,13 +66,13 @@ describe("making a recording playable", () => {
       next = offset + length;
     }
     // The init part is ftyp + moov; every segment starts with a moof.
-    const bytes = await readFile((await getStorage().localPath(storageKeys.playable(recording.id))).path);
+    const bytes = await readFile((await getStorage().localPath(storageKeys.playable(recording.id, playlist.generation))).path);
     expect(bytes.toString("latin1", 4, 8)).toBe("ftyp");
     for (const [offset] of playlist.segments) expect(bytes.toString("latin1", offset + 4, offset + 8)).toBe("moof");
 
     // Kept: asking again returns the stored result without a new run.
     expect((await ensurePlayable(recording.id)).generation).toBe(playlist.generation);
-    expect((await getPlaybackRecordingById({ id: recording.id }))?.playableKey).toBe(storageKeys.playable(recording.id));
+    expect((await getPlaybackRecordingById({ id: recording.id }))?.playableKey).toBe(storageKeys.playable(recording.id, playlist.generation));
     expect(Math.abs((await probePlaylist(recording.id)) - 20)).toBeLessThan(0.3);
 
     // Activity: the test picture moves all the time; the tone is loud.
@@ -108,6 +108,10 @@ describe("making a recording playable", () => {
     expect(encoded.longGop).toBe(false);
     expect(Math.max(...encoded.segments.map((s) => s[2]))).toBeLessThanOrEqual(SEGMENT_MAX_S * 1000);
     expect(encoded.hasAudio).toBe(false);
+    // Each generation has its own file: the copy's is gone, so its URLs cannot serve the new bytes.
+    expect((await getPlaybackRecordingById({ id: recording.id }))?.playableKey).toBe(storageKeys.playable(recording.id, encoded.generation));
+    expect(await getStorage().stat(storageKeys.playable(recording.id, copied.generation))).toBeNull();
+    expect((await getStorage().stat(storageKeys.playable(recording.id, encoded.generation)))?.size).toBeGreaterThan(0);
   });
 
   it("transcodes VP9/Opus WebM in the background, and refuses to do it on demand", async () => {
@@ -119,7 +123,7 @@ describe("making a recording playable", () => {
     expect(playlist.mode).toBe("transcode");
     expect(playlist.hasAudio).toBe(true);
     expect(Math.abs((await probePlaylist(recording.id)) - 8)).toBeLessThan(0.3);
-    const local = await getStorage().localPath(storageKeys.playable(recording.id));
+    const local = await getStorage().localPath(storageKeys.playable(recording.id, playlist.generation));
     const { stdout } = await execa(ffprobePath(), ["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", local.path]);
     expect(stdout.trim().split("\n").sort()).toEqual(["aac", "h264"]);
   });

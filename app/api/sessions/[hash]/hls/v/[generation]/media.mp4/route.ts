@@ -11,16 +11,22 @@ async function serve(request: Request, params: Promise<{ hash: string; generatio
   if (!current || !auth.recording.playableKey || current.generation !== auth.params.generation) return notFound();
   const key = auth.recording.playableKey;
   const storage = getStorage();
-  return rangeResponse({
-    request,
-    size: current.size,
-    contentType: "video/mp4",
-    // The bytes under a generation never change; private because every request is access-checked.
-    cacheControl: "private, max-age=31536000, immutable",
-    etag: `"${current.generation}"`,
-    open: (range) => storage.read(key, range),
-    readRange: (range) => storage.readRange(key, range),
-  });
+  try {
+    return await rangeResponse({
+      request,
+      size: current.size,
+      contentType: "video/mp4",
+      // The bytes under a generation never change; private because every request is access-checked.
+      cacheControl: "private, max-age=31536000, immutable",
+      etag: `"${current.generation}"`,
+      open: (range) => storage.read(key, range),
+      readRange: (range) => storage.readRange(key, range),
+    });
+  } catch (error) {
+    // Replaced by a re-encode between the access check and the read: that generation is gone.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return notFound();
+    throw error;
+  }
 }
 
 // GET /api/sessions/[hash]/hls/v/[generation]/media.mp4 - the init and media segments, by byte range
