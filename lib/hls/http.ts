@@ -9,6 +9,10 @@ import { getPlaybackAccess, type PlaybackAccess } from "./queries";
 export const hashParam = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/);
 export const generationParam = z.string().regex(/^[a-z0-9]{6,32}$/);
 
+/** The path parameters of the HLS routes, built once: zod compiles an object schema on its first use. */
+export const sessionParams = z.object({ hash: hashParam });
+export const generationParams = z.object({ hash: hashParam, generation: generationParam });
+
 export const PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
 
 function text(status: number, message: string, headers: Record<string, string> = {}) {
@@ -23,17 +27,17 @@ export const notFound = () => text(404, "Not found");
  * recording as that viewer may see them (404, the same for "missing" and
  * "not yours"); the account and the session are read in one round trip.
  */
-export async function authorizePlayback(
-  params: Record<string, unknown>,
-  extra: z.ZodRawShape = {},
-): Promise<({ ok: true; viewer: Viewer; params: Record<string, string> } & PlaybackAccess) | { ok: false; response: Response }> {
-  const parsed = z.object({ hash: hashParam, ...extra }).safeParse(params);
+export async function authorizePlayback<Params extends { hash: string }>(
+  params: unknown,
+  schema: z.ZodType<Params>,
+): Promise<({ ok: true; viewer: Viewer; params: Params } & PlaybackAccess) | { ok: false; response: Response }> {
+  const parsed = schema.safeParse(params);
   if (!parsed.success) return { ok: false, response: text(400, "Invalid request") };
   const signIn = () => text(401, "Sign in to play this session", { "WWW-Authenticate": 'Cookie realm="session-video"' });
   const token = await getSessionToken();
   if (!token) return { ok: false, response: signIn() };
-  const data = parsed.data as Record<string, string>;
-  const { viewer, access } = await getPlaybackAccess({ hash: data.hash!, token });
+  const data = parsed.data;
+  const { viewer, access } = await getPlaybackAccess({ hash: data.hash, token });
   if (!viewer) return { ok: false, response: signIn() };
   if (!access) return { ok: false, response: notFound() };
   return { ok: true, viewer, ...access, params: data };

@@ -1,4 +1,4 @@
-import { authorizePlayback, hlsUrls, notFound, playlistResponse } from "@/lib/hls/http";
+import { authorizePlayback, hlsUrls, notFound, playlistResponse, sessionParams } from "@/lib/hls/http";
 import { getLiveView } from "@/lib/hls/live";
 import { renderPlaylist } from "@/lib/hls/playlist";
 
@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 // GET /api/sessions/[hash]/hls/live.m3u8 - the growing EVENT playlist of a session still being recorded
 export async function GET(_request: Request, { params }: { params: Promise<{ hash: string }> }) {
-  const auth = await authorizePlayback(await params);
+  const auth = await authorizePlayback(await params, sessionParams);
   if (!auth.ok) return auth.response;
   const { recording, session } = auth;
   const finished = recording.status !== "receiving";

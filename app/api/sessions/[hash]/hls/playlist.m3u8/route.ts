@@ -1,4 +1,4 @@
-import { authorizePlayback, cachedPlaylist, hlsUrls, notFound, playlistResponse, rememberPlaylist } from "@/lib/hls/http";
+import { authorizePlayback, cachedPlaylist, hlsUrls, notFound, playlistResponse, rememberPlaylist, sessionParams } from "@/lib/hls/http";
 import { ensurePlayable, NeedsBackgroundPreparation } from "@/lib/hls/prepare";
 import { enqueuePlaybackPreparation } from "@/lib/jobs/prepare-playback";
 import { renderPlaylist } from "@/lib/hls/playlist";
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 // GET /api/sessions/[hash]/hls/playlist.m3u8 - the VOD playlist of a finished recording (segments it on demand)
 export async function GET(_request: Request, { params }: { params: Promise<{ hash: string }> }) {
-  const auth = await authorizePlayback(await params);
+  const auth = await authorizePlayback(await params, sessionParams);
   if (!auth.ok) return auth.response;
   const { recording, session } = auth;
   if (auth.playable) {

@@ -1,11 +1,11 @@
-import { authorizePlayback, notFound, rangeResponse } from "@/lib/hls/http";
+import { authorizePlayback, notFound, rangeResponse, sessionParams } from "@/lib/hls/http";
 import { getLiveChunks, streamRange } from "@/lib/hls/live";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/sessions/[hash]/hls/live/media.mp4 - byte ranges of the chunks received so far
 export async function GET(request: Request, { params }: { params: Promise<{ hash: string }> }) {
-  const auth = await authorizePlayback(await params);
+  const auth = await authorizePlayback(await params, sessionParams);
   if (!auth.ok) return auth.response;
   const { recording } = auth;
   const view = await getLiveChunks(recording.id);

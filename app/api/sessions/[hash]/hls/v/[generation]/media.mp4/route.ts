@@ -1,10 +1,10 @@
-import { authorizePlayback, generationParam, notFound, rangeResponse } from "@/lib/hls/http";
+import { authorizePlayback, generationParams, notFound, rangeResponse } from "@/lib/hls/http";
 import { getStorage } from "@/lib/storage";
 
 export const dynamic = "force-dynamic";
 
 async function serve(request: Request, params: Promise<{ hash: string; generation: string }>) {
-  const auth = await authorizePlayback(await params, { generation: generationParam });
+  const auth = await authorizePlayback(await params, generationParams);
   if (!auth.ok) return auth.response;
   const current = auth.playable;
   // A URL of a replaced file (re-encoded since) must not serve the new file's bytes.
