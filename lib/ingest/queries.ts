@@ -98,22 +98,23 @@ export async function getChunkTarget({ hash, seq }: { hash: string; seq: number 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /**
- * Locks the recording row for the rest of `tx` and reads its status and
+ * Locks the recording row for the rest of `tx`, then reads its status and
  * chunk `seq` as they are now: concurrent uploads of one recording, and its
- * finish, take turns from here to commit.
+ * finish, take turns from here to commit. Two statements on purpose: a
+ * statement that waited for the lock still reads other tables as they were
+ * when it began, so it would miss the chunk the lock holder just recorded.
  */
 export async function lockChunkSlot(
   tx: Tx,
   { recordingId, seq }: { recordingId: number; seq: number },
 ): Promise<{ status: Recording["status"]; chunk: Pick<RecordingChunk, "sha256" | "sizeBytes"> | null } | null> {
-  const [row] = await tx
-    .select({ status: recordings.status, sha256: recordingChunks.sha256, sizeBytes: recordingChunks.sizeBytes })
-    .from(recordings)
-    .leftJoin(recordingChunks, and(eq(recordingChunks.recordingId, recordings.id), eq(recordingChunks.seq, seq)))
-    .where(eq(recordings.id, recordingId))
-    .for("update", { of: recordings });
-  if (!row) return null;
-  return { status: row.status, chunk: row.sha256 === null || row.sizeBytes === null ? null : { sha256: row.sha256, sizeBytes: row.sizeBytes } };
+  const [locked] = await tx.select({ status: recordings.status }).from(recordings).where(eq(recordings.id, recordingId)).for("update");
+  if (!locked) return null;
+  const [chunk] = await tx
+    .select({ sha256: recordingChunks.sha256, sizeBytes: recordingChunks.sizeBytes })
+    .from(recordingChunks)
+    .where(and(eq(recordingChunks.recordingId, recordingId), eq(recordingChunks.seq, seq)));
+  return { status: locked.status, chunk: chunk ?? null };
 }
 
 /** Records chunk `seq` and adds its size to the recording's and the session's, in one statement. */
