@@ -1,14 +1,11 @@
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { copyFile, mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
+import { writeFileHashed } from "./file-writer";
 import { assertKey } from "./keys";
 import type { StagedObject, Storage, StoredObject } from "./types";
-
-/** What a write gathers in memory while the previous write is on its way to the disk. */
-const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** Makes a rename in `dir` durable: the new name survives a crash of the machine, not only the file's bytes. */
 async function syncDirectory(dir: string) {
@@ -46,29 +43,15 @@ export class LocalDiskStorage implements Storage {
     const dir = path.dirname(target);
     await mkdir(dir, { recursive: true });
     const temp = partialPath(target);
-    const hash = createHash("sha256");
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
-    try {
-      // flush: fsync before close, so a committed object survives a crash of the machine too.
-      // The large buffer gathers the pieces a socket delivers (~64 KiB) into few writev calls:
-      // a write call per piece cost about as much CPU as the SHA-256 of the bytes.
-      const file = createWriteStream(temp, { flags: "wx", flush: true, highWaterMark: WRITE_BUFFER_BYTES });
-      await pipeline(Readable.from(body, { objectMode: false }), meter, file);
-    } catch (error) {
-      await rm(temp, { force: true });
+    // Hashed, written and fsynced on a worker thread (see file-writer.ts).
+    const { size, sha256 } = await writeFileHashed(temp, body).catch(async (error: unknown) => {
+      await rm(temp, { force: true }); // the thread removes it too, unless the thread itself died
       throw error;
-    }
+    });
     let settled = false;
     return {
       size,
-      sha256: hash.digest("hex"),
+      sha256,
       commit: async () => {
         // A rename within one folder is atomic: readers see the old object or the new one.
         await rename(temp, target);
