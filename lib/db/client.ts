@@ -28,7 +28,13 @@ export function getPool(): pg.Pool {
   // Two connections stay open when idle: a player that resumes or seeks after a pause would
   // otherwise wait for a new connection (a backend process and a SCRAM exchange) and prepare
   // its statements again. Idle connections do not keep a command-line tool from exiting.
-  cache.pool ??= new pg.Pool({ connectionString: databaseUrl(), max: 10, min: 2, allowExitOnIdle: true });
+  if (!cache.pool) {
+    const pool = new pg.Pool({ connectionString: databaseUrl(), max: 10, min: 2, allowExitOnIdle: true });
+    // An idle connection the server closed (a restart of PostgreSQL, an administrator's command)
+    // is dropped by the pool and replaced on next use; without a listener it would end the process.
+    pool.on("error", (error) => console.error(`[db] idle connection lost (pid ${process.pid}): ${error.message}`));
+    cache.pool = pool;
+  }
   return cache.pool;
 }
 
