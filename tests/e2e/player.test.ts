@@ -124,6 +124,58 @@ describe("session player", () => {
     expect(stepped.currentTime - s.currentTime).toBeCloseTo(1 / 15, 3);
   });
 
+  it("answers its controls and keyboard shortcuts: list, play/pause, ±5 s, speed, mute, the timeline, the link to a moment", async () => {
+    const p = page;
+    await p.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
+    await p.goto(`${playUrl()}?t=10`);
+    await p.waitForFunction(() => (document.querySelector("video")?.readyState ?? 0) >= 2, undefined, { timeout: 30_000 });
+    const video = () => p.evaluate(() => ({ t: document.querySelector("video")!.currentTime, paused: document.querySelector("video")!.paused, rate: document.querySelector("video")!.playbackRate, muted: document.querySelector("video")!.muted }));
+
+    // ? lists the shortcuts, Escape closes the list.
+    const help = p.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await p.keyboard.press("?");
+    await expect(help.textContent()).resolves.toContain("Back / forward 5 s");
+    await p.keyboard.press("Escape");
+    await expect(help.count()).resolves.toBe(0);
+
+    // → and ← move by 5 s.
+    const t0 = (await video()).t;
+    await p.keyboard.press("ArrowRight");
+    expect((await video()).t).toBeCloseTo(t0 + 5, 1);
+    await p.keyboard.press("ArrowLeft");
+    await p.keyboard.press("ArrowLeft");
+    expect((await video()).t).toBeCloseTo(t0 - 5, 1);
+
+    // Space plays (time advances) and pauses.
+    await p.keyboard.press(" ");
+    await p.waitForFunction((from) => document.querySelector("video")!.currentTime > from + 0.5, t0 - 5, { timeout: 15_000 });
+    await p.keyboard.press(" ");
+    await p.waitForFunction(() => document.querySelector("video")!.paused, undefined, { timeout: 5_000 });
+
+    // Speed, mute (key m, and the button back).
+    await p.getByLabel("Speed").selectOption("4");
+    expect((await video()).rate).toBe(4);
+    await p.keyboard.press("m");
+    expect((await video()).muted).toBe(true);
+    await p.getByRole("button", { name: "Unmute" }).click();
+    expect((await video()).muted).toBe(false);
+
+    // The timeline shows the time under the pointer, and a click there seeks.
+    const timeline = p.getByTestId("timeline");
+    const box = (await timeline.boundingBox())!;
+    await p.mouse.move(box.x + box.width * 0.77, box.y + box.height / 2);
+    await expect(timeline.textContent()).resolves.toContain("00:00:18"); // 77 % of 24 s
+    await p.mouse.click(box.x + box.width * 0.25, box.y + box.height / 2);
+    await p.waitForFunction(() => Math.abs(document.querySelector("video")!.currentTime - 6) < 0.3, undefined, { timeout: 10_000 });
+
+    // The link to this moment opens the player at the whole second played.
+    const at = Math.floor((await video()).t);
+    await p.getByRole("button", { name: "Copy link to this moment" }).click();
+    await p.getByRole("button", { name: "Link copied" }).waitFor({ timeout: 5_000 });
+    const link = await p.evaluate(() => navigator.clipboard.readText());
+    expect(link).toBe(`${app.url}/sessions/${session.hash}/play?t=${at}`);
+  });
+
   it("serves byte ranges, and nothing without the sign-in cookie or to a viewer who may not see the session", async () => {
     const playlist = await fetch(`${app.url}/api/sessions/${session.hash}/hls/playlist.m3u8`, { headers: { cookie } });
     expect(playlist.status).toBe(200);
@@ -255,6 +307,37 @@ describe("session player", () => {
     const s = await videoState(p);
     expect(s.frames).toBeGreaterThan(5);
     expect(s.audioBytes).toBeGreaterThan(0);
+    await p.close();
+  });
+
+  it("skips idle periods when asked: playback jumps over a stretch with no screen change and no input", async () => {
+    const p = await browser.newPage();
+    await signIn(p, app.url, auditor.email, auditor.password);
+    const signedIn = (await p.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const media = await makeMedia({ seconds: 24, kind: "h264", still: [4, 20] });
+    const { probe } = await probeMedia(media);
+    const created = await insertSessionWithRecording({ status: "ready", durationMs: 24_000, hasAudio: false, videoCodec: "h264", probe });
+    await storeMedia(new LocalDiskStorage(path.join(app.dataDir, "recordings")), created.recording.id, media);
+    // The first playlist request segments it and queues the background preparation, which a worker
+    // runs: it measures the screen.
+    await app.startWorker();
+    const playlist = await fetch(`${app.url}/api/sessions/${created.session.hash}/hls/playlist.m3u8`, { headers: { cookie: signedIn } });
+    expect(playlist.status).toBe(200);
+    for (let waited = 0; ; waited += 250) {
+      const [row] = await db.select({ activity: recordings.activity }).from(recordings).where(eq(recordings.id, created.recording.id));
+      if (row?.activity) break;
+      if (waited > 60_000) throw new Error("the screen activity was not measured within 60 s");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+
+    await p.goto(`${app.url}/sessions/${created.session.hash}/play?t=2`);
+    await p.waitForFunction(() => (document.querySelector("video")?.readyState ?? 0) >= 2, undefined, { timeout: 30_000 });
+    const skip = p.getByLabel("Skip idle periods");
+    await expect(skip.isEnabled()).resolves.toBe(true);
+    await skip.check();
+    await p.getByRole("button", { name: "Play", exact: true }).click();
+    // Played through, 19 s would be 17 s away; skipping, it is reached within a few.
+    await p.waitForFunction(() => document.querySelector("video")!.currentTime >= 19, undefined, { timeout: 8_000 });
     await p.close();
   });
 

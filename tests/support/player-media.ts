@@ -16,15 +16,34 @@ export type MediaKind = "h264" | "h264-long-gop" | "vp9";
 /**
  * A test recording made by ffmpeg: a moving test picture (and a 440 Hz tone
  * when `audio`). "h264-long-gop" has a single keyframe every 20 s, as screen
- * recorders often produce.
+ * recorders often produce. `still: [from, to]` holds one plain picture from
+ * `from` to `to` seconds: a stretch where the screen does not change.
  */
-export async function makeMedia(input: { seconds: number; kind: MediaKind; audio?: boolean; size?: string; fps?: number }): Promise<string> {
+export async function makeMedia(input: {
+  seconds: number;
+  kind: MediaKind;
+  audio?: boolean;
+  size?: string;
+  fps?: number;
+  still?: [from: number, to: number];
+}): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "sv-media-"));
   const fps = input.fps ?? 15;
+  const size = input.size ?? "640x360";
   const webm = input.kind === "vp9";
   const file = path.join(dir, webm ? "media.webm" : "media.mp4");
-  const args = ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", `testsrc2=size=${input.size ?? "640x360"}:rate=${fps}`];
-  if (input.audio) args.push("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000");
+  const args = ["-hide_banner", "-loglevel", "error", "-y"];
+  if (input.still) {
+    const [from, to] = input.still;
+    args.push("-f", "lavfi", "-i", `testsrc2=size=${size}:rate=${fps}:d=${from}`);
+    args.push("-f", "lavfi", "-i", `color=c=gray:size=${size}:rate=${fps}:d=${to - from}`);
+    args.push("-f", "lavfi", "-i", `testsrc2=size=${size}:rate=${fps}:d=${input.seconds - to}`);
+    args.push("-filter_complex", "[0:v][1:v][2:v]concat=n=3:v=1:a=0[v]", "-map", "[v]");
+    if (input.audio) throw new Error("makeMedia: a still stretch is made without audio");
+  } else {
+    args.push("-f", "lavfi", "-i", `testsrc2=size=${size}:rate=${fps}`);
+    if (input.audio) args.push("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000");
+  }
   args.push("-t", String(input.seconds));
   if (webm) {
     args.push("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k", "-g", String(fps * 2));
