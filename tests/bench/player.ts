@@ -5,6 +5,7 @@
  *   - loadSource → first decoded frame (requestVideoFrameCallback),
  *   - seek to 90 % → a decoded frame there, and where that time goes (hls.js
  *     asks for the segment, has it, has appended it),
+ *   - one segment served 200 times in a row on a keep-alive connection,
  * next to a baseline: the same recordings pre-segmented by `ffmpeg -f hls`
  * (fMP4 segments) into static files on a plain static file server. It also
  * times the on-demand segmenting of the 2-hour recording (the first playlist
@@ -13,7 +14,8 @@
  * Starts its own embedded PostgreSQL and `next start` (build: NEXT_DIST_DIR,
  * default .next). The 2-hour recording is made cheaply: one minute encoded,
  * then concatenated 120 times by stream copy. Environment: BENCH_RUNS (5),
- * BENCH_VERBOSE=1 (every run's seek time).
+ * BENCH_VERBOSE=1 (every run's seek time), BENCH_PROFILE=<dir> (the app
+ * server writes a V8 CPU profile there when it stops).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -133,7 +135,8 @@ async function startNext(databaseUrl: string, dataDir: string): Promise<{ url: s
   if (!existsSync(path.resolve(distDir, "BUILD_ID"))) throw new Error(`No build in ${distDir}: run \`NEXT_DIST_DIR=${distDir} npx next build\` first`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+  const child = spawn(process.execPath, [...profile, path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, DATA_DIR: dataDir, NEXTAUTH_URL: url, NEXTAUTH_SECRET: randomBytes(32).toString("hex"), WORKER: "0" },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -326,6 +329,31 @@ async function main() {
       }
     }
 
+    // What serving a segment costs, measured over many requests rather than one: the middle
+    // segment asked for again and again on one keep-alive connection, app and baseline in turns.
+    const SERVE_N = 200;
+    const serving: { name: string; source: Row["source"]; ms: number[] }[] = [];
+    for (const s of sessions) {
+      const sources: { source: Row["source"]; url: string; headers: Record<string, string> }[] = [
+        { source: "app", url: playlistUrl(s.hash), headers: { cookie: cookieHeader } },
+        { source: "baseline", url: `${staticServer.url}/${s.staticDir}/index.m3u8`, headers: {} },
+      ];
+      const targets = await Promise.all(
+        sources.map(async (x) => ({ ...x, segment: middleSegment(await (await fetch(x.url, { headers: x.headers })).text(), x.url), ms: [] as number[] })),
+      );
+      for (let block = 0; block < 10; block++) {
+        for (const x of block % 2 ? [...targets].reverse() : targets) {
+          for (let i = 0; i < SERVE_N / 10; i++) {
+            const t = performance.now();
+            const res = await fetch(x.segment.url, { headers: { ...x.headers, ...(x.segment.range ? { range: x.segment.range } : {}) } });
+            await res.arrayBuffer();
+            x.ms.push(performance.now() - t);
+          }
+        }
+      }
+      for (const x of targets) serving.push({ name: s.name, source: x.source, ms: x.ms });
+    }
+
     const m = (row: Row | undefined, k: Metric) => (row ? median(row[k]) : NaN);
     const find = (name: string, source: Row["source"]) => rows.find((r) => r.name === name && r.source === source);
     console.log("\nMedians (ms); ratio = app ÷ baseline (target ≤ 1.2 for first frame and seek):\n");
@@ -345,6 +373,15 @@ async function main() {
       // A step hls.js reported after the frame was shown is left out (NaN), not counted as a time.
       const step = (k: keyof Playback["steps"]) => median(row.steps.map((x) => x[k]).filter(Number.isFinite)).toFixed(1).padStart(k === "buffered" ? 8 : k === "request" ? 7 : 6);
       console.log(`| ${row.name.padEnd(9)} | ${row.source.padEnd(8)} | ${step("request")} | ${step("loaded")} | ${step("buffered")} | ${m(row, "seek").toFixed(0).padStart(5)} |`);
+    }
+    const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+    console.log(`\nServing the middle segment, ${SERVE_N} sequential requests on one keep-alive connection (ms):\n`);
+    console.log("| Recording | Source   | Median |   p95 | Median ratio |");
+    console.log("|-----------|----------|-------:|------:|-------------:|");
+    for (const x of serving) {
+      const base = serving.find((y) => y.name === x.name && y.source === "baseline")!;
+      const ratio = x.source === "app" ? (median(x.ms) / median(base.ms)).toFixed(2) : "";
+      console.log(`| ${x.name.padEnd(9)} | ${x.source.padEnd(8)} | ${median(x.ms).toFixed(2).padStart(6)} | ${p95(x.ms).toFixed(2).padStart(5)} | ${ratio.padStart(12)} |`);
     }
     if (process.env.BENCH_VERBOSE) for (const row of rows) console.log(`${row.name} ${row.source} seeks: ${row.seek.map((x) => x.toFixed(0)).join(" ")}`);
     const a1 = find("1 minute", "app");
