@@ -1,5 +1,7 @@
 "use client";
 
+import { Fragment } from "react";
+
 /** One row of the Remote sessions table, every cell already formatted by the server. */
 export type SessionsTableRow = {
   id: number;
@@ -21,11 +23,34 @@ export type SessionsTableRow = {
   status: [string, string];
 };
 
+/** Text that may wrap after a dot, a backslash or an @ (host names, DOMAIN\user), never inside a word. */
+function Breakable({ text }: { text: string }) {
+  const parts = text.split(/(?<=[.\\@])/);
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 ? <wbr /> : null}
+          {part}
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
+/** Date over time of day, so that the table fits a laptop screen (the text still reads "date time"). */
 function CellTime({ time }: { time: [string, string] | null }) {
   if (!time) return <span className="muted">—</span>;
+  const gap = time[1].indexOf(" ");
   return (
-    <time dateTime={time[0]} title={time[0]}>
-      {time[1]}
+    <time dateTime={time[0]} title={time[0]} className="stacked-time">
+      {gap < 0 ? (
+        time[1]
+      ) : (
+        <>
+          {time[1].slice(0, gap)} <span>{time[1].slice(gap + 1)}</span>
+        </>
+      )}
     </time>
   );
 }
@@ -60,8 +85,12 @@ export function SessionsTableView({ rows }: { rows: SessionsTableRow[] }) {
                 </span>
               </td>
               <td>{s.user}</td>
-              <td>{s.credential}</td>
-              <td className="mono">{s.host}</td>
+              <td className="breakable">
+                <Breakable text={s.credential} />
+              </td>
+              <td className="breakable host">
+                <Breakable text={s.host} />
+              </td>
               <td>{s.type}</td>
               <td>
                 <CellTime time={s.start} />
@@ -73,7 +102,7 @@ export function SessionsTableView({ rows }: { rows: SessionsTableRow[] }) {
                 {s.duration}
               </td>
               <td className="num">{s.size ?? <span className="muted">—</span>}</td>
-              <td className="num">
+              <td className="num risk">
                 {s.risk}
                 {s.criticality ? (
                   <>
