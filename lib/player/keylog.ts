@@ -72,20 +72,26 @@ function statementKey(text: string): string {
     .toLowerCase();
 }
 
+/** A shell command line as a comparison key: runs of white space do not count, case does. */
+function commandKey(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
 /**
  * How many key lines at the end of `lines` were typed to make `statement`
  * (several when it was typed over several lines, as database clients allow);
- * 0 when they do not spell it (edited with arrows, masked, or another statement).
+ * 0 when they do not spell it (edited with arrows, completed with Tab, masked,
+ * or another statement).
  */
-function typedLinesOf(lines: LogLine[], statement: string): number {
-  const want = statementKey(statement);
+function typedLinesOf(lines: LogLine[], statement: string, keyOf: (text: string) => string): number {
+  const want = keyOf(statement);
   if (!want) return 0;
   let text = "";
   for (let n = 1; n <= lines.length; n++) {
     const line = lines[lines.length - n]!;
     if (line.kind !== "keys" || line.masked) return 0;
     text = n === 1 ? line.text : `${line.text} ${text}`;
-    const got = statementKey(text);
+    const got = keyOf(text);
     if (got === want) return n;
     if (got.length > want.length) return 0;
   }
@@ -97,8 +103,8 @@ function typedLinesOf(lines: LogLine[], statement: string): number {
  * KEY_LINE_GAP_MS), renders shortcuts as `<Ctrl+C>` and a run of masked keys
  * as one `•••` (so the log does not tell a password's length), and keeps
  * clipboard, window-title, command and query events as lines of their own.
- * A query whose statement is what the last key line(s) typed replaces them,
- * so a database session lists each query once, with its outcome.
+ * A query or command that is what the last key line(s) typed replaces them
+ * (and takes their start), so each is listed once: a query with its outcome.
  * Events must be in time order.
  */
 export function buildKeystrokeLog(events: LogEvent[], gapMs = KEY_LINE_GAP_MS): LogLine[] {
@@ -127,7 +133,10 @@ export function buildKeystrokeLog(events: LogEvent[], gapMs = KEY_LINE_GAP_MS): 
       } else if (e.type === "window") {
         lines.push({ kind: "window", tMs: e.tMs, text: str(d.title) });
       } else if (e.type === "command") {
-        lines.push({ kind: "command", tMs: e.tMs, text: str(d.command) });
+        const command = str(d.command);
+        const typed = typedLinesOf(lines, command, commandKey);
+        const tMs = typed > 0 ? lines.splice(lines.length - typed)[0]!.tMs : e.tMs;
+        lines.push({ kind: "command", tMs, text: command });
       } else if (e.type === "query") {
         const outcome = d.outcome === "error" ? "error" : "success";
         const detail =
@@ -139,7 +148,7 @@ export function buildKeystrokeLog(events: LogEvent[], gapMs = KEY_LINE_GAP_MS): 
         const statement = str(d.statement);
         // The typed line(s) this query came from read as a repeat of it: the query takes their place,
         // and their start, so clicking it shows the query being typed and then run.
-        const typed = typedLinesOf(lines, statement);
+        const typed = typedLinesOf(lines, statement, statementKey);
         const tMs = typed > 0 ? lines.splice(lines.length - typed)[0]!.tMs : e.tMs;
         lines.push({ kind: "query", tMs, text: statement, outcome, detail });
       }

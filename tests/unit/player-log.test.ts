@@ -75,6 +75,34 @@ describe("buildKeystrokeLog", () => {
   });
 });
 
+describe("buildKeystrokeLog in terminal sessions", () => {
+  const command = (tMs: number, line: string): LogEvent => ({ tMs, type: "command", data: { command: line } });
+
+  it("shows a typed command once, at the time typing began, and keeps what was typed when it differs", () => {
+    const events = [
+      ...typed(1000, "df  -h /"),
+      key(2000, "Enter"),
+      command(2050, "df -h /"),
+      // Completed with Tab: what was typed and what ran both matter.
+      ...typed(4000, "tail /var/lo"),
+      key(5500, "Tab"),
+      key(5600, "Enter"),
+      command(5650, "tail /var/log/"),
+      // Case counts in a shell.
+      ...typed(8000, "LS"),
+      key(8300, "Enter"),
+      command(8350, "ls"),
+    ];
+    expect(buildKeystrokeLog(events).map((l) => [l.kind, l.tMs, l.text])).toEqual([
+      ["command", 1000, "df -h /"],
+      ["keys", 4000, "tail /var/lo<Tab>"],
+      ["command", 5650, "tail /var/log/"],
+      ["keys", 8000, "LS"],
+      ["command", 8350, "ls"],
+    ]);
+  });
+});
+
 describe("buildKeystrokeLog in database sessions", () => {
   const query = (tMs: number, statement: string, extra: Record<string, unknown> = { outcome: "success", rowsAffected: 1 }): LogEvent => ({
     tMs,
