@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 
@@ -31,7 +32,7 @@ const fs = require("node:fs");
 const files = new Map();
 
 function closeAndRemove(file) {
-  try { fs.closeSync(file.fd); } catch {}
+  if (file.fd >= 0) try { fs.closeSync(file.fd); } catch {}
   try { fs.unlinkSync(file.path); } catch {}
 }
 
@@ -48,12 +49,14 @@ parentPort.on("message", (message) => {
         for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(file.fd, bytes, offset, bytes.length - offset);
         file.size += bytes.length;
       }
-      // The buffer goes back for the next bytes, also after a failure (the writer stops on the error).
+      // The buffer goes back for the next bytes (not after a failed write: the writer stops on the error).
       parentPort.postMessage({ id, type: "written", buffer: message.buffer }, [message.buffer]);
     } else if (type === "end") {
       // fsync before close: a committed object survives a crash of the machine too.
       fs.fsyncSync(file.fd);
-      fs.closeSync(file.fd);
+      const fd = file.fd;
+      file.fd = -1; // closed even if close throws: its number may belong to another file by then
+      fs.closeSync(fd);
       files.delete(id);
       parentPort.postMessage({ id, type: "done", size: file.size, sha256: file.hash.digest("hex") });
     } else if (type === "abort") {
@@ -120,22 +123,34 @@ function pickThread(): WriterThread {
   return threads.reduce((a, b) => (b.writes.size < a.writes.size ? b : a));
 }
 
+/** The bytes of a piece: a Buffer or other typed array as its bytes, a string as UTF-8 (as Node's streams do). */
+function bytesOf(piece: unknown): Uint8Array {
+  if (piece instanceof Uint8Array) return piece;
+  if (typeof piece === "string") return Buffer.from(piece, "utf8");
+  if (ArrayBuffer.isView(piece)) return new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
+  if (piece instanceof ArrayBuffer) return new Uint8Array(piece);
+  throw new TypeError(`writeFileHashed: a piece of the body is neither bytes nor a string (${piece === null ? "null" : typeof piece})`);
+}
+
 function errorFrom(reply: { message: string; code?: string }): Error {
   return Object.assign(new Error(reply.message), reply.code ? { code: reply.code } : {});
 }
 
 /**
  * Creates `path` (which must not exist), writes `body` into it, fsyncs and
- * closes it; returns its size and SHA-256. The pieces of `body` are copied,
- * never kept or changed. If `body` or the disk fails, the file is removed and
- * the error thrown.
+ * closes it; returns its size and SHA-256. Pieces may be bytes or strings
+ * (UTF-8); they are copied, never kept or changed. If `body`, the disk or the
+ * thread fails, the file is removed and the error thrown.
  */
-export async function writeFileHashed(path: string, body: AsyncIterable<Uint8Array>): Promise<{ size: number; sha256: string }> {
+export async function writeFileHashed(path: string, body: AsyncIterable<ArrayBufferView | string>): Promise<{ size: number; sha256: string }> {
   const thread = pickThread();
   const id = nextId++;
   const free: ArrayBuffer[] = [];
   let buffersMade = 0;
   let failure: Error | null = null;
+  let crashed = false;
+  /** The buffer being filled here (not on the thread). */
+  let held: ArrayBuffer | null = null;
   let wake: (() => void) | null = null;
   let aborted: (() => void) | null = null;
   let resolveDone!: (result: { size: number; sha256: string }) => void;
@@ -151,6 +166,7 @@ export async function writeFileHashed(path: string, body: AsyncIterable<Uint8Arr
     else if (reply.type === "done") resolveDone({ size: reply.size, sha256: reply.sha256 });
     else if (reply.type === "aborted") aborted?.();
     else {
+      if (reply.type === "crashed") crashed = true;
       failure ??= reply.type === "error" ? errorFrom(reply) : reply.error;
       rejectDone(failure);
       aborted?.();
@@ -175,15 +191,18 @@ export async function writeFileHashed(path: string, body: AsyncIterable<Uint8Arr
 
   try {
     thread.worker.postMessage({ id, type: "open", path });
-    let buffer = await takeBuffer();
-    let view = new Uint8Array(buffer);
+    held = await takeBuffer();
+    let view = new Uint8Array(held);
     let filled = 0;
     const send = () => {
+      const buffer = held!;
+      held = null;
       thread.worker.postMessage({ id, type: "data", buffer, length: filled }, [buffer]);
       filled = 0;
     };
-    for await (const piece of body) {
+    for await (const item of body) {
       if (failure) throw failure;
+      const piece = bytesOf(item);
       for (let offset = 0; offset < piece.byteLength; ) {
         const n = Math.min(piece.byteLength - offset, BUFFER_BYTES - filled);
         view.set(n === piece.byteLength ? piece : piece.subarray(offset, offset + n), filled);
@@ -191,8 +210,8 @@ export async function writeFileHashed(path: string, body: AsyncIterable<Uint8Arr
         offset += n;
         if (filled === BUFFER_BYTES) {
           send();
-          buffer = await takeBuffer();
-          view = new Uint8Array(buffer);
+          held = await takeBuffer();
+          view = new Uint8Array(held);
         }
       }
     }
@@ -207,9 +226,12 @@ export async function writeFileHashed(path: string, body: AsyncIterable<Uint8Arr
         thread.worker.postMessage({ id, type: "abort" });
       });
     }
+    // A thread that died could not remove it.
+    if (crashed) await rm(path, { force: true }).catch(() => undefined);
     throw error;
   } finally {
     thread.remove(id);
+    if (held) free.push(held); // taken but not sent: an empty body, a size that is a multiple of the buffer
     idleBuffers.push(...free.splice(0, IDLE_BUFFERS - idleBuffers.length));
   }
 }

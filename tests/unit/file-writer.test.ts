@@ -81,6 +81,27 @@ describe("file writer thread", () => {
     expect(await writeFileHashed(path.join(dir, "g"), piecesOf(bytes, () => 65_536))).toEqual({ size: bytes.length, sha256: sha256(bytes) });
   });
 
+  it("writes strings as UTF-8 and other typed arrays as their bytes, as Node's streams do; refuses anything else", async () => {
+    // Readable.from(["text"]) yields strings: the playback progress file is written that way.
+    const words = new Uint16Array([0x6548, 0x6c6c]);
+    const file = path.join(dir, "mixed");
+    async function* mixed() {
+      yield '{"progress":0.5} ';
+      yield Buffer.from("é ");
+      yield words;
+    }
+    const expected = Buffer.concat([Buffer.from('{"progress":0.5} é '), Buffer.from(words.buffer)]);
+    await expect(writeFileHashed(file, mixed())).resolves.toEqual({ size: expected.length, sha256: sha256(expected) });
+    expect((await readFile(file)).equals(expected)).toBe(true);
+
+    async function* notBytes() {
+      yield "ok";
+      yield { not: "bytes" } as unknown as string;
+    }
+    await expect(writeFileHashed(path.join(dir, "refused"), notBytes())).rejects.toThrow(/neither bytes nor a string \(object\)/);
+    expect(await readdir(dir)).toEqual(["mixed"]);
+  });
+
   it("writes an empty body as an empty file", async () => {
     const file = path.join(dir, "h");
     async function* nothing(): AsyncGenerator<Uint8Array> {}

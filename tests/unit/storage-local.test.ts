@@ -45,6 +45,12 @@ describe("local disk storage", () => {
     expect(await readdir(path.join(root, "recordings", "3", "chunks"))).toEqual(["00000000"]);
   });
 
+  it("writes a stream of strings as UTF-8 (the playback progress file is written so)", async () => {
+    await storage.write("recordings/4/playable.progress.json", Readable.from([JSON.stringify({ progress: 0.5 })]));
+    const text = Buffer.concat(await (await storage.read("recordings/4/playable.progress.json")).toArray()).toString("utf8");
+    expect(JSON.parse(text)).toEqual({ progress: 0.5 });
+  });
+
   it("leaves nothing behind when the body fails mid-way", async () => {
     async function* broken() {
       yield Buffer.from("some bytes");
