@@ -43,11 +43,8 @@ export class LocalDiskStorage implements Storage {
     const dir = path.dirname(target);
     await mkdir(dir, { recursive: true });
     const temp = partialPath(target);
-    // Hashed, written and fsynced on a worker thread (see file-writer.ts).
-    const { size, sha256 } = await writeFileHashed(temp, body).catch(async (error: unknown) => {
-      await rm(temp, { force: true }); // the thread removes it too, unless the thread itself died
-      throw error;
-    });
+    // Hashed, written and fsynced on a worker thread (see file-writer.ts), which removes the file on any failure.
+    const { size, sha256 } = await writeFileHashed(temp, body);
     let settled = false;
     return {
       size,

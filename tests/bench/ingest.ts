@@ -1,10 +1,10 @@
 /**
  * `npm run bench:ingest`: uploads a recording in chunks through the ingestion
- * API of the built app (`next start`), with curl as the client, and compares the throughput with a plain
- * copy of the same bytes on the same disk, copy and upload taking turns; reads
- * the server's peak memory (VmHWM of the server process) after the 100 MiB and
- * after the 1 GiB uploads, each size on a freshly started server, to show that
- * memory stays flat.
+ * API of the built app (`next start`), with curl as the client, and compares
+ * the throughput with a plain copy of the same bytes on the same disk, copy
+ * and upload taking turns; reads the server's peak memory (VmHWM of the server
+ * process) after the 100 MiB and after the 1 GiB uploads, each size on a
+ * freshly started server, to show that memory stays flat.
  *
  * Environment: NEXT_DIST_DIR (the build to serve; default .next),
  * BENCH_INGEST_SIZES_MIB (default "100,1024"), BENCH_CHUNK_MIB (default 8),
@@ -108,39 +108,26 @@ async function plainCopy(from: string, to: string): Promise<number> {
   return ms;
 }
 
-type Plan = { chunks: { start: number; length: number; sha256: string }[]; sha256: string };
-
-async function chunkPlan(file: string, chunkSize: number): Promise<Plan> {
-  const whole = createHash("sha256");
-  const chunks: Plan["chunks"] = [];
-  let start = 0;
-  let part = createHash("sha256");
-  let length = 0;
-  for await (const piece of createReadStream(file, { highWaterMark: chunkSize })) {
-    // highWaterMark = chunkSize: each piece is one chunk (the last may be shorter).
-    whole.update(piece as Buffer);
-    part.update(piece as Buffer);
-    length = (piece as Buffer).length;
-    chunks.push({ start, length, sha256: part.digest("hex") });
-    start += length;
-    part = createHash("sha256");
-  }
-  return { chunks, sha256: whole.digest("hex") };
-}
+type Plan = { chunks: { file: string; sha256: string }[]; sha256: string };
 
 /**
- * The chunks as files of their own, written before the clock starts: curl
- * sends a whole file per request (a proxy would send what it has recorded).
+ * Cuts `source` into chunk files of their own in `dir`, with each chunk's
+ * SHA-256 and the whole one's, before the clock starts: curl sends a whole
+ * file per request (a proxy would send what it has recorded).
  */
-async function splitSource(source: string, plan: Plan, dir: string): Promise<string[]> {
+async function chunkPlan(source: string, chunkSize: number, dir: string): Promise<Plan> {
   await mkdir(dir, { recursive: true });
-  const parts: string[] = [];
-  for (const [i, c] of plan.chunks.entries()) {
-    const part = path.join(dir, String(i));
-    await pipeline(createReadStream(source, { start: c.start, end: c.start + c.length - 1 }), createWriteStream(part));
-    parts.push(part);
+  const whole = createHash("sha256");
+  const chunks: Plan["chunks"] = [];
+  for await (const piece of createReadStream(source, { highWaterMark: chunkSize })) {
+    // highWaterMark = chunkSize: each piece is one chunk (the last may be shorter).
+    const bytes = piece as Buffer;
+    whole.update(bytes);
+    const file = path.join(dir, String(chunks.length));
+    await writeFile(file, bytes);
+    chunks.push({ file, sha256: createHash("sha256").update(bytes).digest("hex") });
   }
-  return parts;
+  return { chunks, sha256: whole.digest("hex") };
 }
 
 /**
@@ -149,12 +136,12 @@ async function splitSource(source: string, plan: Plan, dir: string): Promise<str
  * curl costs a few hundredths of a second per GiB where a Node client cost
  * 0.5 to 2.5 s, so the figures are the server's. A proxy runs elsewhere.
  */
-async function uploadWithCurl(url: string, token: string, hash: string, parts: string[], plan: Plan) {
+async function uploadWithCurl(url: string, token: string, hash: string, plan: Plan) {
   const config = plan.chunks
     .map((c, i) =>
       [
         `url = "${url}/api/v1/sessions/${hash}/chunks/${i}"`,
-        `upload-file = "${parts[i]}"`,
+        `upload-file = "${c.file}"`,
         `header = "authorization: Bearer ${token}"`,
         `header = "x-chunk-sha256: ${c.sha256}"`,
         `header = "content-type: application/octet-stream"`,
@@ -189,7 +176,6 @@ const median = (values: number[]) => {
 async function timedUpload(
   api: IngestClient,
   server: { url: string; pid: number; token: string },
-  parts: string[],
   plan: Plan,
 ): Promise<Omit<Run, "copy" | "ratio">> {
   const hash = `bench${randomBytes(6).toString("hex")}`;
@@ -197,7 +183,7 @@ async function timedUpload(
   const serverBefore = await cpuSeconds(server.pid);
   const clientBefore = await childrenCpuSeconds();
   let t = performance.now();
-  const uploaded = await uploadWithCurl(server.url, server.token, hash, parts, plan);
+  const uploaded = await uploadWithCurl(server.url, server.token, hash, plan);
   const upload = performance.now() - t;
   const clientAfter = await childrenCpuSeconds();
   const serverAfter = await cpuSeconds(server.pid);
@@ -233,8 +219,7 @@ async function main() {
       for await (const _ of createReadStream(source, { highWaterMark: 8 * MIB })) void _;
       // The proxy knows each chunk's SHA-256 as it records: hash before the clock starts,
       // so the upload measures the server (the client shares this machine's two cores).
-      const plan = await chunkPlan(source, CHUNK);
-      const parts = await splitSource(source, plan, path.join(root, `parts-${mib}`));
+      const plan = await chunkPlan(source, CHUNK, path.join(root, `parts-${mib}`));
 
       const server = await startServer(db.url, dataDir);
       try {
@@ -253,7 +238,7 @@ async function main() {
         for (let i = 0; i < RUNS; i++) {
           console.log(`[bench] ${mib} MiB: run ${i + 1} of ${RUNS}: copy, then upload in ${CHUNK / MIB} MiB chunks`);
           const copy = await plainCopy(source, path.join(root, `copy-${mib}.bin`));
-          const run = await timedUpload(api, { url: server.url, pid: server.child.pid!, token }, parts, plan);
+          const run = await timedUpload(api, { url: server.url, pid: server.child.pid!, token }, plan);
           runs.push({ copy, ...run, ratio: copy / run.upload });
         }
         rows.push({ mib, runs, rssIdle, rssPeak: await peakRss(server.child.pid!) });
