@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { requireViewer } from "@/lib/auth/viewer";
-import { roleLabel } from "@/lib/auth/roles";
+import { roleLabel } from "@/lib/domain/roles";
 import { SideMenu } from "./side-menu";
 import { SignOutButton } from "./sign-out-button";
 

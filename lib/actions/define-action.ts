@@ -2,7 +2,7 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
 import { getViewer, type Viewer } from "@/lib/auth/viewer";
-import type { Role } from "@/lib/db/schema";
+import type { Role } from "@/lib/domain/roles";
 import { AppError } from "@/lib/errors";
 
 /** What every server action returns to `useActionState`. */

@@ -2,7 +2,8 @@ import "server-only";
 import { getEnabledRuleSet, getRulesVersion } from "@/lib/db/queries/audited-commands";
 import { getAnalysisEvents, getSessionForAnalysis, replaceSessionFindings, type NewFinding } from "@/lib/db/queries/findings";
 import type { AuditedCommandRule } from "@/lib/db/schema";
-import { analysisKind, sessionCommandLines, type RuleSessionType } from "./commands";
+import { analysisKind, sessionCommandLines } from "./commands";
+import { type RuleSessionType } from "@/lib/domain/rules";
 import { compileRules, type RuleMatcher } from "./engine";
 import type { CommandLine } from "./line-editor";
 

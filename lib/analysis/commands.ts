@@ -1,11 +1,10 @@
 /** Which sessions have command analysis, and their command lines. */
-import type { Protocol } from "@/lib/db/schema";
+import type { RuleSessionType } from "@/lib/domain/rules";
+import type { Protocol } from "@/lib/domain/sessions";
 import { parseQueryEvent, type AnalysisEvent } from "./events";
 import { rebuildCommandLines, type CommandLine } from "./line-editor";
 
 /** The rule session types: what the audited-command rules apply to. */
-export const RULE_SESSION_TYPES = ["terminal", "database"] as const;
-export type RuleSessionType = (typeof RULE_SESSION_TYPES)[number];
 
 const KIND: Record<Protocol, RuleSessionType | null> = {
   ssh: "terminal",

@@ -9,22 +9,7 @@
  *
  * @see https://attack.mitre.org/ for the technique ids
  */
-import type { RuleSessionType } from "./commands";
-
-export type RuleAction = "allow" | "alert" | "block" | "interrupt";
-export type RuleCriticality = "low" | "medium" | "high";
-
-export type RuleDefinition = {
-  name: string;
-  pattern: string;
-  sessionType: RuleSessionType;
-  criticality: RuleCriticality;
-  score: number;
-  action: RuleAction;
-  /** For "interrupt": the attempt that interrupts the session. */
-  attempts?: number | null;
-  mitreTechnique?: string | null;
-};
+import type { RuleDefinition } from "./engine";
 
 /** Start of a command word: line start, a separator, a space, or a path (`/usr/bin/sudo`). */
 const W = String.raw`(?:^|[\s;&|(\x60/])`;

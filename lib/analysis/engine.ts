@@ -4,22 +4,24 @@
  * line's length, not in lines × rules).
  */
 import { RE2Set } from "re2js";
-import type { RuleSessionType } from "./commands";
-import type { RuleAction, RuleCriticality } from "./default-rules";
+import type { Criticality, RuleAction, RuleSessionType } from "@/lib/domain/rules";
 import { checkPattern, patternFlags } from "./patterns";
 
-/** What the engine needs of a rule (a row of audited_command_rules fits). */
-export type MatchableRule = {
-  id: string;
+/** An audited-command rule as an administrator writes it (the built-in ones ship in default-rules.ts). */
+export type RuleDefinition = {
   name: string;
   pattern: string;
   sessionType: RuleSessionType;
-  criticality: RuleCriticality;
+  criticality: Criticality;
   score: number;
   action: RuleAction;
+  /** For "interrupt": the attempt that interrupts the session. */
   attempts?: number | null;
   mitreTechnique?: string | null;
 };
+
+/** What the engine needs of a rule: a definition with its id (a row of audited_command_rules fits). */
+export type MatchableRule = RuleDefinition & { id: string };
 
 /** RE2's lazy DFA cache for one set; past it RE2 falls back to its (still linear) NFA. */
 const SET_MEMORY_BYTES = 32 * 1024 * 1024;

@@ -11,7 +11,8 @@ import "server-only";
 import { analyzeSessionJob } from "@/lib/jobs/analyze-session";
 
 export { analyzeSession, currentRuleMatcher, findCommandMatches } from "./analyze";
-export { analysisKind, sessionCommandLines, type RuleSessionType } from "./commands";
+export { analysisKind, sessionCommandLines } from "./commands";
+export { type RuleSessionType } from "@/lib/domain/rules";
 export { DEFAULT_RULES } from "./default-rules";
 export { compileRules, RuleMatcher } from "./engine";
 export type { AnalysisEvent, CommandEventData, KeyEventData, QueryEventData } from "./events";

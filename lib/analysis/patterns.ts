@@ -7,7 +7,7 @@
  * @see https://github.com/google/re2/wiki/Syntax
  */
 import { RE2JS, RE2JSException } from "re2js";
-import type { RuleSessionType } from "./commands";
+import type { RuleSessionType } from "@/lib/domain/rules";
 
 export const MAX_PATTERN_LENGTH = 2_000;
 /** Bound on the compiled program, so one rule cannot make every analysis slow or big. */

@@ -4,28 +4,8 @@
  * unsafe pattern is refused with a message next to the field.
  */
 import { z } from "zod";
-import { RULE_SESSION_TYPES } from "./commands";
+import { CRITICALITIES, RULE_ACTIONS, RULE_SESSION_TYPES } from "@/lib/domain/rules";
 import { checkPattern, MAX_PATTERN_LENGTH } from "./patterns";
-
-export const RULE_ACTIONS = ["allow", "alert", "block", "interrupt"] as const;
-export const RULE_CRITICALITIES = ["low", "medium", "high"] as const;
-
-export const ACTION_LABELS: Record<(typeof RULE_ACTIONS)[number], string> = {
-  allow: "Allow",
-  alert: "Alert",
-  block: "Block",
-  interrupt: "Interrupt",
-};
-export const SESSION_TYPE_LABELS: Record<(typeof RULE_SESSION_TYPES)[number], string> = {
-  terminal: "Terminal",
-  database: "Database",
-};
-
-/** "Interrupt after 3 attempts", "Block"… */
-export function actionLabel(action: (typeof RULE_ACTIONS)[number], attempts?: number | null): string {
-  if (action !== "interrupt") return ACTION_LABELS[action];
-  return attempts && attempts > 1 ? `Interrupt after ${attempts} attempts` : "Interrupt";
-}
 
 const MITRE = /^T\d{4}(?:\.\d{3})?$/;
 
@@ -34,7 +14,7 @@ export const ruleFormSchema = z
     name: z.string().trim().min(1, "Enter a name.").max(120, "At most 120 characters."),
     pattern: z.string().max(MAX_PATTERN_LENGTH, `At most ${MAX_PATTERN_LENGTH} characters.`),
     sessionType: z.enum(RULE_SESSION_TYPES, { error: "Choose Terminal or Database." }),
-    criticality: z.enum(RULE_CRITICALITIES, { error: "Choose Low, Medium or High." }),
+    criticality: z.enum(CRITICALITIES, { error: "Choose Low, Medium or High." }),
     score: z.coerce
       .number({ error: "Enter a whole number." })
       .int("Enter a whole number.")

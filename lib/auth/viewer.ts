@@ -4,7 +4,7 @@ import { forbidden, redirect } from "next/navigation";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { getUserById } from "@/lib/db/queries/users";
-import type { Role } from "@/lib/db/schema";
+import type { Role } from "@/lib/domain/roles";
 import { accountAccepts, type SessionToken } from "./account";
 import { authOptions } from "./options";
 

@@ -16,14 +16,16 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { EMAIL_STATUSES, EVENT_TYPES, EXPORT_FORMATS, EXPORT_STATUSES, INTEGRITY_STATUSES, RECORDING_STATUSES } from "../domain/recordings";
+import { ROLES } from "../domain/roles";
+import { COMMAND_SOURCES, CRITICALITIES, RULE_ACTIONS, RULE_SESSION_TYPES } from "../domain/rules";
+import { PROTOCOLS, SESSION_STATUSES } from "../domain/sessions";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
 // ─── People ──────────────────────────────────────────────────────────────────
 
-export const roleEnum = pgEnum("role", ["admin", "auditor", "user"]);
-export const ROLES = roleEnum.enumValues;
-export type Role = (typeof ROLES)[number];
+export const roleEnum = pgEnum("role", ROLES);
 
 /** Accounts of this product: admins, auditors, and the PAM users whose sessions are recorded. */
 export const users = pgTable(
@@ -64,27 +66,11 @@ export type SignInAttempt = typeof signInAttempts.$inferSelect;
 
 // ─── Remote sessions and their recordings ────────────────────────────────────
 
-export const protocolEnum = pgEnum("protocol", [
-  "ssh",
-  "rdp",
-  "vnc",
-  "telnet",
-  "http",
-  "mysql",
-  "postgresql",
-  "oracle",
-  "sqlserver",
-]);
-export const PROTOCOLS = protocolEnum.enumValues;
-export type Protocol = (typeof PROTOCOLS)[number];
+export const protocolEnum = pgEnum("protocol", PROTOCOLS);
 
-export const sessionStatusEnum = pgEnum("session_status", ["active", "closed", "failed"]);
-export const SESSION_STATUSES = sessionStatusEnum.enumValues;
-export type SessionStatus = (typeof SESSION_STATUSES)[number];
+export const sessionStatusEnum = pgEnum("session_status", SESSION_STATUSES);
 
-export const criticalityEnum = pgEnum("criticality", ["low", "medium", "high"]);
-export const CRITICALITIES = criticalityEnum.enumValues;
-export type Criticality = (typeof CRITICALITIES)[number];
+export const criticalityEnum = pgEnum("criticality", CRITICALITIES);
 
 /**
  * A remote session recorded by the session proxy. `hash` is the proxy's unique
@@ -142,16 +128,9 @@ export const remoteSessions = pgTable(
 export type RemoteSession = typeof remoteSessions.$inferSelect;
 export type NewRemoteSession = typeof remoteSessions.$inferInsert;
 
-export const recordingStatusEnum = pgEnum("recording_status", [
-  "receiving", // chunks are arriving
-  "incomplete", // finished with missing chunks or a wrong total hash
-  "processing", // complete, waiting for ffprobe / segmenting
-  "ready",
-  "failed", // ffmpeg cannot read it
-]);
-export type RecordingStatus = (typeof recordingStatusEnum.enumValues)[number];
+export const recordingStatusEnum = pgEnum("recording_status", RECORDING_STATUSES);
 
-export const integrityStatusEnum = pgEnum("integrity_status", ["unchecked", "verified", "mismatch"]);
+export const integrityStatusEnum = pgEnum("integrity_status", INTEGRITY_STATUSES);
 
 /** The media of a session, received in numbered chunks. */
 export const recordings = pgTable("recordings", {
@@ -205,17 +184,7 @@ export const recordingChunks = pgTable(
 );
 export type RecordingChunk = typeof recordingChunks.$inferSelect;
 
-export const eventTypeEnum = pgEnum("event_type", [
-  "key",
-  "mouse",
-  "click",
-  "clipboard",
-  "window",
-  "command",
-  "query",
-]);
-export const EVENT_TYPES = eventTypeEnum.enumValues;
-export type EventType = (typeof EVENT_TYPES)[number];
+export const eventTypeEnum = pgEnum("event_type", EVENT_TYPES);
 
 /** The keystroke / event log: `tMs` is milliseconds from the session start. */
 export const sessionEvents = pgTable(
@@ -235,9 +204,9 @@ export type SessionEvent = typeof sessionEvents.$inferSelect;
 
 // ─── Video for download ──────────────────────────────────────────────────────
 
-export const exportFormatEnum = pgEnum("export_format", ["mp4", "webm"]);
-export const exportStatusEnum = pgEnum("export_status", ["queued", "running", "done", "failed", "cancelled", "expired"]);
-export const emailStatusEnum = pgEnum("email_status", ["pending", "sent", "outbox", "failed"]);
+export const exportFormatEnum = pgEnum("export_format", EXPORT_FORMATS);
+export const exportStatusEnum = pgEnum("export_status", EXPORT_STATUSES);
+export const emailStatusEnum = pgEnum("email_status", EMAIL_STATUSES);
 
 export const videoExports = pgTable(
   "video_exports",
@@ -311,8 +280,8 @@ export type EmailOutboxEntry = typeof emailOutbox.$inferSelect;
 
 // ─── Vulnerability analysis ──────────────────────────────────────────────────
 
-export const ruleSessionTypeEnum = pgEnum("rule_session_type", ["terminal", "database"]);
-export const ruleActionEnum = pgEnum("rule_action", ["allow", "alert", "block", "interrupt"]);
+export const ruleSessionTypeEnum = pgEnum("rule_session_type", RULE_SESSION_TYPES);
+export const ruleActionEnum = pgEnum("rule_action", RULE_ACTIONS);
 
 export const auditedCommandRules = pgTable("audited_command_rules", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -353,7 +322,7 @@ export const commandFindings = pgTable(
 );
 export type CommandFinding = typeof commandFindings.$inferSelect;
 
-export const commandSourceEnum = pgEnum("command_source", ["keys", "command", "query"]);
+export const commandSourceEnum = pgEnum("command_source", COMMAND_SOURCES);
 
 /**
  * Every command of a session as the analysis rebuilt it (typed lines, proxy

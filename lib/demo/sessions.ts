@@ -7,7 +7,9 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db/client";
-import { remoteSessions, users, type NewRemoteSession, type Protocol, type Role } from "@/lib/db/schema";
+import { remoteSessions, users, type NewRemoteSession } from "@/lib/db/schema";
+import { type Protocol } from "@/lib/domain/sessions";
+import { type Role } from "@/lib/domain/roles";
 
 /** Fixed demo passwords, printed on seeding and documented in the README. */
 export const DEMO_ACCOUNTS: Array<{ email: string; name: string; role: Role; password: string }> = [

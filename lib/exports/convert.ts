@@ -10,7 +10,8 @@ import { getParameter } from "@/lib/db/queries/parameters";
 import { formatDateTime } from "@/lib/format";
 import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
 import { getStorage, storageKeys } from "@/lib/storage";
-import { planConversion, parseProgressLine, type ExportFormat } from "./plan";
+import { planConversion, parseProgressLine } from "./plan";
+import { type ExportFormat } from "@/lib/domain/recordings";
 import {
   failExport,
   finishExport,

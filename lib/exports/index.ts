@@ -10,7 +10,7 @@ import { AppError } from "@/lib/errors";
 import { ensureExportSchedule } from "@/lib/jobs/cleanup-exports";
 import { convertVideo } from "@/lib/jobs/convert-video";
 import { sendExportEmails } from "@/lib/jobs/send-export-email";
-import type { ExportFormat } from "./plan";
+import type { ExportFormat } from "@/lib/domain/recordings";
 import {
   addExportRecipient,
   cancelExportRow,

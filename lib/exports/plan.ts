@@ -2,8 +2,7 @@
  * Which ffmpeg command turns a recording into a video for download. Pure:
  * the tests check the choice without running anything.
  */
-
-export type ExportFormat = "mp4" | "webm";
+import type { ExportFormat } from "@/lib/domain/recordings";
 
 export type SourceFacts = {
   videoCodec: string | null;

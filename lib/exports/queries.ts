@@ -2,16 +2,9 @@ import "server-only";
 import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
+import { LIVE_EXPORT_STATUSES } from "@/lib/domain/recordings";
 import { sessionVisibleTo } from "@/lib/db/queries/sessions";
-import {
-  recordings,
-  remoteSessions,
-  sessionEvents,
-  users,
-  videoExportRecipients,
-  videoExports,
-  type VideoExport,
-} from "@/lib/db/schema";
+import { recordings, remoteSessions, sessionEvents, users, videoExportRecipients, videoExports, type VideoExport } from "@/lib/db/schema";
 
 type Who = Pick<Viewer, "id" | "role">;
 
@@ -89,7 +82,7 @@ export async function cancelExportRow({ id }: { id: string }) {
   const [row] = await db
     .update(videoExports)
     .set({ status: "cancelled", finishedAt: new Date(), etaSeconds: null })
-    .where(and(eq(videoExports.id, id), inArray(videoExports.status, ["queued", "running"])))
+    .where(and(eq(videoExports.id, id), inArray(videoExports.status, LIVE_EXPORT_STATUSES)))
     .returning();
   return row ?? null;
 }
@@ -99,7 +92,7 @@ export async function startExportRun({ id }: { id: string }) {
   const [row] = await db
     .update(videoExports)
     .set({ status: "running", progress: 0, etaSeconds: null, startedAt: new Date(), error: null })
-    .where(and(eq(videoExports.id, id), inArray(videoExports.status, ["queued", "running"])))
+    .where(and(eq(videoExports.id, id), inArray(videoExports.status, LIVE_EXPORT_STATUSES)))
     .returning();
   return row ?? null;
 }
@@ -140,7 +133,7 @@ export async function failExport({ id, error }: { id: string; error: string }) {
   await db
     .update(videoExports)
     .set({ status: "failed", error, finishedAt: new Date(), etaSeconds: null })
-    .where(and(eq(videoExports.id, id), inArray(videoExports.status, ["queued", "running"])));
+    .where(and(eq(videoExports.id, id), inArray(videoExports.status, LIVE_EXPORT_STATUSES)));
 }
 
 export async function setExportEmailStatus({

@@ -2,16 +2,15 @@ import "server-only";
 import { Readable } from "node:stream";
 import parseRange from "range-parser";
 import { z } from "zod";
+import { sessionHashSchema } from "@/lib/domain/sessions";
 import { getSessionToken, type Viewer } from "@/lib/auth/viewer";
 import { getPlaybackAccess, type PlaybackAccess } from "./queries";
 
-/** Session hashes as the proxies write them. */
-export const hashParam = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/);
 export const generationParam = z.string().regex(/^[a-z0-9]{6,32}$/);
 
 /** The path parameters of the HLS routes, built once: zod compiles an object schema on its first use. */
-export const sessionParams = z.object({ hash: hashParam });
-export const generationParams = z.object({ hash: hashParam, generation: generationParam });
+export const sessionParams = z.object({ hash: sessionHashSchema });
+export const generationParams = z.object({ hash: sessionHashSchema, generation: generationParam });
 
 export const PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import { db } from "@/lib/db/client";
+import { ACCEPTS_CHUNKS } from "@/lib/domain/recordings";
 import { recordings, remoteSessions, sessionEvents, type Recording, type RemoteSession } from "@/lib/db/schema";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { ASSEMBLING, assembleRecording, isAssemblyInterrupted } from "./assemble";
@@ -88,8 +89,6 @@ export async function getSessionStatus(hash: string): Promise<SessionStatusOutpu
 }
 
 // ─── chunks ──────────────────────────────────────────────────────────────────
-
-const ACCEPTS_CHUNKS: Recording["status"][] = ["receiving", "incomplete"];
 
 /** The request body piece by piece, failing past `max` bytes. */
 async function* limitedBody(body: ReadableStream<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SESSION_HASH_PATTERN } from "@/lib/domain/sessions";
 import {
   apiErrorSchema,
   auditedCommandsSchema,
@@ -36,7 +37,7 @@ const errors = (...codes: number[]) => {
   };
   return Object.fromEntries(codes.map((c) => [String(c), json("Error", text[c] ?? "Error")]));
 };
-const hashParam = { name: "hash", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$" }, description: "The proxy's unique session ID" };
+const hashParam = { name: "hash", in: "path", required: true, schema: { type: "string", pattern: SESSION_HASH_PATTERN.source }, description: "The proxy's unique session ID" };
 
 /** The OpenAPI 3.1 document of `/api/v1`, built from the zod schemas that validate the requests. */
 export function buildOpenApiDocument(serverUrl?: string) {

@@ -1,17 +1,7 @@
 import "server-only";
 import { and, asc, count, eq, isNull, or, sql } from "drizzle-orm";
 import { db, getDb, type Db } from "@/lib/db/client";
-import {
-  recordingChunks,
-  recordings,
-  remoteSessions,
-  sessionEvents,
-  users,
-  type NewRemoteSession,
-  type Recording,
-  type RecordingChunk,
-  type RemoteSession,
-} from "@/lib/db/schema";
+import { recordingChunks, recordings, remoteSessions, sessionEvents, users, type NewRemoteSession, type Recording, type RecordingChunk, type RemoteSession } from "@/lib/db/schema";
 
 /** SQL of the ingestion API. Sessions here are addressed by the proxy's hash, never by a viewer. */
 

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { CRITICALITIES, PROTOCOLS, ruleActionEnum, ruleSessionTypeEnum } from "@/lib/db/schema";
+import { RECORDING_STATUSES } from "@/lib/domain/recordings";
+import { CRITICALITIES, RULE_ACTIONS, RULE_SESSION_TYPES } from "@/lib/domain/rules";
+import { PROTOCOLS, SESSION_STATUSES, sessionHashSchema } from "@/lib/domain/sessions";
 
 /**
  * The contract of the ingestion API (`/api/v1`). These schemas validate the
@@ -12,10 +14,6 @@ const sha256 = z
   .regex(/^[0-9a-f]{64}$/, "must be a SHA-256 as 64 lowercase hexadecimal characters")
   .meta({ description: "SHA-256 as 64 lowercase hexadecimal characters", example: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" });
 
-export const sessionHashSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "must be 1-128 letters, digits, '.', '_' or '-'")
-  .meta({ description: "The proxy's unique session ID", example: "7f3c9a12e4b0" });
 
 export const chunkSeqSchema = z.coerce
   .number({ error: "must be a whole number" })
@@ -145,10 +143,10 @@ export const apiErrorSchema = z
 export const sessionStatusSchema = z
   .object({
     hash: sessionHashSchema,
-    status: z.enum(["active", "closed", "failed"]),
+    status: z.enum(SESSION_STATUSES),
     recording: z
       .object({
-        status: z.enum(["receiving", "incomplete", "processing", "ready", "failed"]),
+        status: z.enum(RECORDING_STATUSES),
         statusReason: z.string().nullable(),
         sizeBytes: z.number().int(),
         chunks: z.array(z.object({ seq: z.number().int(), sha256: sha256, sizeBytes: z.number().int() })),
@@ -169,10 +167,10 @@ export const eventsReceiptSchema = z.object({ stored: z.number().int() });
 export const finishReceiptSchema = z
   .object({
     hash: sessionHashSchema,
-    status: z.enum(["active", "closed", "failed"]),
+    status: z.enum(SESSION_STATUSES),
     recording: z
       .object({
-        status: z.enum(["receiving", "incomplete", "processing", "ready", "failed"]),
+        status: z.enum(RECORDING_STATUSES),
         statusReason: z.string().nullable(),
         chainHead: z.string().nullable(),
       })
@@ -189,11 +187,11 @@ export const auditedCommandsSchema = z.object({
       id: z.uuid(),
       name: z.string(),
       pattern: z.string(),
-      sessionType: z.enum(ruleSessionTypeEnum.enumValues),
+      sessionType: z.enum(RULE_SESSION_TYPES),
       caseInsensitive: z.boolean().describe("Database rules ignore case"),
       criticality: z.enum(CRITICALITIES),
       score: z.number().int(),
-      action: z.enum(ruleActionEnum.enumValues),
+      action: z.enum(RULE_ACTIONS),
       attempts: z.number().int().nullable().describe("For `interrupt`: the attempt that interrupts the session"),
       mitreTechnique: z.string().nullable(),
     }),

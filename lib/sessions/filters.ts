@@ -4,14 +4,8 @@
  * a message on the page and never reaches SQL or a 500.
  */
 import { z } from "zod";
-import {
-  CRITICALITIES,
-  PROTOCOLS,
-  SESSION_STATUSES,
-  type Criticality,
-  type Protocol,
-  type SessionStatus,
-} from "@/lib/db/schema";
+import { CRITICALITIES, type Criticality } from "@/lib/domain/rules";
+import { PROTOCOL_LABELS, PROTOCOLS, SESSION_STATUSES, type Protocol, type SessionStatus } from "@/lib/domain/sessions";
 
 export const PAGE_SIZE = 50;
 export const MAX_SEARCH_LENGTH = 100;
@@ -20,20 +14,6 @@ const MAX_CURSOR_LENGTH = 200;
 export const SESSION_SORTS = ["newest", "risk"] as const;
 export type SessionSort = (typeof SESSION_SORTS)[number];
 
-export const PROTOCOL_LABELS: Record<Protocol, string> = {
-  ssh: "SSH",
-  rdp: "RDP",
-  vnc: "VNC",
-  telnet: "Telnet",
-  http: "HTTP",
-  mysql: "MySQL",
-  postgresql: "PostgreSQL",
-  oracle: "Oracle",
-  sqlserver: "SQL Server",
-};
-
-export const STATUS_LABELS: Record<SessionStatus, string> = { active: "Active", closed: "Closed", failed: "Failed" };
-export const CRITICALITY_LABELS: Record<Criticality, string> = { low: "Low", medium: "Medium", high: "High" };
 
 /** What the list is filtered by, as the query functions take it. */
 export type SessionFilter = {

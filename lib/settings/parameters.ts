@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EXPORT_FORMATS } from "@/lib/domain/recordings";
 
 /**
  * The system parameters, each with its schema, default and label. The
@@ -17,7 +18,7 @@ export const PARAMETERS = {
     group: "Remote session",
     label: "Download format",
     help: "MP4 (H.264/AAC with fast start) plays everywhere; WebM (VP9/Opus) is an open format.",
-    schema: z.enum(["mp4", "webm"]),
+    schema: z.enum(EXPORT_FORMATS),
     default: "mp4",
   },
   "remote_session.download_retention_days": {

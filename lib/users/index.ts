@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { recordAudit } from "@/lib/audit";
 import { hashPassword } from "@/lib/auth/password";
 import { createUser, getUserByEmail, getUserById, listUsers, updateUser, updateUserKeepingAnAdmin } from "@/lib/db/queries/users";
-import type { Role, User } from "@/lib/db/schema";
+import type { Role } from "@/lib/domain/roles";
+import type { User } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import type { CreateUserInput } from "./schemas";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Role } from "@/lib/db/schema";
+import { ROLES } from "@/lib/domain/roles";
 
 /** Shortest password an administrator may set (NIST SP 800-63B allows long passphrases; we ask for 12+). */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -10,9 +10,7 @@ export const passwordSchema = z
   .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
   .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`);
 
-/** The roles of lib/db/schema.ts, listed here so client forms do not pull the schema in. */
-export const ROLE_VALUES = ["admin", "auditor", "user"] as const satisfies readonly Role[];
-export const roleSchema = z.enum(ROLE_VALUES, "Choose a role.");
+export const roleSchema = z.enum(ROLES, "Choose a role.");
 
 export const userIdSchema = z.uuid("Unknown account.");
 

@@ -12,7 +12,8 @@
  */
 import { RE2JS } from "re2js";
 import { analysisKind } from "@/lib/analysis/commands";
-import { DEFAULT_RULES, type RuleDefinition } from "@/lib/analysis/default-rules";
+import { DEFAULT_RULES } from "@/lib/analysis/default-rules";
+import { type RuleDefinition } from "@/lib/analysis/engine";
 import { compileRules, type MatchableRule } from "@/lib/analysis/engine";
 import { patternFlags } from "@/lib/analysis/patterns";
 

@@ -10,7 +10,8 @@ const dataDir = vi.hoisted(() => {
 });
 
 import { db } from "@/lib/db/client";
-import { videoExports, type Role } from "@/lib/db/schema";
+import { videoExports } from "@/lib/db/schema";
+import { type Role } from "@/lib/domain/roles";
 import { setParameter } from "@/lib/db/queries/parameters";
 import { cancelExportRow, createOrGetLiveExport, getExportById, getRecipientEmail, listUnnotifiedRecipients } from "@/lib/exports/queries";
 import { lockExport, runExportConversion } from "@/lib/exports/convert";

@@ -4,7 +4,8 @@ import { verifyPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db/client";
 import { getUserByEmail } from "@/lib/db/queries/users";
 import { listSessions } from "@/lib/db/queries/sessions";
-import { PROTOCOLS, remoteSessions, users } from "@/lib/db/schema";
+import { PROTOCOLS } from "@/lib/domain/sessions";
+import { remoteSessions, users } from "@/lib/db/schema";
 import { DEMO_ACCOUNTS, seedDemo } from "@/lib/demo/sessions";
 import { closeDb, useFreshDatabase } from "../support/db";
 

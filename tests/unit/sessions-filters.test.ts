@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  MAX_SEARCH_LENGTH,
-  decodeCursor,
-  encodeCursor,
-  parseSessionListQuery,
-  sessionListHref,
-  startOfDay,
-  toSessionFilter,
-  type SessionCursor,
-} from "@/lib/sessions/filters";
-import { isSessionHash } from "@/lib/sessions/report";
+import { MAX_SEARCH_LENGTH, decodeCursor, encodeCursor, parseSessionListQuery, sessionListHref, startOfDay, toSessionFilter, type SessionCursor } from "@/lib/sessions/filters";
+import { isSessionHash } from "@/lib/domain/sessions";
 
 describe("parseSessionListQuery", () => {
   it("reads every filter from the URL", () => {

@@ -1,13 +1,9 @@
 import Link from "next/link";
-import { CRITICALITIES, PROTOCOLS, SESSION_STATUSES } from "@/lib/db/schema";
-import {
-  CRITICALITY_LABELS,
-  MAX_SEARCH_LENGTH,
-  PROTOCOL_LABELS,
-  STATUS_LABELS,
-  hasFilters,
-  type SessionListQuery,
-} from "@/lib/sessions/filters";
+import { CRITICALITIES } from "@/lib/domain/rules";
+import { PROTOCOLS, SESSION_STATUSES } from "@/lib/domain/sessions";
+import { CRITICALITY_LABELS } from "@/lib/domain/rules";
+import { MAX_SEARCH_LENGTH, hasFilters, type SessionListQuery } from "@/lib/sessions/filters";
+import { PROTOCOL_LABELS, STATUS_LABELS } from "@/lib/domain/sessions";
 
 /**
  * The list's filters as a plain GET form: the values land in the URL, so a

@@ -2,13 +2,7 @@ import Link from "next/link";
 import { viewerTimeZone } from "@/app/_components/time";
 import { requireViewer } from "@/lib/auth/viewer";
 import { hasAnySession, listSessions } from "@/lib/db/queries/sessions";
-import {
-  hasFilters,
-  parseSessionListQuery,
-  sessionListHref,
-  toSessionFilter,
-  type RawSearchParams,
-} from "@/lib/sessions/filters";
+import { hasFilters, parseSessionListQuery, sessionListHref, toSessionFilter, type RawSearchParams } from "@/lib/sessions/filters";
 import { FiltersForm } from "./filters-form";
 import { SessionsTable } from "./sessions-table";
 

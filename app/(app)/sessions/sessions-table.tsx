@@ -1,6 +1,7 @@
 import type { SessionListRow } from "@/lib/db/queries/sessions";
 import { formatDateTime, formatDuration, formatSize, shortHash } from "@/lib/format";
-import { CRITICALITY_LABELS, PROTOCOL_LABELS, STATUS_LABELS } from "@/lib/sessions/filters";
+import { CRITICALITY_LABELS } from "@/lib/domain/rules";
+import { PROTOCOL_LABELS, STATUS_LABELS } from "@/lib/domain/sessions";
 import { SessionsTableView, type SessionsTableRow } from "./sessions-table-view";
 
 /**

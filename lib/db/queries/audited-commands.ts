@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
-import { DEFAULT_RULES, type RuleDefinition } from "@/lib/analysis/default-rules";
+import { DEFAULT_RULES } from "@/lib/analysis/default-rules";
+import { type RuleDefinition } from "@/lib/analysis/engine";
 import { db, type Db } from "@/lib/db/client";
 import { auditedCommandRules, systemParameters, type AuditedCommandRule } from "@/lib/db/schema";
 

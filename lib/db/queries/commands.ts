@@ -5,7 +5,8 @@ import { db } from "@/lib/db/client";
 import { escapeLike } from "@/lib/db/like";
 import { sessionSummaryColumns, sessionVisibleTo, startedBefore } from "@/lib/db/queries/sessions";
 import type { StartedCursor } from "@/lib/sessions/page-cursor";
-import { remoteSessions, sessionCommands, type Protocol, type RemoteSession, type SessionCommand } from "@/lib/db/schema";
+import { remoteSessions, sessionCommands, type RemoteSession, type SessionCommand } from "@/lib/db/schema";
+import { type Protocol } from "@/lib/domain/sessions";
 
 export const COMMAND_SEARCH_PAGE_SIZE = 20;
 /** Matching commands shown under each session; the rest are counted. */

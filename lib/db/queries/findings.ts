@@ -4,17 +4,9 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { sessionSummaryColumns, sessionVisibleTo, startedBefore } from "@/lib/db/queries/sessions";
 import type { StartedCursor } from "@/lib/sessions/page-cursor";
-import {
-  CRITICALITIES,
-  commandFindings,
-  remoteSessions,
-  sessionCommands,
-  sessionEvents,
-  type CommandFinding,
-  type Criticality,
-  type Protocol,
-  type RemoteSession,
-} from "@/lib/db/schema";
+import { CRITICALITIES, type Criticality } from "@/lib/domain/rules";
+import { commandFindings, remoteSessions, sessionCommands, sessionEvents, type CommandFinding, type RemoteSession } from "@/lib/db/schema";
+import { type Protocol } from "@/lib/domain/sessions";
 
 export type NewFinding = Omit<CommandFinding, "id" | "sessionId" | "rulesVersion">;
 export type NewSessionCommand = { tMs: number; text: string; source: "keys" | "command" | "query"; masked: boolean };

@@ -3,14 +3,8 @@ import { and, eq, gte, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { escapeLike } from "@/lib/db/like";
-import {
-  CRITICALITIES,
-  recordings,
-  remoteSessions,
-  users,
-  type Recording,
-  type RemoteSession,
-} from "@/lib/db/schema";
+import { CRITICALITIES } from "@/lib/domain/rules";
+import { recordings, remoteSessions, users, type Recording, type RemoteSession } from "@/lib/db/schema";
 import { PAGE_SIZE, type SessionCursor, type SessionFilter, type SessionSort } from "@/lib/sessions/filters";
 
 /** Who may see which sessions: role "user" only their own; admins and auditors all. */

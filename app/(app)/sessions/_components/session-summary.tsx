@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Time } from "@/app/_components/time";
 import type { RemoteSession } from "@/lib/db/schema";
 import { shortHash } from "@/lib/format";
-import { PROTOCOL_LABELS } from "@/lib/sessions/filters";
+import { PROTOCOL_LABELS } from "@/lib/domain/sessions";
 
 type Summary = Pick<RemoteSession, "hash" | "protocol" | "host" | "userName" | "credentialUsername" | "startedAt">;
 

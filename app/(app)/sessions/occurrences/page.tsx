@@ -2,7 +2,7 @@ import Link from "next/link";
 import { SessionSummaryCells, SessionSummaryHead } from "../_components/session-summary";
 import { requireViewer } from "@/lib/auth/viewer";
 import { listSessionsWithFindings } from "@/lib/db/queries/findings";
-import { CRITICALITY_LABELS } from "@/lib/sessions/filters";
+import { CRITICALITY_LABELS } from "@/lib/domain/rules";
 import { formatStartedCursor, parseStartedCursor } from "@/lib/sessions/page-cursor";
 
 export const metadata = { title: "Sessions with occurrences detected · Session Video" };

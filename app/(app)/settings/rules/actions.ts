@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { defineAction } from "@/lib/actions/define-action";
 import { requestIp } from "@/lib/auth/viewer";
-import { RULE_SESSION_TYPES } from "@/lib/analysis/commands";
+import { RULE_SESSION_TYPES } from "@/lib/domain/rules";
 import { testPattern } from "@/lib/analysis/patterns";
 import { ruleFormSchema } from "@/lib/analysis/rule-form";
 import {

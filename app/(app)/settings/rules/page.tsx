@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireAdmin } from "@/lib/auth/viewer";
-import { actionLabel, SESSION_TYPE_LABELS } from "@/lib/analysis/rule-form";
+import { actionLabel, SESSION_TYPE_LABELS } from "@/lib/domain/rules";
 import { getRulesVersion, listRules } from "@/lib/db/queries/audited-commands";
-import { CRITICALITY_LABELS } from "@/lib/sessions/filters";
+import { CRITICALITY_LABELS } from "@/lib/domain/rules";
 import { DeleteRuleForm, RuleForm, ToggleRuleForm } from "./rule-forms";
 
 export const metadata: Metadata = { title: "Audited commands" };

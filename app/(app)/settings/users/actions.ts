@@ -3,7 +3,7 @@ import { defineAction } from "@/lib/actions/define-action";
 import { requestIp } from "@/lib/auth/viewer";
 import { createAccount, disableAccount, enableAccount, resetAccountPassword, setAccountRole } from "@/lib/users";
 import { createUserSchema, resetPasswordSchema, setRoleSchema, userStatusChangeSchema } from "@/lib/users/schemas";
-import { roleLabel } from "@/lib/auth/roles";
+import { roleLabel } from "@/lib/domain/roles";
 
 const ADMIN = ["admin"] as const;
 const REVALIDATE = ["/settings/users"];

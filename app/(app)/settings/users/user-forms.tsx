@@ -1,7 +1,7 @@
 "use client";
 import { useId } from "react";
 import type { ActionState } from "@/lib/actions/define-action";
-import type { Role } from "@/lib/db/schema";
+import { ROLE_LABELS, type Role } from "@/lib/domain/roles";
 import { MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
 import {
   createUserAction,
@@ -11,11 +11,8 @@ import {
 } from "./actions";
 import { fieldError, useActionForm } from "./use-action-form";
 
-const ROLE_OPTIONS: { value: Role; label: string }[] = [
-  { value: "user", label: "User" },
-  { value: "auditor", label: "Auditor" },
-  { value: "admin", label: "Administrator" },
-];
+/** Least power first. */
+const ROLE_OPTIONS = (["user", "auditor", "admin"] as const satisfies readonly Role[]).map((value) => ({ value, label: ROLE_LABELS[value] }));
 
 function Message({ state, id }: { state: ActionState<unknown>; id?: string }) {
   if (state.status === "idle" || !state.message) return null;

@@ -1,5 +1,6 @@
 "use server";
 import { z } from "zod";
+import { isSessionHash } from "@/lib/domain/sessions";
 import { defineAction } from "@/lib/actions/define-action";
 import { requestIp } from "@/lib/auth/viewer";
 import { verifySessionRecording } from "@/lib/ingest/admin";
@@ -8,7 +9,7 @@ import { verifySessionRecording } from "@/lib/ingest/admin";
 export const verifyRecordingAction = defineAction({
   schema: z.object({
     sessionId: z.coerce.number().int().positive(),
-    path: z.string().regex(/^\/sessions\/[A-Za-z0-9._-]{1,128}$/),
+    path: z.string().refine((p) => p.startsWith("/sessions/") && isSessionHash(p.slice("/sessions/".length))),
   }),
   roles: ["admin"],
   run: async ({ sessionId, path }, viewer) => {

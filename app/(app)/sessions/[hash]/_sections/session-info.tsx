@@ -1,5 +1,5 @@
 import { Time } from "@/app/_components/time";
-import { PROTOCOL_LABELS } from "@/lib/sessions/filters";
+import { PROTOCOL_LABELS } from "@/lib/domain/sessions";
 import type { SessionReport } from "@/lib/sessions/report";
 
 /** Session info: what the proxy reported about the connection. */

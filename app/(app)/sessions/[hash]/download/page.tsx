@@ -5,7 +5,7 @@ import { getSessionByHash } from "@/lib/db/queries/sessions";
 import { getUserById } from "@/lib/db/queries/users";
 import { DOWNLOAD_DISABLED, getExportForPage } from "@/lib/exports";
 import { formatDuration, formatSize, shortHash } from "@/lib/format";
-import { isSessionHash } from "@/lib/sessions/report";
+import { isSessionHash } from "@/lib/domain/sessions";
 import { Time } from "@/app/_components/time";
 import { GenerateVideoButton } from "../_sections/generate-video-button";
 import { CancelExportButton } from "./cancel-button";

@@ -17,7 +17,7 @@ import { getSessionFindings } from "@/lib/db/queries/findings";
 import { frameRateOf } from "@/lib/player/frame-rate";
 import { getInputActivity, getLogEvents, getVideoRates } from "@/lib/player/queries";
 import type { Marker, PlayerProps } from "@/lib/player/types";
-import { isSessionHash } from "@/lib/sessions/report";
+import { isSessionHash } from "@/lib/domain/sessions";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { Player } from "./player";
 import { RefreshWhile } from "./refresh-while";

@@ -1,6 +1,6 @@
 import { getSessionStatus } from "@/lib/ingest";
 import { handleIngest, requireToken, validationError } from "@/lib/ingest/http";
-import { sessionHashSchema } from "@/lib/ingest/schemas";
+import { sessionHashSchema } from "@/lib/domain/sessions";
 
 export const dynamic = "force-dynamic";
 

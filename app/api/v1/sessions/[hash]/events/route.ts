@@ -1,6 +1,6 @@
 import { MAX_EVENTS_BATCH_BYTES, parseEventLines, storeEvents } from "@/lib/ingest";
 import { handleIngest, readText, requireToken, validationError } from "@/lib/ingest/http";
-import { sessionHashSchema } from "@/lib/ingest/schemas";
+import { sessionHashSchema } from "@/lib/domain/sessions";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,7 @@
 import { finishSession } from "@/lib/ingest";
 import { handleIngest, readJson, requireToken, validationError } from "@/lib/ingest/http";
-import { finishSessionSchema, sessionHashSchema } from "@/lib/ingest/schemas";
+import { finishSessionSchema } from "@/lib/ingest/schemas";
+import { sessionHashSchema } from "@/lib/domain/sessions";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { storeChunk } from "@/lib/ingest";
 import { handleIngest, requireToken, validationError } from "@/lib/ingest/http";
-import { chunkHeadersSchema, chunkSeqSchema, sessionHashSchema } from "@/lib/ingest/schemas";
+import { chunkHeadersSchema, chunkSeqSchema } from "@/lib/ingest/schemas";
+import { sessionHashSchema } from "@/lib/domain/sessions";
 
 export const dynamic = "force-dynamic";
 
