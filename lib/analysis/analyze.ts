@@ -1,6 +1,6 @@
 import "server-only";
-import { getEnabledRuleSet, getRulesVersion } from "@/lib/db/queries/audited-commands";
-import { getAnalysisEvents, getSessionForAnalysis, replaceSessionFindings, type NewFinding } from "@/lib/db/queries/findings";
+import { getEnabledRuleSet, getRulesVersion } from "@/lib/analysis/queries/rules";
+import { getAnalysisEvents, getSessionForAnalysis, replaceSessionFindings, type NewFinding } from "@/lib/analysis/queries/findings";
 import type { AuditedCommandRule } from "@/lib/db/schema";
 import { analysisKind, sessionCommandLines } from "./commands";
 import { type RuleSessionType } from "@/lib/domain/rules";

@@ -1,27 +1,13 @@
 /** Which sessions have command analysis, and their command lines. */
 import type { RuleSessionType } from "@/lib/domain/rules";
-import type { Protocol } from "@/lib/domain/sessions";
+import { PROTOCOL_KINDS, type Protocol } from "@/lib/domain/sessions";
 import { parseQueryEvent, type AnalysisEvent } from "./events";
 import { rebuildCommandLines, type CommandLine } from "./line-editor";
 
-/** The rule session types: what the audited-command rules apply to. */
-
-const KIND: Record<Protocol, RuleSessionType | null> = {
-  ssh: "terminal",
-  telnet: "terminal",
-  mysql: "database",
-  postgresql: "database",
-  oracle: "database",
-  sqlserver: "database",
-  // Graphical sessions have keystrokes but no command line to rebuild.
-  rdp: null,
-  vnc: null,
-  http: null,
-};
-
-/** "terminal" or "database" for the protocols with command analysis; null for graphical sessions. */
+/** "terminal" or "database" for the protocols with command analysis; null for graphical sessions (keystrokes, but no command line to rebuild). */
 export function analysisKind(protocol: Protocol): RuleSessionType | null {
-  return KIND[protocol];
+  const kind = PROTOCOL_KINDS[protocol];
+  return kind === "graphical" ? null : kind;
 }
 
 /** The commands of a session that the rules are matched against, in time order. */

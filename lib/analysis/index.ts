@@ -24,5 +24,5 @@ export { checkPattern, testPattern } from "./patterns";
  * when its events change). Sending it twice is harmless.
  */
 export async function enqueueSessionAnalysis(sessionId: number): Promise<void> {
-  await analyzeSessionJob.send({ sessionId }, { singletonKey: `analyze-session:${sessionId}` });
+  await analyzeSessionJob.send({ sessionId });
 }

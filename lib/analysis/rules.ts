@@ -7,8 +7,8 @@ import {
   setRuleEnabled,
   updateRule,
   type RuleInput,
-} from "@/lib/db/queries/audited-commands";
-import { commandsNeedBackfill } from "@/lib/db/queries/findings";
+} from "@/lib/analysis/queries/rules";
+import { commandsNeedBackfill } from "@/lib/analysis/queries/findings";
 import type { AuditedCommandRule } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { reanalyzeAllJob } from "@/lib/jobs/reanalyze-all";
@@ -32,7 +32,7 @@ const describe = (r: AuditedCommandRule) => ({
 /** After a rule change: every session is analyzed again with the new version, in the background. */
 export async function enqueueReanalysis(rulesVersion: number): Promise<void> {
   try {
-    await reanalyzeAllJob.send({ rulesVersion, afterId: 0 }, { singletonKey: `reanalyze-${rulesVersion}-0` });
+    await reanalyzeAllJob.send({ rulesVersion, afterId: 0 });
   } catch (error) {
     // The change is saved either way; the next change or a manual run re-analyzes.
     console.error("[analysis] could not enqueue the re-analysis", error);

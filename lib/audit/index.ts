@@ -1,5 +1,5 @@
 import "server-only";
-import { insertAuditEntry, type AuditWriter } from "@/lib/db/queries/audit";
+import { insertAuditEntry, type AuditWriter } from "@/lib/audit/queries";
 
 /** The actions written to the audit trail. New capabilities add theirs here. */
 export const AUDIT_ACTIONS = [

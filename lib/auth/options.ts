@@ -3,9 +3,9 @@ import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { getRecentSignInFailures, getUserByEmail, getUserById, recordSignInAttempt } from "@/lib/db/queries/users";
+import { getRecentSignInFailures, getUserByEmail, getUserById, recordSignInAttempt } from "@/lib/users/queries";
 import { env } from "@/lib/env";
-import { dummyPasswordHash, verifyPassword } from "./password";
+import { dummyPasswordHash, verifyPassword } from "@/lib/users/password";
 import { decideThrottle, lockedMessage, THROTTLE } from "./throttle";
 
 const credentialsSchema = z.object({

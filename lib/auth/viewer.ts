@@ -3,7 +3,7 @@ import { decode, getToken, type JWT } from "next-auth/jwt";
 import { forbidden, redirect } from "next/navigation";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
-import { getUserById } from "@/lib/db/queries/users";
+import { getUserById } from "@/lib/users/queries";
 import type { Role } from "@/lib/domain/roles";
 import { accountAccepts, type SessionToken } from "./account";
 import { authOptions } from "./options";

@@ -43,7 +43,7 @@ try {
     web.on("exit", (code) => {
       if (code && !stopping) console.error(`[demo] next start exited with ${code} (is there a build? run npm run build)`);
     });
-    const { startWorker } = await import("@/lib/jobs/worker");
+    const { startWorker } = await import("@/lib/worker");
     worker = await startWorker();
   }
   // The PAM users of the demo recordings, so their sessions link to accounts.

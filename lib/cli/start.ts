@@ -42,7 +42,7 @@ async function main() {
   const web = run(nextBin, [dev ? "dev" : "start", "-p", String(env.PORT)], serverEnv);
   const workers: Array<{ stop: () => Promise<void> }> = [];
   if (env.WORKER === "1") {
-    const { startWorker } = await import("@/lib/jobs/worker");
+    const { startWorker } = await import("@/lib/worker");
     workers.push(await startWorker());
   }
   const { backfillSessionCommands } = await import("@/lib/analysis/rules");

@@ -1,6 +1,6 @@
 /** `npm run worker`: a background worker on its own, sharing the queue with any others. */
 import { closeDb } from "@/lib/db/client";
-import { startWorker } from "@/lib/jobs/worker";
+import { startWorker } from "@/lib/worker";
 import { prepareRuntime } from "@/lib/setup/runtime";
 
 const { embedded } = await prepareRuntime();

@@ -168,6 +168,7 @@ export const recordings = pgTable("recordings", {
   finishedAt: timestamp("finished_at", { withTimezone: true }),
 });
 export type Recording = typeof recordings.$inferSelect;
+export type NewRecording = typeof recordings.$inferInsert;
 
 export const recordingChunks = pgTable(
   "recording_chunks",
@@ -277,6 +278,7 @@ export const emailOutbox = pgTable("email_outbox", {
   createdAt: createdAt(),
 });
 export type EmailOutboxEntry = typeof emailOutbox.$inferSelect;
+export type NewEmailOutboxEntry = typeof emailOutbox.$inferInsert;
 
 // ─── Vulnerability analysis ──────────────────────────────────────────────────
 
@@ -377,6 +379,7 @@ export const apiTokens = pgTable(
   (t) => [uniqueIndex("api_tokens_prefix_key").on(t.prefix)],
 );
 export type ApiToken = typeof apiTokens.$inferSelect;
+export type NewApiToken = typeof apiTokens.$inferInsert;
 
 /**
  * The audit trail. Append-only: the migration installs a trigger that refuses

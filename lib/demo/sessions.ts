@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword } from "@/lib/users/password";
 import { db } from "@/lib/db/client";
 import { remoteSessions, users, type NewRemoteSession } from "@/lib/db/schema";
 import { type Protocol } from "@/lib/domain/sessions";

@@ -21,6 +21,33 @@ export const PROTOCOL_LABELS: Record<Protocol, string> = {
   sqlserver: "SQL Server",
 };
 
+/**
+ * What a protocol's session shows: a terminal (shell commands, rebuilt from
+ * keystrokes or sent by the proxy), a database client (SQL statements and
+ * their outcome, never result rows), or only a picture (desktops, web pages).
+ */
+export type ProtocolKind = "terminal" | "database" | "graphical";
+
+export const PROTOCOL_KINDS: Record<Protocol, ProtocolKind> = {
+  ssh: "terminal",
+  telnet: "terminal",
+  mysql: "database",
+  postgresql: "database",
+  oracle: "database",
+  sqlserver: "database",
+  rdp: "graphical",
+  vnc: "graphical",
+  http: "graphical",
+};
+
+export function protocolsOfKind(...kinds: ProtocolKind[]): Protocol[] {
+  return PROTOCOLS.filter((p) => kinds.includes(PROTOCOL_KINDS[p]));
+}
+
+export function isDatabaseProtocol(protocol: Protocol): boolean {
+  return PROTOCOL_KINDS[protocol] === "database";
+}
+
 export const SESSION_STATUSES = ["active", "closed", "failed"] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 

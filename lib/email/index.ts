@@ -1,19 +1,12 @@
 import "server-only";
-import { desc } from "drizzle-orm";
 import { Resend } from "resend";
-import { db } from "@/lib/db/client";
-import { emailOutbox } from "@/lib/db/schema";
 import { env } from "@/lib/env";
+import { insertOutboxEntry, listOutbox } from "./queries";
+
+export { listOutbox };
 
 export type Email = { to: string; subject: string; html: string; text: string; idempotencyKey?: string };
 export type SendResult = { transport: "resend"; providerId: string } | { transport: "outbox" };
-
-export class EmailSendError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "EmailSendError";
-  }
-}
 
 let client: Resend | undefined;
 
@@ -24,7 +17,7 @@ let client: Resend | undefined;
  */
 export async function sendEmail(email: Email): Promise<SendResult> {
   if (!env.RESEND_API_KEY) {
-    await db.insert(emailOutbox).values({ to: email.to, subject: email.subject, html: email.html, text: email.text, transport: "outbox" });
+    await insertOutboxEntry({ to: email.to, subject: email.subject, html: email.html, text: email.text, transport: "outbox" });
     console.log(`[email] RESEND_API_KEY is not set: "${email.subject}" for ${email.to} went to the outbox (Administration > Email outbox)`);
     return { transport: "outbox" };
   }
@@ -34,13 +27,7 @@ export async function sendEmail(email: Email): Promise<SendResult> {
     { from: env.EMAIL_FROM, to: [email.to], subject: email.subject, html: email.html, text: email.text },
     email.idempotencyKey ? { idempotencyKey: email.idempotencyKey } : undefined,
   );
-  if (error || !data) throw new EmailSendError(error?.message ?? "Resend returned no id");
-  await db
-    .insert(emailOutbox)
-    .values({ to: email.to, subject: email.subject, html: email.html, text: email.text, transport: "resend", providerId: data.id });
+  if (error || !data) throw new Error(error?.message ?? "Resend returned no id");
+  await insertOutboxEntry({ to: email.to, subject: email.subject, html: email.html, text: email.text, transport: "resend", providerId: data.id });
   return { transport: "resend", providerId: data.id };
-}
-
-export async function listOutbox({ limit = 100 }: { limit?: number } = {}) {
-  return db.select().from(emailOutbox).orderBy(desc(emailOutbox.createdAt)).limit(limit);
 }

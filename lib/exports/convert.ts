@@ -4,21 +4,22 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
-import pg from "pg";
-import { databaseUrl } from "@/lib/db/client";
-import { getParameter } from "@/lib/db/queries/parameters";
+import type { VideoExport } from "@/lib/db/schema";
+import type { ExportFormat } from "@/lib/domain/recordings";
+import { isAdvisoryLocked, LOCK_CLASSES, tryAdvisoryLock } from "@/lib/db/locks";
+import { getParameter } from "@/lib/settings/queries";
 import { formatDateTime } from "@/lib/format";
-import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
+import { ffmpegPath } from "@/lib/media/binaries";
+import { probeDurationMs } from "@/lib/media/probe";
+import { getRecordingBySession } from "@/lib/recordings/queries";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { planConversion, parseProgressLine } from "./plan";
-import { type ExportFormat } from "@/lib/domain/recordings";
 import {
   failExport,
   finishExport,
   getExportById,
   getExportForEmail,
   getExportStatus,
-  getRecordingForSession,
   listLoggedEvents,
   startExportRun,
   updateExportProgress,
@@ -31,45 +32,22 @@ const PROGRESS_WRITE_MS = 1_000;
 const CANCEL_POLL_MS = 1_000;
 const STDERR_LINES = 12;
 
-/** The recording is not ready yet (still arriving or being probed): the job tries again later. */
-export class RecordingNotReadyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RecordingNotReadyError";
-  }
-}
+export type ConversionOutcome = "done" | "failed" | "cancelled" | "skipped" | "not-ready";
 
-export type ConversionOutcome = "done" | "failed" | "cancelled" | "skipped";
+const lockKey = (id: string) => ({ class: LOCK_CLASSES.export, id });
 
 /**
- * Holds a Postgres advisory lock on its own connection for as long as one
- * worker converts an export. A killed worker's connection closes and the lock
- * goes with it, which is how the sweep tells a crashed conversion from a live one.
+ * Holds the export's advisory lock for as long as one worker converts it. A
+ * killed worker's connection closes and the lock goes with it, which is how
+ * the sweep tells a crashed conversion from a live one.
  */
-export async function lockExport(id: string): Promise<{ release: () => Promise<void> } | null> {
-  const client = new pg.Client({ connectionString: databaseUrl() });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock(hashtext($1)) as locked", [
-      `video_export:${id}`,
-    ]);
-    if (!rows[0]?.locked) {
-      await client.end();
-      return null;
-    }
-  } catch (error) {
-    await client.end().catch(() => {});
-    throw error;
-  }
-  return { release: () => client.end() };
+export function lockExport(id: string): Promise<{ release: () => Promise<void> } | null> {
+  return tryAdvisoryLock(lockKey(id));
 }
 
 /** Whether a worker is converting this export right now. */
-export async function isExportLocked(id: string): Promise<boolean> {
-  const lock = await lockExport(id);
-  if (!lock) return true;
-  await lock.release();
-  return false;
+export function isExportLocked(id: string): Promise<boolean> {
+  return isAdvisoryLocked(lockKey(id));
 }
 
 const SETPRIV = "/usr/bin/setpriv";
@@ -92,109 +70,130 @@ async function removeStaleTempDirs(id: string) {
   }
 }
 
-export async function probeDurationMs(file: string): Promise<number | null> {
-  const { stdout } = await execa(ffprobePath(), ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file], {
-    timeout: 60_000,
-  });
-  const seconds = Number.parseFloat(stdout.trim());
-  return Number.isFinite(seconds) ? Math.round(seconds * 1000) : null;
-}
-
 function lastLines(text: string, n: number): string {
   return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(-n).join("\n");
 }
+
+/** What a conversion holds while it runs, released whatever happens. */
+type Held = { tempDir: string | null; releaseMedia: (() => Promise<void>) | null };
+
+type Prepared = {
+  row: VideoExport;
+  format: ExportFormat;
+  durationMs: number;
+  mediaPath: string;
+  tempDir: string;
+  output: string;
+  plan: ReturnType<typeof planConversion>;
+};
 
 /**
  * Converts one export: ffmpeg writes into a temp dir of this run, the file
  * moves into storage only when complete, and the row says done. Safe to run
  * twice: a second run while one is live does nothing; a run after a crash
- * starts again from scratch.
+ * starts again from scratch. "not-ready": the recording is still arriving or
+ * being probed (the job tries again later).
  */
 export async function runExportConversion({ exportId }: { exportId: string }): Promise<ConversionOutcome> {
   const lock = await lockExport(exportId);
   if (!lock) return "skipped";
-  let tempDir: string | null = null;
-  let releaseMedia: (() => Promise<void>) | null = null;
-  let poll: NodeJS.Timeout | null = null;
+  const held: Held = { tempDir: null, releaseMedia: null };
   try {
-    const existing = await getExportById({ id: exportId });
-    if (!existing || (existing.status !== "queued" && existing.status !== "running")) return "skipped";
-    if (existing.status === "running") console.log(`[exports] ${exportId}: restarting a conversion that was interrupted`);
+    const prepared = await prepareConversion(exportId, held);
+    if (typeof prepared === "string") return prepared;
+    const ran = await runFfmpeg(exportId, prepared);
+    if (ran !== "done") return ran;
+    return await finishConversion(exportId, prepared);
+  } finally {
+    if (held.tempDir) await rm(held.tempDir, { recursive: true, force: true });
+    await held.releaseMedia?.().catch(() => {});
+    await lock.release().catch(() => {});
+  }
+}
 
-    const recording = await getRecordingForSession({ sessionId: existing.sessionId });
-    if (!recording || recording.status === "failed" || recording.status === "incomplete") {
-      const reason = !recording
-        ? "The session has no recording."
-        : `The recording cannot be converted (${recording.status}${recording.statusReason ? `: ${recording.statusReason}` : ""}).`;
-      await failExport({ id: exportId, error: reason });
-      return "failed";
-    }
-    if (recording.status !== "ready") throw new RecordingNotReadyError(`recording ${recording.id} is ${recording.status}`);
+/** Checks the export and its recording, marks it running, and writes the subtitles, the watermark and the ffmpeg plan. */
+async function prepareConversion(exportId: string, held: Held): Promise<Prepared | ConversionOutcome> {
+  const existing = await getExportById({ id: exportId });
+  if (!existing || (existing.status !== "queued" && existing.status !== "running")) return "skipped";
+  if (existing.status === "running") console.log(`[exports] ${exportId}: restarting a conversion that was interrupted`);
 
-    const row = await startExportRun({ id: exportId });
-    if (!row) return "skipped";
-    await removeStaleTempDirs(exportId);
-    tempDir = await mkdtemp(path.join(os.tmpdir(), `${TEMP_PREFIX}${exportId}-`));
+  const recording = await getRecordingBySession({ sessionId: existing.sessionId });
+  if (!recording || recording.status === "failed" || recording.status === "incomplete") {
+    const reason = !recording
+      ? "The session has no recording."
+      : `The recording cannot be converted (${recording.status}${recording.statusReason ? `: ${recording.statusReason}` : ""}).`;
+    await failExport({ id: exportId, error: reason });
+    return "failed";
+  }
+  if (recording.status !== "ready") {
+    console.log(`[exports] ${exportId}: recording ${recording.id} is ${recording.status}; trying again later`);
+    return "not-ready";
+  }
 
-    const storage = getStorage();
-    const media = await storage.localPath(storageKeys.media(recording.id)).catch(() => null);
-    if (!media) {
-      await failExport({ id: exportId, error: "The recording's media is missing from storage." });
-      return "failed";
-    }
-    releaseMedia = media.release;
+  const row = await startExportRun({ id: exportId });
+  if (!row) return "skipped";
+  await removeStaleTempDirs(exportId);
+  const tempDir = (held.tempDir = await mkdtemp(path.join(os.tmpdir(), `${TEMP_PREFIX}${exportId}-`)));
 
-    const [info, events] = await Promise.all([
-      getExportForEmail({ id: exportId }),
-      listLoggedEvents({ sessionId: row.sessionId }),
-    ]);
-    let cues = buildCues(events);
-    if (cues.length === 0) cues = buildCommandCues(events);
-    const subtitles = cues.length > 0 ? path.join(tempDir, "log.vtt") : null;
-    if (subtitles) await writeFile(subtitles, toWebVtt(cues));
+  const media = await getStorage()
+    .localPath(storageKeys.media(recording.id))
+    .catch(() => null);
+  if (!media) {
+    await failExport({ id: exportId, error: "The recording's media is missing from storage." });
+    return "failed";
+  }
+  held.releaseMedia = media.release;
 
-    let watermarkFile: string | null = null;
-    if (row.watermark) {
-      watermarkFile = path.join(tempDir, "watermark.txt");
-      const who = info ? `${info.name} <${info.to}>` : row.requestedBy;
-      await writeFile(
-        watermarkFile,
-        `Requested by ${who}\n${formatDateTime(row.createdAt, "UTC")}\nSession ${info?.session.hash ?? row.sessionId}`,
-      );
-    }
+  const [info, events] = await Promise.all([getExportForEmail({ id: exportId }), listLoggedEvents({ sessionId: row.sessionId })]);
+  let cues = buildCues(events);
+  if (cues.length === 0) cues = buildCommandCues(events);
+  const subtitles = cues.length > 0 ? path.join(tempDir, "log.vtt") : null;
+  if (subtitles) await writeFile(subtitles, toWebVtt(cues));
 
-    const format = row.format as ExportFormat;
-    const output = path.join(tempDir, `video.${format}`);
-    const plan = planConversion({
-      source: media.path,
-      output,
-      format,
-      facts: recording,
-      subtitles,
-      watermarkFile,
-      fontFile: existsSync(WATERMARK_FONT) ? WATERMARK_FONT : null,
-      title: `Session ${info?.session.hash ?? row.sessionId}`,
-    });
-    console.log(`[exports] ${exportId}: ${plan.mode} to ${format} (recording ${recording.id})`);
+  let watermarkFile: string | null = null;
+  if (row.watermark) {
+    watermarkFile = path.join(tempDir, "watermark.txt");
+    const who = info ? `${info.name} <${info.to}>` : row.requestedBy;
+    await writeFile(watermarkFile, `Requested by ${who}\n${formatDateTime(row.createdAt, "UTC")}\nSession ${info?.session.hash ?? row.sessionId}`);
+  }
 
-    const durationMs = recording.durationMs ?? 0;
-    const controller = new AbortController();
-    let cancelled = false;
-    poll = setInterval(() => {
-      getExportStatus({ id: exportId })
-        .then((status) => {
-          if (status !== "running") {
-            cancelled = true;
-            controller.abort();
-          }
-        })
-        .catch((error) => console.error(`[exports] ${exportId}: status check failed`, error));
-    }, CANCEL_POLL_MS);
+  const format = row.format as ExportFormat;
+  const output = path.join(tempDir, `video.${format}`);
+  const plan = planConversion({
+    source: media.path,
+    output,
+    format,
+    facts: recording,
+    subtitles,
+    watermarkFile,
+    fontFile: existsSync(WATERMARK_FONT) ? WATERMARK_FONT : null,
+    title: `Session ${info?.session.hash ?? row.sessionId}`,
+  });
+  console.log(`[exports] ${exportId}: ${plan.mode} to ${format} (recording ${recording.id})`);
+  return { row, format, durationMs: recording.durationMs ?? 0, mediaPath: media.path, tempDir, output, plan };
+}
 
+/** Runs ffmpeg with progress on the row; stops it when the export is cancelled. */
+async function runFfmpeg(exportId: string, prepared: Prepared): Promise<"done" | "failed" | "cancelled"> {
+  const { durationMs } = prepared;
+  const controller = new AbortController();
+  let cancelled = false;
+  const poll = setInterval(() => {
+    getExportStatus({ id: exportId })
+      .then((status) => {
+        if (status !== "running") {
+          cancelled = true;
+          controller.abort();
+        }
+      })
+      .catch((error) => console.error(`[exports] ${exportId}: status check failed`, error));
+  }, CANCEL_POLL_MS);
+
+  try {
     const startedAt = Date.now();
     let lastWrite = 0;
     let stderrTail = "";
-    const [command, args] = withParentDeathSignal(ffmpegPath(), plan.args);
+    const [command, args] = withParentDeathSignal(ffmpegPath(), prepared.plan.args);
     const child = execa(command, args, {
       cancelSignal: controller.signal,
       // A stuck ffmpeg must not hold the worker forever; screen recordings convert far faster than this.
@@ -226,9 +225,7 @@ export async function runExportConversion({ exportId }: { exportId: string }): P
       }
     });
     const result = await child;
-    const ffmpegMs = Date.now() - startedAt;
-    clearInterval(poll);
-    poll = null;
+    console.log(`[exports] ${exportId}: ffmpeg ran ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 
     if (cancelled || result.isCanceled) {
       console.log(`[exports] ${exportId}: cancelled, ffmpeg stopped`);
@@ -236,7 +233,7 @@ export async function runExportConversion({ exportId }: { exportId: string }): P
     }
     if (result.failed) {
       // Server paths mean nothing to the person reading the reason.
-      const tail = stderrTail.split(media.path).join("recording").split(tempDir).join(".");
+      const tail = stderrTail.split(prepared.mediaPath).join("recording").split(prepared.tempDir).join(".");
       const reason =
         lastLines(tail, STDERR_LINES) ||
         (result.timedOut ? "ffmpeg took too long and was stopped." : `ffmpeg exited with code ${result.exitCode ?? "?"}.`);
@@ -244,31 +241,31 @@ export async function runExportConversion({ exportId }: { exportId: string }): P
       await failExport({ id: exportId, error: reason });
       return "failed";
     }
-
-    const outputDurationMs = (await probeDurationMs(output)) ?? durationMs;
-    const key = storageKeys.exportFile(exportId, format);
-    const { size } = await storage.importFile(key, output);
-    const retentionDays = await getParameter({ key: "remote_session.download_retention_days" });
-    const finished = await finishExport({
-      id: exportId,
-      storageKey: key,
-      sizeBytes: size,
-      durationMs: outputDurationMs,
-      expiresAt: new Date(Date.now() + retentionDays * 86_400_000),
-    });
-    if (!finished) {
-      // Cancelled in the last moment: the file must not outlive its row.
-      await storage.delete(key);
-      return "cancelled";
-    }
-    console.log(
-      `[exports] ${exportId}: done, ${size} bytes in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (ffmpeg ${(ffmpegMs / 1000).toFixed(1)} s)`,
-    );
     return "done";
   } finally {
-    if (poll) clearInterval(poll);
-    if (tempDir) await rm(tempDir, { recursive: true, force: true });
-    await releaseMedia?.().catch(() => {});
-    await lock.release().catch(() => {});
+    clearInterval(poll);
   }
+}
+
+/** Moves the finished file into storage and marks the export done, unless it was cancelled meanwhile. */
+async function finishConversion(exportId: string, { format, durationMs, output }: Prepared): Promise<"done" | "cancelled"> {
+  const storage = getStorage();
+  const outputDurationMs = (await probeDurationMs(output)) ?? durationMs;
+  const key = storageKeys.exportFile(exportId, format);
+  const { size } = await storage.importFile(key, output);
+  const retentionDays = await getParameter({ key: "remote_session.download_retention_days" });
+  const finished = await finishExport({
+    id: exportId,
+    storageKey: key,
+    sizeBytes: size,
+    durationMs: outputDurationMs,
+    expiresAt: new Date(Date.now() + retentionDays * 86_400_000),
+  });
+  if (!finished) {
+    // Cancelled in the last moment: the file must not outlive its row.
+    await storage.delete(key);
+    return "cancelled";
+  }
+  console.log(`[exports] ${exportId}: done, ${size} bytes`);
+  return "done";
 }

@@ -1,15 +1,13 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit";
 import type { Viewer } from "@/lib/auth/viewer";
-import { db } from "@/lib/db/client";
-import { getParameters } from "@/lib/db/queries/parameters";
-import { getSessionByHash } from "@/lib/db/queries/sessions";
-import { videoExports, type RemoteSession, type VideoExport } from "@/lib/db/schema";
+import { getParameter, getParameters } from "@/lib/settings/queries";
+import { getSessionByHash } from "@/lib/sessions/queries";
+import type { RemoteSession, VideoExport } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { ensureExportSchedule } from "@/lib/jobs/cleanup-exports";
-import { convertVideo } from "@/lib/jobs/convert-video";
-import { sendExportEmails } from "@/lib/jobs/send-export-email";
+import { convertVideoJob } from "@/lib/jobs/convert-video";
+import { getRecordingBySession } from "@/lib/recordings/queries";
+import { sendExportEmails } from "./emails";
 import type { ExportFormat } from "@/lib/domain/recordings";
 import {
   addExportRecipient,
@@ -18,7 +16,6 @@ import {
   getExportById,
   getLatestExport,
   getRecipientEmail,
-  getRecordingForSession,
   getViewableExport,
 } from "./queries";
 
@@ -48,6 +45,26 @@ export async function currentExportOptions({ viewer }: { viewer: Pick<Viewer, "i
 export const DOWNLOAD_DISABLED = "Session video download is turned off. An administrator can turn it on under System parameters > Remote session.";
 
 /**
+ * A finished video the viewer may download now: the viewer sees its session
+ * (else 404, like a missing one), downloads are on (403), the file is there (404).
+ */
+export async function getDownloadableExport({ id, viewer }: { id: string; viewer: Viewer }) {
+  const found = await getViewableExport({ id, viewer });
+  if (!found) throw new AppError("Video not found.", 404);
+  if (!(await getParameter({ key: "remote_session.video_download_enabled" }))) {
+    throw new AppError("Session video download is turned off.", 403);
+  }
+  const { export: exp, session } = found;
+  if (exp.status !== "done" || !exp.storageKey) throw new AppError("This video is not available (not finished, or deleted).", 404);
+  return { export: exp, session, storageKey: exp.storageKey };
+}
+
+/** session-<short hash>-<session start date>.<ext>: says what the file is once it sits in Downloads. */
+export function downloadFileName(session: Pick<RemoteSession, "hash" | "startedAt">, ext: string): string {
+  return `session-${session.hash.slice(0, 12)}-${session.startedAt.toISOString().slice(0, 10)}.${ext}`;
+}
+
+/**
  * Starts (or finds) the conversion of a session for the viewer: the viewer must
  * see the session, the parameter must be on. Asking again while one runs or
  * after one finished returns that one.
@@ -65,7 +82,7 @@ export async function requestExport({
   if (!session) throw new AppError("Session not found.", 404);
   const options = await currentExportOptions({ viewer });
   if (!options.enabled) throw new AppError(DOWNLOAD_DISABLED, 403);
-  const recording = await getRecordingForSession({ sessionId: session.id });
+  const recording = await getRecordingBySession({ sessionId: session.id });
   if (!recording || recording.status === "failed" || recording.status === "incomplete") {
     throw new AppError("This session has no complete recording to convert.", 409);
   }
@@ -79,8 +96,7 @@ export async function requestExport({
     optionsKey: options.optionsKey,
   });
   if (result.created) {
-    await convertVideo.send({ exportId: result.export.id });
-    await ensureExportSchedule().catch((error) => console.error("[exports] schedule", error));
+    await convertVideoJob.send({ exportId: result.export.id });
   } else if (result.export.requestedBy !== viewer.id && (result.export.status === "queued" || result.export.status === "running")) {
     // Someone else's conversion of the same video: this viewer is told too when it is ready.
     await addExportRecipient({ exportId: result.export.id, userId: viewer.id });
@@ -124,16 +140,4 @@ export async function getExportForPage({ session, viewer }: { session: Pick<Remo
   // Someone who asked for a video another person's conversion was already making gets their own email.
   const ownEmail = current && current.requestedBy !== viewer.id ? await getRecipientEmail({ exportId: current.id, userId: viewer.id }) : null;
   return { options, export: current, ownEmail };
-}
-
-/**
- * For the ingestion hook (onRecordingReady): conversions asked for while the
- * recording was still being processed start now instead of at their next retry.
- */
-export async function resumeExportsForSession(sessionId: number) {
-  const waiting = await db
-    .select({ id: videoExports.id })
-    .from(videoExports)
-    .where(and(eq(videoExports.sessionId, sessionId), eq(videoExports.status, "queued")));
-  for (const row of waiting) await convertVideo.send({ exportId: row.id });
 }

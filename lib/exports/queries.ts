@@ -3,8 +3,8 @@ import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { LIVE_EXPORT_STATUSES } from "@/lib/domain/recordings";
-import { sessionVisibleTo } from "@/lib/db/queries/sessions";
-import { recordings, remoteSessions, sessionEvents, users, videoExportRecipients, videoExports, type VideoExport } from "@/lib/db/schema";
+import { sessionVisibleTo } from "@/lib/sessions/queries";
+import { remoteSessions, sessionEvents, users, videoExportRecipients, videoExports, type VideoExport } from "@/lib/db/schema";
 
 type Who = Pick<Viewer, "id" | "role">;
 
@@ -203,9 +203,13 @@ export async function setRecipientEmailStatus(input: {
     .where(and(eq(videoExportRecipients.exportId, input.exportId), eq(videoExportRecipients.userId, input.userId)));
 }
 
-export async function getRecordingForSession({ sessionId }: { sessionId: number }) {
-  const [row] = await db.select().from(recordings).where(eq(recordings.sessionId, sessionId)).limit(1);
-  return row ?? null;
+/** The conversions of a session still waiting for its recording. */
+export async function listQueuedExportIds({ sessionId }: { sessionId: number }): Promise<string[]> {
+  const rows = await db
+    .select({ id: videoExports.id })
+    .from(videoExports)
+    .where(and(eq(videoExports.sessionId, sessionId), eq(videoExports.status, "queued")));
+  return rows.map((r) => r.id);
 }
 
 /** Key, command and query events of a session in time order (the subtitle log). */

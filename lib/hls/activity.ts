@@ -1,7 +1,7 @@
 import "server-only";
 import { execa } from "execa";
 import { ffmpegPath } from "@/lib/media/binaries";
-import { activitySchema, type Activity } from "@/lib/player/activity";
+import { activitySchema, type Activity } from "@/lib/recordings/activity";
 
 const MAX_BINS = 14_400;
 

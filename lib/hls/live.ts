@@ -3,7 +3,7 @@ import { PassThrough, type Readable } from "node:stream";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { parseFmp4, type ByteSource, type Fmp4Layout } from "./fmp4";
 import { groupSegments, SEGMENT_TARGET_S, type Segment } from "./playlist";
-import { listChunks } from "./queries";
+import { listChunks } from "@/lib/recordings/queries";
 
 /**
  * A session still being recorded plays from the chunks received so far, read

@@ -5,16 +5,16 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { execa } from "execa";
-import { getPool } from "@/lib/db/client";
+import { LOCK_CLASSES, withAdvisoryLock } from "@/lib/db/locks";
 import { env } from "@/lib/env";
-import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
+import { ffmpegPath } from "@/lib/media/binaries";
+import { probeStreams } from "@/lib/media/probe";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { parseFmp4, type ByteSource } from "./fmp4";
 import { groupSegments, SEGMENT_MAX_S, type StoredPlaylist } from "./playlist";
-import { getPlaybackRecordingById, getStoredPlaylist, savePlayable } from "./queries";
+import { getRecordingById } from "@/lib/recordings/queries";
+import { getStoredPlaylist, savePlayable } from "./queries";
 
-/** Advisory-lock namespace of playable preparation ("HLS"). */
-const LOCK_CLASS = 0x484c53;
 const COPY_TIMEOUT_MS = 10 * 60_000;
 const TRANSCODE_TIMEOUT_MS = 6 * 60 * 60_000;
 
@@ -47,22 +47,6 @@ export async function getPreparationProgress(recordingId: number): Promise<numbe
   } catch {
     return null;
   }
-}
-
-/** Streams of the source, as ffprobe sees them. */
-export async function probeStreams(file: string, signal?: AbortSignal) {
-  const { stdout } = await execa(
-    ffprobePath(),
-    ["-v", "error", "-show_entries", "stream=codec_type,codec_name:format=duration", "-of", "json", file],
-    { timeout: 60_000, cancelSignal: signal },
-  );
-  const json = JSON.parse(stdout) as { streams?: { codec_type?: string; codec_name?: string }[]; format?: { duration?: string } };
-  const streams = json.streams ?? [];
-  return {
-    video: streams.find((s) => s.codec_type === "video")?.codec_name ?? null,
-    audio: streams.find((s) => s.codec_type === "audio")?.codec_name ?? null,
-    durationS: Number(json.format?.duration ?? 0) || 0,
-  };
 }
 
 /**
@@ -214,7 +198,7 @@ async function makePlayable(
     const playlist = await layoutPlayable(output, used);
     const key = storageKeys.playable(recordingId, playlist.generation);
     await storage.importFile(key, output);
-    const replaced = (await getPlaybackRecordingById({ id: recordingId }))?.playableKey;
+    const replaced = (await getRecordingById({ id: recordingId }))?.playableKey;
     await savePlayable({ recordingId, playableKey: key, playlist });
     // The old generation's URLs answer 404 from now on (their generation is no longer current).
     if (replaced && replaced !== key) await storage.delete(replaced);
@@ -251,32 +235,21 @@ export function ensurePlayable(
       const existing = await getStoredPlaylist({ recordingId });
       if (existing) return existing;
     }
-    const client = await getPool().connect();
-    try {
-      // Poll a try-lock rather than block in pg_advisory_lock: a cancelled request stops waiting.
-      for (;;) {
-        const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock($1, $2) as locked", [
-          LOCK_CLASS,
-          recordingId % 2 ** 31,
-        ]);
-        if (rows[0]?.locked) break;
-        options.signal?.throwIfAborted();
-        await new Promise((r) => setTimeout(r, 150));
-        if (mode === "auto") {
-          const done = await getStoredPlaylist({ recordingId });
-          if (done) return done;
-        }
-      }
-      try {
+    // Poll a try-lock rather than block in pg_advisory_lock: a cancelled request stops waiting,
+    // and a waiter returns as soon as another process has stored the playlist.
+    return withAdvisoryLock(
+      { class: LOCK_CLASSES.playback, id: recordingId },
+      async () => {
         const existing = await getStoredPlaylist({ recordingId });
         if (existing && (mode === "auto" || existing.mode === "transcode")) return existing;
-        return await makePlayable(recordingId, mode, options);
-      } finally {
-        await client.query("select pg_advisory_unlock($1, $2)", [LOCK_CLASS, recordingId % 2 ** 31]);
-      }
-    } finally {
-      client.release();
-    }
+        return makePlayable(recordingId, mode, options);
+      },
+      {
+        pollMs: 150,
+        signal: options.signal,
+        until: async () => (mode === "auto" ? ((await getStoredPlaylist({ recordingId })) ?? undefined) : undefined),
+      },
+    );
   })().finally(() => inFlight.delete(key));
   inFlight.set(key, promise);
   return promise;

@@ -1,10 +1,10 @@
 import "server-only";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { accountAccepts, type SessionToken } from "@/lib/auth/account";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db, getDb, type Db } from "@/lib/db/client";
-import { sessionVisibleToJoinedUser } from "@/lib/db/queries/sessions";
-import { recordingChunks, recordings, remoteSessions, users } from "@/lib/db/schema";
+import { sessionVisibleToJoinedUser } from "@/lib/sessions/queries";
+import { recordings, remoteSessions, users } from "@/lib/db/schema";
 import { storedPlaylistSchema, type StoredPlaylist } from "./playlist";
 
 /** The facts the player and the HLS routes need; the big jsonb columns only when asked for. */
@@ -97,16 +97,6 @@ export async function getPlaybackAccess({
   };
 }
 
-export async function getPlaybackRecording({ sessionId }: { sessionId: number }): Promise<PlaybackRecording | null> {
-  const [row] = await db.select(columns).from(recordings).where(eq(recordings.sessionId, sessionId)).limit(1);
-  return row ?? null;
-}
-
-export async function getPlaybackRecordingById({ id }: { id: number }): Promise<PlaybackRecording | null> {
-  const [row] = await db.select(columns).from(recordings).where(eq(recordings.id, id)).limit(1);
-  return row ?? null;
-}
-
 /** The stored playlist, or null when the recording has not been made playable yet (or it is unreadable). */
 export async function getStoredPlaylist({ recordingId }: { recordingId: number }): Promise<StoredPlaylist | null> {
   const [row] = await db.select({ playlist: recordings.playlist }).from(recordings).where(eq(recordings.id, recordingId));
@@ -134,12 +124,4 @@ export async function saveActivity({ recordingId, activity }: { recordingId: num
 export async function getActivity({ recordingId }: { recordingId: number }): Promise<unknown> {
   const [row] = await db.select({ activity: recordings.activity }).from(recordings).where(eq(recordings.id, recordingId));
   return row?.activity ?? null;
-}
-
-export async function listChunks({ recordingId }: { recordingId: number }) {
-  return db
-    .select({ seq: recordingChunks.seq, sizeBytes: recordingChunks.sizeBytes })
-    .from(recordingChunks)
-    .where(eq(recordingChunks.recordingId, recordingId))
-    .orderBy(asc(recordingChunks.seq));
 }

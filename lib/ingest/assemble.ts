@@ -1,46 +1,15 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { db, getPool } from "@/lib/db/client";
-import { recordings, type Recording } from "@/lib/db/schema";
+import { LOCK_CLASSES, withAdvisoryLock } from "@/lib/db/locks";
+import { probeRecordingJob } from "@/lib/jobs/probe-recording";
+import { chainHead } from "@/lib/recordings/chain";
+import { getRecordingById, listChunks, type RecordingFacts } from "@/lib/recordings/queries";
 import { getStorage, storageKeys } from "@/lib/storage";
-import { chainHead } from "./chain";
-import { getRecordingById, listChunks } from "./queries";
-
-/** The status reason of a recording claimed by finish and not yet assembled. */
-export const ASSEMBLING = "Assembling the chunks";
-
-/** Advisory lock class of assemblies ("ASM"); the recording id is the second key. */
-const LOCK_CLASS = 0x41534d;
+import { saveAssemblyOutcome } from "./queries";
 
 /** Claimed by finish ("processing") but never given an outcome (finishedAt): its assembly was cut short. */
-export function isAssemblyInterrupted(recording: Recording): boolean {
+export function isAssemblyInterrupted(recording: Pick<RecordingFacts, "status" | "finishedAt">): boolean {
   return recording.status === "processing" && recording.finishedAt === null;
-}
-
-/**
- * Runs `work` holding the recording's assembly lock: one assembly at a time
- * across processes (finish, a retried finish, the recovery job). The lock
- * lives on its own connection, so a process killed mid-assembly drops it with
- * its connection and whoever waits takes over.
- */
-async function withAssemblyLock(recordingId: number, work: (stillHeld: () => Promise<void>) => Promise<void>): Promise<void> {
-  const client = await getPool().connect();
-  try {
-    await client.query("select pg_advisory_lock($1, $2)", [LOCK_CLASS, recordingId % 2 ** 31]);
-    // The lock ends with its connection: if that dropped (a database restart), another process may
-    // be assembling now, so this one must not write the outcome. Throws then; the job retries.
-    const stillHeld = async () => {
-      await client.query("select 1");
-    };
-    try {
-      await work(stillHeld);
-    } finally {
-      await client.query("select pg_advisory_unlock($1, $2)", [LOCK_CLASS, recordingId % 2 ** 31]);
-    }
-  } finally {
-    client.release();
-  }
 }
 
 /**
@@ -51,14 +20,15 @@ async function withAssemblyLock(recordingId: number, work: (stillHeld: () => Pro
  * again (deduplicated), anything else is left alone.
  */
 export async function assembleRecording(recordingId: number): Promise<void> {
-  await withAssemblyLock(recordingId, async (stillHeld) => {
+  // One assembly at a time across processes (finish, a retried finish, the recovery job); the
+  // lock ends with its connection, so whoever waits takes over from a process killed midway.
+  await withAdvisoryLock({ class: LOCK_CLASSES.assembly, id: recordingId }, async ({ stillHeld }) => {
     const recording = await getRecordingById({ id: recordingId });
     if (recording && isAssemblyInterrupted(recording)) await assemble(recording, stillHeld);
   });
   const recording = await getRecordingById({ id: recordingId });
   if (recording?.status === "processing" && recording.finishedAt !== null) {
-    const { probeRecording } = await import("@/lib/jobs/probe-recording");
-    await probeRecording.send({ recordingId }, { singletonKey: `probe-recording:${recordingId}` });
+    await probeRecordingJob.send({ recordingId });
   }
 }
 
@@ -79,7 +49,7 @@ function listSeqs(seqs: number[], max = 10): string {
   return seqs.length > max ? `${seqs.slice(0, max).join(", ")} … (${seqs.length} in all)` : seqs.join(", ");
 }
 
-async function assemble(recording: Recording, stillHeld: () => Promise<void>): Promise<void> {
+async function assemble(recording: RecordingFacts, stillHeld: () => Promise<void>): Promise<void> {
   const expectedChunks = recording.expectedChunks ?? 0;
   const chunks = await listChunks({ recordingId: recording.id });
   const have = new Set(chunks.map((c) => c.seq));
@@ -89,7 +59,7 @@ async function assemble(recording: Recording, stillHeld: () => Promise<void>): P
   const base = { chainHead: chainHead(chunks.map((c) => c.sha256)), finishedAt: new Date() };
   const incomplete = async (reason: string) => {
     await stillHeld();
-    await db.update(recordings).set({ ...base, status: "incomplete", statusReason: reason }).where(eq(recordings.id, recording.id));
+    await saveAssemblyOutcome({ id: recording.id, values: { ...base, status: "incomplete", statusReason: reason } });
     console.warn(`[ingest] recording ${recording.id}: incomplete: ${reason}`);
   };
   if (missing.length > 0) {
@@ -118,9 +88,9 @@ async function assemble(recording: Recording, stillHeld: () => Promise<void>): P
     );
   }
   await stillHeld();
-  await db
-    .update(recordings)
-    .set({
+  await saveAssemblyOutcome({
+    id: recording.id,
+    values: {
       ...base,
       status: "processing",
       statusReason: null,
@@ -130,6 +100,6 @@ async function assemble(recording: Recording, stillHeld: () => Promise<void>): P
       integrityCheckedAt: base.finishedAt,
       integrityFirstBadChunk: null,
       integrityDetail: `${chunks.length} chunks and the whole media match at finish.`,
-    })
-    .where(eq(recordings.id, recording.id));
+    },
+  });
 }

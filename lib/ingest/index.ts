@@ -1,24 +1,25 @@
 import "server-only";
-import { and, eq, inArray, isNull, or } from "drizzle-orm";
-import { db } from "@/lib/db/client";
 import { ACCEPTS_CHUNKS } from "@/lib/domain/recordings";
-import { recordings, remoteSessions, sessionEvents, type Recording, type RemoteSession } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { limitedBody } from "@/lib/http/body";
+import { assembleRecordingJob } from "@/lib/jobs/assemble-recording";
+import { onRecordingReady } from "@/lib/recordings/ready";
+import { getRecordingBySession, listChunks } from "@/lib/recordings/queries";
+import type { RemoteSession } from "@/lib/db/schema";
 import { getStorage, storageKeys } from "@/lib/storage";
-import { ASSEMBLING, assembleRecording, isAssemblyInterrupted } from "./assemble";
-import { IngestError } from "./http";
+import { assembleRecording, isAssemblyInterrupted } from "./assemble";
 import {
+  claimRecordingForAssembly,
+  closeSession,
   countEvents,
   ensureRecording,
   findPamUser,
   getChunkTarget,
-  getRecordingBySession,
-  getSessionByHash,
-  insertChunk,
+  getSessionByHashUnchecked,
+  insertSessionEvents,
   insertSessionOnce,
-  listChunks,
-  lockChunkSlot,
+  recordChunk,
 } from "./queries";
-import { onRecordingReady } from "./ready";
 import {
   RESULT_DATA_KEYS,
   sessionEventSchema,
@@ -27,8 +28,6 @@ import {
   type SessionStatusOutput,
   type StartSessionInput,
 } from "./schemas";
-
-export { onRecordingReady } from "./ready";
 
 /** A worker finishes an assembly left undone after this long: finish itself takes seconds, even for GiBs. */
 const ASSEMBLY_SAFETY_NET_SECONDS = 120;
@@ -40,8 +39,8 @@ export const MAX_EVENTS_BATCH_BYTES = 8 * 1024 * 1024;
 export const MAX_EVENTS_PER_BATCH = 20_000;
 
 async function sessionOr404(hash: string): Promise<RemoteSession> {
-  const session = await getSessionByHash({ hash });
-  if (!session) throw new IngestError(404, `hash: no session ${hash}; start it first`, "hash");
+  const session = await getSessionByHashUnchecked({ hash });
+  if (!session) throw new AppError(`hash: no session ${hash}; start it first`, 404, "hash");
   return session;
 }
 
@@ -90,23 +89,6 @@ export async function getSessionStatus(hash: string): Promise<SessionStatusOutpu
 
 // ─── chunks ──────────────────────────────────────────────────────────────────
 
-/** The request body piece by piece, failing past `max` bytes. */
-async function* limitedBody(body: ReadableStream<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      size += value.byteLength;
-      if (size > max) throw new IngestError(413, `body: a chunk may be at most ${max} bytes`, "body");
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
 /**
  * Stores chunk `seq`: the body streams to a staged object while its SHA-256
  * is computed; only when it matches `X-Chunk-SHA256` is it committed and
@@ -122,24 +104,24 @@ export async function storeChunk(input: {
 }): Promise<{ seq: number; sha256: string; sizeBytes: number; duplicate: boolean }> {
   const { seq, sha256 } = input;
   const discardBody = () => input.body?.cancel().catch(() => undefined);
-  const refuse = async (error: IngestError): Promise<never> => {
+  const refuse = async (error: AppError): Promise<never> => {
     await discardBody();
     throw error;
   };
   const answerKnown = (known: { sha256: string; sizeBytes: number }) => {
     if (known.sha256 === sha256) return { seq, sha256, sizeBytes: known.sizeBytes, duplicate: true };
-    throw new IngestError(409, `seq: chunk ${seq} was already received with another SHA-256`, "seq");
+    throw new AppError(`seq: chunk ${seq} was already received with another SHA-256`, 409, "seq");
   };
 
   const target = await getChunkTarget({ hash: input.hash, seq });
-  if (!target) return refuse(new IngestError(404, `hash: no session ${input.hash}; start it first`, "hash"));
+  if (!target) return refuse(new AppError(`hash: no session ${input.hash}; start it first`, 404, "hash"));
   const { session } = target;
   if (input.declaredLength !== null && input.declaredLength > MAX_CHUNK_BYTES) {
-    return refuse(new IngestError(413, `body: a chunk may be at most ${MAX_CHUNK_BYTES} bytes`, "body"));
+    return refuse(new AppError(`body: a chunk may be at most ${MAX_CHUNK_BYTES} bytes`, 413, "body"));
   }
   if (session.status !== "active" && !target.recording) {
     // Finished without media: a chunk now would belong to nothing the proxy announced.
-    return refuse(new IngestError(409, "hash: the session finished without media; it accepts no chunks", "hash"));
+    return refuse(new AppError("hash: the session finished without media; it accepts no chunks", 409, "hash"));
   }
   if (target.chunk) {
     await discardBody();
@@ -147,31 +129,31 @@ export async function storeChunk(input: {
   }
   const recording = target.recording ?? (await ensureRecording({ sessionId: session.id }));
   if (!ACCEPTS_CHUNKS.includes(recording.status)) {
-    return refuse(new IngestError(409, `seq: the recording is finished (${recording.status}); it accepts no more chunks`, "seq"));
+    return refuse(new AppError(`seq: the recording is finished (${recording.status}); it accepts no more chunks`, 409, "seq"));
   }
-  if (!input.body) throw new IngestError(400, "body: the chunk's bytes are missing", "body");
+  if (!input.body) throw new AppError("body: the chunk's bytes are missing", 400, "body");
 
   // A client that hangs up mid-chunk fails the write; nothing is acknowledged.
   const staged = await getStorage().stage(
     storageKeys.chunk(recording.id, seq),
-    limitedBody(input.body, MAX_CHUNK_BYTES),
+    limitedBody(input.body, MAX_CHUNK_BYTES, `body: a chunk may be at most ${MAX_CHUNK_BYTES} bytes`),
   );
   try {
-    if (staged.size === 0) throw new IngestError(400, "body: a chunk cannot be empty", "body");
+    if (staged.size === 0) throw new AppError("body: a chunk cannot be empty", 400, "body");
     if (staged.sha256 !== sha256) {
-      throw new IngestError(422, `X-Chunk-SHA256: the body's SHA-256 is ${staged.sha256}, not the one sent`, "X-Chunk-SHA256");
+      throw new AppError(`X-Chunk-SHA256: the body's SHA-256 is ${staged.sha256}, not the one sent`, 422, "X-Chunk-SHA256");
     }
-    return await db.transaction(async (tx) => {
-      // From here to commit, concurrent uploads of this recording and its finish wait their turn.
-      const slot = await lockChunkSlot(tx, { recordingId: recording.id, seq });
-      if (slot?.chunk) return answerKnown(slot.chunk);
-      if (!slot || !ACCEPTS_CHUNKS.includes(slot.status)) {
-        throw new IngestError(409, "seq: the recording is finished; it accepts no more chunks", "seq");
-      }
-      await staged.commit();
-      await insertChunk(tx, { sessionId: session.id, recordingId: recording.id, seq, sizeBytes: staged.size, sha256 });
-      return { seq, sha256, sizeBytes: staged.size, duplicate: false };
+    const outcome = await recordChunk({
+      sessionId: session.id,
+      recordingId: recording.id,
+      seq,
+      sizeBytes: staged.size,
+      sha256,
+      commitBytes: () => staged.commit(),
     });
+    if (outcome.kind === "known") return answerKnown(outcome.chunk);
+    if (outcome.kind === "closed") throw new AppError("seq: the recording is finished; it accepts no more chunks", 409, "seq");
+    return { seq, sha256, sizeBytes: staged.size, duplicate: false };
   } finally {
     await staged.discard().catch(() => undefined);
   }
@@ -194,17 +176,13 @@ export function parseEventLines(text: string): SessionEventInput[] {
     try {
       value = JSON.parse(line);
     } catch {
-      throw new IngestError(400, `${where}: is not valid JSON`, where);
+      throw new AppError(`${where}: is not valid JSON`, 400, where);
     }
     if (value && typeof value === "object" && (value as { type?: unknown }).type === "query") {
       const leaked = RESULT_DATA_KEYS.filter((k) => k in value);
       if (leaked.length > 0) {
         // Name the keys only: the values are result data and must not be echoed or logged.
-        throw new IngestError(
-          422,
-          `${where}.${leaked[0]}: a query event must not carry result data (${leaked.join(", ")}); send the statement, outcome and rows affected only`,
-          `${where}.${leaked[0]}`,
-        );
+        throw new AppError(`${where}.${leaked[0]}: a query event must not carry result data (${leaked.join(", ")}); send the statement, outcome and rows affected only`, 422, `${where}.${leaked[0]}`);
       }
     }
     const parsed = sessionEventSchema.safeParse(value);
@@ -213,11 +191,11 @@ export function parseEventLines(text: string): SessionEventInput[] {
       const field = [where, ...(issue?.path.map(String) ?? [])].join(".");
       const message =
         issue?.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : (issue?.message ?? "is invalid");
-      throw new IngestError(422, `${field}: ${message}`, field);
+      throw new AppError(`${field}: ${message}`, 422, field);
     }
     events.push(parsed.data);
     if (events.length > MAX_EVENTS_PER_BATCH) {
-      throw new IngestError(413, `body: at most ${MAX_EVENTS_PER_BATCH} events per batch`, "body");
+      throw new AppError(`body: at most ${MAX_EVENTS_PER_BATCH} events per batch`, 413, "body");
     }
   }
   return events;
@@ -225,15 +203,9 @@ export function parseEventLines(text: string): SessionEventInput[] {
 
 export async function storeEvents({ hash, events }: { hash: string; events: SessionEventInput[] }): Promise<{ stored: number }> {
   const session = await sessionOr404(hash);
-  if (session.status !== "active") throw new IngestError(409, "hash: the session is finished; it accepts no more events", "hash");
+  if (session.status !== "active") throw new AppError("hash: the session is finished; it accepts no more events", 409, "hash");
   if (events.length === 0) return { stored: 0 };
-  await db.transaction(async (tx) => {
-    for (let i = 0; i < events.length; i += 2000) {
-      await tx.insert(sessionEvents).values(
-        events.slice(i, i + 2000).map(({ type, t, ...data }) => ({ sessionId: session.id, tMs: t, type, data })),
-      );
-    }
-  });
+  await insertSessionEvents({ sessionId: session.id, events });
   return { stored: events.length };
 }
 
@@ -249,50 +221,29 @@ export async function finishSession(hash: string, input: FinishSessionInput) {
   const session = await sessionOr404(hash);
   const existing = await getRecordingBySession({ sessionId: session.id });
   if (input.totalChunks > 0 && !input.mediaSha256) {
-    throw new IngestError(422, "mediaSha256: required when totalChunks is more than 0", "mediaSha256");
+    throw new AppError("mediaSha256: required when totalChunks is more than 0", 422, "mediaSha256");
   }
-  const closeSession = async () => {
-    await db
-      .update(remoteSessions)
-      .set({ endedAt: new Date(input.endedAt), status: input.errorMessage ? "failed" : "closed", errorMessage: input.errorMessage ?? null })
-      .where(eq(remoteSessions.id, session.id));
-  };
+  const close = () => closeSession({ id: session.id, endedAt: new Date(input.endedAt), errorMessage: input.errorMessage ?? null });
 
   if (existing && !ACCEPTS_CHUNKS.includes(existing.status) && !isAssemblyInterrupted(existing)) {
     // Finished already (a retried finish): answer with what is stored.
     return finishReceipt(hash);
   }
   if (input.totalChunks === 0 && !existing) {
-    await closeSession();
+    await close();
     await onRecordingReady(session.id);
     return finishReceipt(hash);
   }
 
   const recording = existing ?? (await ensureRecording({ sessionId: session.id }));
-  // (An upload in flight holds the row lock; this waits for it and then sees its chunk.)
-  const claimed = await db
-    .update(recordings)
-    .set({
-      status: "processing",
-      statusReason: ASSEMBLING,
-      finishedAt: null,
-      expectedChunks: input.totalChunks,
-      expectedSha256: input.mediaSha256 ?? null,
-    })
-    .where(
-      and(
-        eq(recordings.id, recording.id),
-        or(inArray(recordings.status, ACCEPTS_CHUNKS), and(eq(recordings.status, "processing"), isNull(recordings.finishedAt))),
-      ),
-    )
-    .returning({ id: recordings.id });
-  if (claimed.length === 0) return finishReceipt(hash);
-  await closeSession();
-  const { assembleRecordingJob } = await import("@/lib/jobs/assemble-recording");
-  await assembleRecordingJob.send(
-    { recordingId: recording.id },
-    { singletonKey: `assemble-recording:${recording.id}`, startAfter: ASSEMBLY_SAFETY_NET_SECONDS },
-  );
+  const claimed = await claimRecordingForAssembly({
+    id: recording.id,
+    expectedChunks: input.totalChunks,
+    expectedSha256: input.mediaSha256 ?? null,
+  });
+  if (!claimed) return finishReceipt(hash);
+  await close();
+  await assembleRecordingJob.send({ recordingId: recording.id }, { startAfter: ASSEMBLY_SAFETY_NET_SECONDS });
   await assembleRecording(recording.id);
   return finishReceipt(hash);
 }

@@ -1,11 +1,34 @@
 import "server-only";
-import { and, asc, count, eq, isNull, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { db, getDb, type Db } from "@/lib/db/client";
-import { recordingChunks, recordings, remoteSessions, sessionEvents, users, type NewRemoteSession, type Recording, type RecordingChunk, type RemoteSession } from "@/lib/db/schema";
+import {
+  recordingChunks,
+  recordings,
+  remoteSessions,
+  sessionEvents,
+  users,
+  type NewRecording,
+  type NewRemoteSession,
+  type Recording,
+  type RecordingChunk,
+  type RemoteSession,
+} from "@/lib/db/schema";
+import { ACCEPTS_CHUNKS } from "@/lib/domain/recordings";
+import { getRecordingBySession, type RecordingFacts } from "@/lib/recordings/queries";
+import type { SessionEventInput } from "./schemas";
 
-/** SQL of the ingestion API. Sessions here are addressed by the proxy's hash, never by a viewer. */
+/**
+ * SQL of the ingestion API. Sessions here are addressed by the proxy's hash,
+ * never by a viewer: nothing outside lib/ingest may import this file (the
+ * boundary check in `npm run check` refuses it), and its readers say
+ * "Unchecked" so that no one mistakes them for the viewer-checked ones of
+ * lib/sessions/queries.ts.
+ */
 
-export async function getSessionByHash({ hash }: { hash: string }): Promise<RemoteSession | null> {
+/** The status reason of a recording claimed by finish and not yet assembled. */
+export const ASSEMBLING = "Assembling the chunks";
+
+export async function getSessionByHashUnchecked({ hash }: { hash: string }): Promise<RemoteSession | null> {
   const [row] = await db.select().from(remoteSessions).where(eq(remoteSessions.hash, hash)).limit(1);
   return row ?? null;
 }
@@ -28,31 +51,17 @@ export async function findPamUser({ name }: { name: string }): Promise<{ id: str
 export async function insertSessionOnce(values: NewRemoteSession): Promise<{ session: RemoteSession; created: boolean }> {
   const [inserted] = await db.insert(remoteSessions).values(values).onConflictDoNothing({ target: remoteSessions.hash }).returning();
   if (inserted) return { session: inserted, created: true };
-  const existing = await getSessionByHash({ hash: values.hash });
+  const existing = await getSessionByHashUnchecked({ hash: values.hash });
   if (!existing) throw new Error(`session ${values.hash} neither inserted nor found`);
   return { session: existing, created: false };
 }
 
-export async function getRecordingBySession({ sessionId }: { sessionId: number }): Promise<Recording | null> {
-  const [row] = await db.select().from(recordings).where(eq(recordings.sessionId, sessionId)).limit(1);
-  return row ?? null;
-}
-
-export async function getRecordingById({ id }: { id: number }): Promise<Recording | null> {
-  const [row] = await db.select().from(recordings).where(eq(recordings.id, id)).limit(1);
-  return row ?? null;
-}
-
 /** The recording of a session, created on the first chunk. */
-export async function ensureRecording({ sessionId }: { sessionId: number }): Promise<Recording> {
+export async function ensureRecording({ sessionId }: { sessionId: number }): Promise<RecordingFacts> {
   await db.insert(recordings).values({ sessionId }).onConflictDoNothing({ target: recordings.sessionId });
   const row = await getRecordingBySession({ sessionId });
   if (!row) throw new Error(`recording of session ${sessionId} neither inserted nor found`);
   return row;
-}
-
-export async function listChunks({ recordingId }: { recordingId: number }): Promise<RecordingChunk[]> {
-  return db.select().from(recordingChunks).where(eq(recordingChunks.recordingId, recordingId)).orderBy(asc(recordingChunks.seq));
 }
 
 function buildChunkTargetQuery(database: Db) {
@@ -94,7 +103,7 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
  * statement that waited for the lock still reads other tables as they were
  * when it began, so it would miss the chunk the lock holder just recorded.
  */
-export async function lockChunkSlot(
+async function lockChunkSlot(
   tx: Tx,
   { recordingId, seq }: { recordingId: number; seq: number },
 ): Promise<{ status: Recording["status"]; chunk: Pick<RecordingChunk, "sha256" | "sizeBytes"> | null } | null> {
@@ -108,7 +117,7 @@ export async function lockChunkSlot(
 }
 
 /** Records chunk `seq` and adds its size to the recording's and the session's, in one statement. */
-export async function insertChunk(
+async function insertChunk(
   tx: Tx,
   { sessionId, recordingId, seq, sizeBytes, sha256 }: { sessionId: number; recordingId: number; seq: number; sizeBytes: number; sha256: string },
 ) {
@@ -127,6 +136,31 @@ export async function insertChunk(
     .where(eq(remoteSessions.id, sessionId));
 }
 
+/**
+ * Records chunk `seq` once, in one transaction: the recording row is locked
+ * first (concurrent uploads of this recording, and its finish, take turns
+ * from here to commit), then `commitBytes` puts the checked bytes in place
+ * and the chunk's row is written. When the chunk was recorded meanwhile, or
+ * the recording stopped taking chunks, says so and commits nothing.
+ */
+export async function recordChunk(input: {
+  sessionId: number;
+  recordingId: number;
+  seq: number;
+  sizeBytes: number;
+  sha256: string;
+  commitBytes: () => Promise<void>;
+}): Promise<{ kind: "recorded" } | { kind: "known"; chunk: Pick<RecordingChunk, "sha256" | "sizeBytes"> } | { kind: "closed" }> {
+  return db.transaction(async (tx) => {
+    const slot = await lockChunkSlot(tx, { recordingId: input.recordingId, seq: input.seq });
+    if (slot?.chunk) return { kind: "known", chunk: slot.chunk };
+    if (!slot || !ACCEPTS_CHUNKS.includes(slot.status)) return { kind: "closed" };
+    await input.commitBytes();
+    await insertChunk(tx, input);
+    return { kind: "recorded" };
+  });
+}
+
 export async function countEvents({ sessionId }: { sessionId: number }): Promise<number> {
   const [row] = await db.select({ n: count() }).from(sessionEvents).where(eq(sessionEvents.sessionId, sessionId));
   return row?.n ?? 0;
@@ -142,12 +176,60 @@ export async function listUnassembledRecordingIds(): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
-export async function listRecordingIds(): Promise<number[]> {
-  const rows = await db.select({ id: recordings.id }).from(recordings).orderBy(asc(recordings.id));
-  return rows.map((r) => r.id);
+
+/** Stores a batch of events in one transaction: all of it or none. */
+export async function insertSessionEvents({ sessionId, events }: { sessionId: number; events: SessionEventInput[] }) {
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < events.length; i += 2000) {
+      await tx.insert(sessionEvents).values(events.slice(i, i + 2000).map(({ type, t, ...data }) => ({ sessionId, tMs: t, type, data })));
+    }
+  });
 }
 
-export async function getSessionById({ id }: { id: number }): Promise<RemoteSession | null> {
-  const [row] = await db.select().from(remoteSessions).where(eq(remoteSessions.id, id)).limit(1);
-  return row ?? null;
+/** The proxy finished the session: when, and how (an error message makes it "failed"). */
+export async function closeSession({ id, endedAt, errorMessage }: { id: number; endedAt: Date; errorMessage: string | null }) {
+  await db
+    .update(remoteSessions)
+    .set({ endedAt, status: errorMessage ? "failed" : "closed", errorMessage })
+    .where(eq(remoteSessions.id, id));
+}
+
+/**
+ * Finish claims the recording: from here chunk uploads are refused. Only a
+ * recording still taking chunks, or one whose assembly was cut short, can be
+ * claimed; false when another finish got there first. An upload in flight
+ * holds the row lock, so this waits for it and then counts its chunk.
+ */
+export async function claimRecordingForAssembly({
+  id,
+  expectedChunks,
+  expectedSha256,
+}: {
+  id: number;
+  expectedChunks: number;
+  expectedSha256: string | null;
+}): Promise<boolean> {
+  const claimed = await db
+    .update(recordings)
+    .set({ status: "processing", statusReason: ASSEMBLING, finishedAt: null, expectedChunks, expectedSha256 })
+    .where(
+      and(
+        eq(recordings.id, id),
+        or(inArray(recordings.status, ACCEPTS_CHUNKS), and(eq(recordings.status, "processing"), isNull(recordings.finishedAt))),
+      ),
+    )
+    .returning({ id: recordings.id });
+  return claimed.length > 0;
+}
+
+/** What an assembly found: "incomplete" with its reason, or the media assembled and verified ("processing" until the probe). */
+export async function saveAssemblyOutcome({
+  id,
+  values,
+}: {
+  id: number;
+  values: Pick<NewRecording, "status" | "statusReason" | "chainHead" | "finishedAt"> &
+    Partial<Pick<NewRecording, "sizeBytes" | "integrityStatus" | "integrityCheckedAt" | "integrityFirstBadChunk" | "integrityDetail">>;
+}) {
+  await db.update(recordings).set(values).where(eq(recordings.id, id));
 }

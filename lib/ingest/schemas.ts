@@ -198,3 +198,8 @@ export const auditedCommandsSchema = z.object({
   ),
 });
 export type AuditedCommands = z.infer<typeof auditedCommandsSchema>;
+
+// ─── Paths ───────────────────────────────────────────────────────────────────
+
+export const sessionPathSchema = z.object({ hash: sessionHashSchema });
+export const chunkPathSchema = z.object({ hash: sessionHashSchema, seq: chunkSeqSchema });

@@ -1,43 +1,57 @@
 import type PgBoss from "pg-boss";
 import type { z } from "zod";
-import { getBoss } from "./boss";
+import { ensureQueue, getBoss } from "./queue";
 
-export type JobDefinition<S extends z.ZodType> = {
+/**
+ * A background job's contract: what any module needs to queue it. It names
+ * no handler and imports no capability, so every capability can queue every
+ * job; the handler lives with the capability it serves (see `handleJob`), and
+ * lib/worker/ is the one place that imports them all.
+ */
+export type JobContract<S extends z.ZodType = z.ZodType> = {
   /** Stable queue name; never rename once jobs may be waiting under it. */
-  name: string;
-  schema: S;
-  queue?: Omit<PgBoss.Queue, "name">;
+  readonly name: string;
+  readonly schema: S;
+  /** Retry policy and expiry of the queue (pg-boss queue options). */
+  readonly queue?: Omit<PgBoss.Queue, "name">;
   /** How many of these one worker process runs at once. */
-  concurrency?: number;
-  /** Must be safe to run twice: a job is retried after a crash. */
-  handle: (payload: z.infer<S>, job: PgBoss.Job<unknown>) => Promise<void>;
-  /** Runs when a worker starts: queues again the work a crash left behind. */
-  onWorkerStart?: () => Promise<void>;
+  readonly concurrency?: number;
+  /** Runs on this schedule too (installed once, when a worker starts); the payload is `{}`. */
+  readonly schedule?: { cron: string; tz?: string };
+  /** Jobs with the same key wait as one (pg-boss singletonKey); a call may still pass its own. */
+  readonly singletonKey?: (payload: z.infer<S>) => string;
 };
 
-export function defineJob<S extends z.ZodType>(def: JobDefinition<S>) {
+export type Job<S extends z.ZodType = z.ZodType> = JobContract<S> & {
+  /** Enqueues the job; the payload is validated before it is stored. */
+  send(payload: z.infer<S>, options?: PgBoss.SendOptions): Promise<string | null>;
+};
+
+export function defineJob<S extends z.ZodType>(contract: JobContract<S>): Job<S> {
   return {
-    ...def,
-    /** Enqueues the job; the payload is validated before it is stored. */
-    async send(payload: z.infer<S>, options: PgBoss.SendOptions = {}): Promise<string | null> {
-      const data = def.schema.parse(payload) as object;
+    ...contract,
+    async send(payload, options = {}) {
+      const data = contract.schema.parse(payload) as object;
       const boss = await getBoss();
-      await ensureQueue(boss, def);
-      return boss.send(def.name, data, options);
+      await ensureQueue(boss, contract);
+      const singletonKey = contract.singletonKey?.(payload);
+      return boss.send(contract.name, data, { ...(singletonKey ? { singletonKey } : {}), ...options });
     },
   };
 }
 
-const created = new Set<string>();
-export async function ensureQueue(boss: PgBoss, def: Pick<JobDefinition<z.ZodType>, "name" | "queue">) {
-  if (created.has(def.name)) return;
-  await boss.createQueue(def.name, {
-    name: def.name,
-    retryLimit: 5,
-    retryDelay: 5,
-    retryBackoff: true,
-    expireInSeconds: 60 * 60,
-    ...def.queue,
-  });
-  created.add(def.name);
+/** The work behind a contract; must be safe to run twice (a job is retried after a crash). */
+export type JobHandler<S extends z.ZodType = z.ZodType> = {
+  readonly job: Job<S>;
+  readonly handle: (payload: z.infer<S>, job: PgBoss.Job<unknown>) => Promise<void>;
+  /** Runs when a worker starts: queues again the work a crash left behind. */
+  readonly onWorkerStart?: () => Promise<void>;
+};
+
+export function handleJob<S extends z.ZodType>(
+  job: Job<S>,
+  handle: JobHandler<S>["handle"],
+  options: { onWorkerStart?: () => Promise<void> } = {},
+): JobHandler<S> {
+  return { job, handle, ...options };
 }

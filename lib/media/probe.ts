@@ -68,3 +68,28 @@ export async function probeMedia(file: string, { timeoutMs = 120_000, signal }: 
     probe,
   };
 }
+
+/** Streams of the source, as ffprobe sees them. */
+export async function probeStreams(file: string, signal?: AbortSignal) {
+  const { stdout } = await execa(
+    ffprobePath(),
+    ["-v", "error", "-show_entries", "stream=codec_type,codec_name:format=duration", "-of", "json", file],
+    { timeout: 60_000, cancelSignal: signal },
+  );
+  const json = JSON.parse(stdout) as { streams?: { codec_type?: string; codec_name?: string }[]; format?: { duration?: string } };
+  const streams = json.streams ?? [];
+  return {
+    video: streams.find((s) => s.codec_type === "video")?.codec_name ?? null,
+    audio: streams.find((s) => s.codec_type === "audio")?.codec_name ?? null,
+    durationS: Number(json.format?.duration ?? 0) || 0,
+  };
+}
+
+/** The duration of a media file as its container says, in milliseconds (null when it says none). */
+export async function probeDurationMs(file: string): Promise<number | null> {
+  const { stdout } = await execa(ffprobePath(), ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file], {
+    timeout: 60_000,
+  });
+  const seconds = Number.parseFloat(stdout.trim());
+  return Number.isFinite(seconds) ? Math.round(seconds * 1000) : null;
+}

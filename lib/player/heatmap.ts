@@ -1,4 +1,4 @@
-import type { Activity } from "./activity";
+import type { Activity } from "@/lib/recordings/activity";
 
 /** What the heatmap counts as input: the kinds of session events a person makes. */
 /** `count` lets callers pass pre-aggregated rows (one per type and second) instead of every event. */

@@ -1,4 +1,4 @@
-import type { Activity } from "./activity";
+import type { Activity } from "@/lib/recordings/activity";
 import type { InputEvent } from "./heatmap";
 
 /** Stretches shorter than this are kept: a pause to read is part of the session. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { AUDIT_ACTIONS } from "@/lib/audit";
-import { listAuditActions, listAuditEntries } from "@/lib/db/queries/audit";
+import { listAuditActions, listAuditEntries } from "@/lib/audit/queries";
 import type { AuditLogEntry } from "@/lib/db/schema";
 
 export const AUDIT_PAGE_SIZE = 50;

@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit, type AuditActor } from "@/lib/audit";
-import { getParameters, setParameter } from "@/lib/db/queries/parameters";
+import { getParameters, setParameter } from "@/lib/settings/queries";
 import { parameterField, parameterGroups, type ParameterField } from "./fields";
 import { PARAMETERS, type ParameterKey, type ParameterValue } from "./parameters";
 

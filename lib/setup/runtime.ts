@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import pg from "pg";
 import path from "node:path";
 import { useDatabaseUrl } from "@/lib/db/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/setup/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
 

@@ -1,8 +1,8 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { recordAudit } from "@/lib/audit";
-import { hashPassword } from "@/lib/auth/password";
-import { createUser, getUserByEmail, getUserById, listUsers, updateUser, updateUserKeepingAnAdmin } from "@/lib/db/queries/users";
+import { hashPassword } from "./password";
+import { createUser, getUserByEmail, getUserById, listUsers, updateUser, updateUserKeepingAnAdmin } from "@/lib/users/queries";
 import type { Role } from "@/lib/domain/roles";
 import type { User } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";

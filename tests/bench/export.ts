@@ -145,7 +145,7 @@ async function main() {
   let databaseUrl = process.env.BENCH_DATABASE_URL;
   let stopDb = async () => {};
   if (!databaseUrl) {
-    const { startEmbeddedPostgres } = await import("@/lib/db/embedded");
+    const { startEmbeddedPostgres } = await import("@/lib/setup/embedded-postgres");
     await mkdir(path.resolve("data"), { recursive: true });
     const parent = await mkdtemp(path.resolve("data/bench-postgres-"));
     await chmod(parent, 0o755);

@@ -21,7 +21,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { execa } from "execa";
 import { closeDb, useDatabaseUrl } from "@/lib/db/client";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { startEmbeddedPostgres } from "@/lib/setup/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrate";
 import { IngestClient } from "@/lib/ingest/client";
 import { createApiToken } from "@/lib/tokens";

@@ -17,12 +17,13 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword } from "@/lib/users/password";
 import { closeDb, db, getPool, useDatabaseUrl } from "@/lib/db/client";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { startEmbeddedPostgres } from "@/lib/setup/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrate";
-import { getParameter } from "@/lib/db/queries/parameters";
-import { getRecordingBySessionId, getSessionByHash, listColumns, listSessions } from "@/lib/db/queries/sessions";
+import { getParameter } from "@/lib/settings/queries";
+import { getRecordingBySession } from "@/lib/recordings/queries";
+import { getSessionByHash, listColumns, listSessions } from "@/lib/sessions/queries";
 import { remoteSessions, users } from "@/lib/db/schema";
 import { PAGE_SIZE, encodeCursor, type SessionCursor, type SessionFilter } from "@/lib/sessions/filters";
 import { freePort } from "../../lib/setup/free-port";
@@ -301,7 +302,7 @@ async function main(): Promise<number> {
     const reportData = async (i: number) => {
       const session = await getSessionByHash({ hash: sample[i % sample.length]!, viewer });
       if (!session) throw new Error("missing session");
-      await Promise.all([getRecordingBySessionId({ sessionId: session.id }), getParameter({ key: "remote_session.video_download_enabled" })]);
+      await Promise.all([getRecordingBySession({ sessionId: session.id }), getParameter({ key: "remote_session.video_download_enabled" })]);
     };
     const checkPage = async (p: Promise<{ rows: unknown[] }>) => {
       const { rows } = await p;

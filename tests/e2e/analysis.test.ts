@@ -3,7 +3,7 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeSession } from "../../lib/analysis/analyze";
 import { db } from "../../lib/db/client";
-import { getSessionFindings } from "../../lib/db/queries/findings";
+import { getSessionFindings } from "@/lib/analysis/queries/findings";
 import { auditLog } from "../../lib/db/schema";
 import { insertSession, typeLines } from "../support/analysis-fixtures";
 import { closeDb } from "../support/db";

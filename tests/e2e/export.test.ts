@@ -8,7 +8,7 @@ import { and, eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db/client";
-import { setParameter } from "../../lib/db/queries/parameters";
+import { setParameter } from "@/lib/settings/queries";
 import { auditLog, videoExports } from "../../lib/db/schema";
 import { LocalDiskStorage } from "../../lib/storage/local";
 import { closeDb } from "../support/db";

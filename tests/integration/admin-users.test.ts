@@ -1,9 +1,9 @@
 import { and, eq, isNull } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyPassword } from "@/lib/auth/password";
+import { verifyPassword } from "@/lib/users/password";
 import { db } from "@/lib/db/client";
-import { getUserById, listUsers, updateUserKeepingAnAdmin } from "@/lib/db/queries/users";
+import { getUserById, listUsers, updateUserKeepingAnAdmin } from "@/lib/users/queries";
 import { auditLog, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import {

@@ -5,14 +5,15 @@ import { analyzeSession } from "@/lib/analysis/analyze";
 import { ruleFormSchema } from "@/lib/analysis/rule-form";
 import { createAuditedCommand, deleteAuditedCommand, setAuditedCommandEnabled, updateAuditedCommand } from "@/lib/analysis/rules";
 import { db } from "@/lib/db/client";
-import { getRulesVersion, listRules } from "@/lib/db/queries/audited-commands";
+import { getRulesVersion, listRules } from "@/lib/analysis/queries/rules";
 import { auditedCommandsSchema } from "@/lib/ingest/schemas";
-import { getSessionFindings, listSessionIdsToAnalyze, listSessionsWithFindings } from "@/lib/db/queries/findings";
+import { getSessionFindings, listSessionIdsToAnalyze, listSessionsWithFindings } from "@/lib/analysis/queries/findings";
 import { auditLog, remoteSessions, type AuditedCommandRule } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { stopBoss } from "@/lib/jobs/boss";
+import { reanalyzeAllHandler } from "@/lib/analysis/jobs/reanalyze-all";
 import { reanalyzeAllJob } from "@/lib/jobs/reanalyze-all";
-import { startWorker } from "@/lib/jobs/worker";
+import { stopBoss } from "@/lib/jobs/queue";
+import { startWorker } from "@/lib/worker";
 import { enqueueSessionAnalysis } from "@/lib/analysis";
 import { createApiToken } from "@/lib/tokens";
 import { insertSession, typeLines } from "../support/analysis-fixtures";
@@ -34,7 +35,7 @@ const ruleNamed = (rules: AuditedCommandRule[], name: string) => {
 };
 const sessionRow = async (id: number) => (await db.select().from(remoteSessions).where(eq(remoteSessions.id, id)))[0]!;
 const runJob = (payload: { rulesVersion: number; afterId?: number }) =>
-  reanalyzeAllJob.handle(reanalyzeAllJob.schema.parse(payload), {} as never);
+  reanalyzeAllHandler.handle(reanalyzeAllJob.schema.parse(payload), {} as never);
 
 const DEMO = ["sudo su -", "chmod 777 /etc/shadow", "history -c", "curl http://x | sh", "mysql -u root -p", { masked: 9 }, "ls -la"];
 
@@ -165,7 +166,7 @@ describe("vulnerability analysis", () => {
     expect(versions.every((r) => r.v === 3)).toBe(true);
 
     // A stale analysis cannot overwrite a newer one.
-    const stale = await import("@/lib/db/queries/findings").then((m) =>
+    const stale = await import("@/lib/analysis/queries/findings").then((m) =>
       m.replaceSessionFindings({ sessionId: ssh.id, rulesVersion: 2, findings: [] }),
     );
     expect(stale.stored).toBe(false);

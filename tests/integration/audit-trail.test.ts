@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db/client";
-import { listAuditEntries } from "@/lib/db/queries/audit";
+import { listAuditEntries } from "@/lib/audit/queries";
 import { closeDb, useFreshDatabase } from "../support/db";
 import { createTestUser } from "../support/users";
 

@@ -12,16 +12,16 @@ const dataDir = vi.hoisted(() => {
 import { db } from "@/lib/db/client";
 import { videoExports } from "@/lib/db/schema";
 import { type Role } from "@/lib/domain/roles";
-import { setParameter } from "@/lib/db/queries/parameters";
+import { setParameter } from "@/lib/settings/queries";
 import { cancelExportRow, createOrGetLiveExport, getExportById, getRecipientEmail, listUnnotifiedRecipients } from "@/lib/exports/queries";
 import { lockExport, runExportConversion } from "@/lib/exports/convert";
 import { planConversion } from "@/lib/exports/plan";
 import { buildCues, toWebVtt } from "@/lib/exports/subtitles";
 import { cancelExport, getExportForPage, requestExport } from "@/lib/exports";
 import { listOutbox } from "@/lib/email";
-import { cleanupExports } from "@/lib/jobs/cleanup-exports";
-import { sendExportEmail } from "@/lib/jobs/send-export-email";
-import { stopBoss } from "@/lib/jobs/boss";
+import { cleanupExportsHandler } from "@/lib/exports/jobs/cleanup-exports";
+import { sendExportEmailHandler } from "@/lib/exports/jobs/send-export-email";
+import { stopBoss } from "@/lib/jobs/queue";
 import { getStorage } from "@/lib/storage";
 import { closeDb, useFreshDatabase } from "../support/db";
 import { createSessionWithRecording, makeRecordingFile, makeScreenRecording, probe, type MediaKind } from "../support/export-fixtures";
@@ -197,7 +197,7 @@ describe("after the conversion", () => {
     const { session } = await sessionWith("h264-aac-mp4", { seconds: 2 });
     const exp = await newExport(session.id, "mp4");
     expect(await runExportConversion({ exportId: exp.id })).toBe("done");
-    await sendExportEmail.handle({ exportId: exp.id }, {} as never);
+    await sendExportEmailHandler.handle({ exportId: exp.id }, {} as never);
     const row = await getExportById({ id: exp.id });
     expect(row?.emailStatus).toBe("outbox");
     const outbox = await listOutbox();
@@ -207,7 +207,7 @@ describe("after the conversion", () => {
     expect(email!.text).toMatch(/Size: \d+(\.\d)? (KB|MB)/);
     expect(email!.html).toContain(`href="`);
     // Running it again (a retried job) sends nothing more.
-    await sendExportEmail.handle({ exportId: exp.id }, {} as never);
+    await sendExportEmailHandler.handle({ exportId: exp.id }, {} as never);
     expect((await listOutbox()).filter((e) => e.subject.includes(session.hash))).toHaveLength(1);
   });
 
@@ -225,9 +225,9 @@ describe("after the conversion", () => {
     expect(await listUnnotifiedRecipients({ exportId: first.export.id })).toEqual([second.id]);
 
     expect(await runExportConversion({ exportId: first.export.id })).toBe("done");
-    await sendExportEmail.handle({ exportId: first.export.id }, {} as never);
-    await sendExportEmail.handle({ exportId: first.export.id, userId: second.id }, {} as never);
-    await sendExportEmail.handle({ exportId: first.export.id, userId: second.id }, {} as never); // a retried job
+    await sendExportEmailHandler.handle({ exportId: first.export.id }, {} as never);
+    await sendExportEmailHandler.handle({ exportId: first.export.id, userId: second.id }, {} as never);
+    await sendExportEmailHandler.handle({ exportId: first.export.id, userId: second.id }, {} as never); // a retried job
     const sent = (await listOutbox()).filter((e) => e.subject.includes(session.hash));
     expect(sent.map((e) => e.to).sort()).toEqual([auditor.email, second.email].sort());
     expect(await listUnnotifiedRecipients({ exportId: first.export.id })).toEqual([]);
@@ -248,7 +248,7 @@ describe("after the conversion", () => {
     const done = (await getExportById({ id: exp.id }))!;
     expect(await getStorage().stat(done.storageKey!)).not.toBeNull();
     await db.update(videoExports).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(videoExports.id, exp.id));
-    await cleanupExports.handle({}, {} as never);
+    await cleanupExportsHandler.handle({}, {} as never);
     expect((await getExportById({ id: exp.id }))?.status).toBe("expired");
     expect(await getStorage().stat(done.storageKey!)).toBeNull();
   });
@@ -260,9 +260,9 @@ describe("after the conversion", () => {
     const jobsFor = async () =>
       (await db.execute(sql`select state from pgboss.job where name = 'convert-video' and data->>'exportId' = ${exp.id}`)).rows;
     expect(await jobsFor()).toHaveLength(0);
-    await cleanupExports.handle({}, {} as never);
+    await cleanupExportsHandler.handle({}, {} as never);
     expect(await jobsFor()).toEqual([{ state: "created" }]);
-    await cleanupExports.handle({}, {} as never);
+    await cleanupExportsHandler.handle({}, {} as never);
     expect(await jobsFor()).toHaveLength(1);
   });
 

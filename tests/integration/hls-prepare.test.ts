@@ -11,13 +11,14 @@ const dataDir = vi.hoisted(() => {
   return dir;
 });
 
-import { getPlaybackRecordingById, getStoredPlaylist } from "@/lib/hls/queries";
+import { getStoredPlaylist } from "@/lib/hls/queries";
+import { getRecordingById } from "@/lib/recordings/queries";
 import { measureRecordingActivity } from "@/lib/hls/measure";
 import { ensurePlayable, NeedsBackgroundPreparation } from "@/lib/hls/prepare";
 import { renderPlaylist, SEGMENT_MAX_S } from "@/lib/hls/playlist";
 import { getActivity } from "@/lib/hls/queries";
 import { ffprobePath } from "@/lib/media/binaries";
-import { readActivity } from "@/lib/player/activity";
+import { readActivity } from "@/lib/recordings/activity";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { closeDb, useFreshDatabase } from "../support/db";
 import { insertSessionWithRecording, makeMedia, storeMedia } from "../support/player-media";
@@ -72,7 +73,7 @@ describe("making a recording playable", () => {
 
     // Kept: asking again returns the stored result without a new run.
     expect((await ensurePlayable(recording.id)).generation).toBe(playlist.generation);
-    expect((await getPlaybackRecordingById({ id: recording.id }))?.playableKey).toBe(storageKeys.playable(recording.id, playlist.generation));
+    expect((await getRecordingById({ id: recording.id }))?.playableKey).toBe(storageKeys.playable(recording.id, playlist.generation));
     expect(Math.abs((await probePlaylist(recording.id)) - 20)).toBeLessThan(0.3);
 
     // Activity: the test picture moves all the time; the tone is loud.
@@ -109,7 +110,7 @@ describe("making a recording playable", () => {
     expect(Math.max(...encoded.segments.map((s) => s[2]))).toBeLessThanOrEqual(SEGMENT_MAX_S * 1000);
     expect(encoded.hasAudio).toBe(false);
     // Each generation has its own file: the copy's is gone, so its URLs cannot serve the new bytes.
-    expect((await getPlaybackRecordingById({ id: recording.id }))?.playableKey).toBe(storageKeys.playable(recording.id, encoded.generation));
+    expect((await getRecordingById({ id: recording.id }))?.playableKey).toBe(storageKeys.playable(recording.id, encoded.generation));
     expect(await getStorage().stat(storageKeys.playable(recording.id, copied.generation))).toBeNull();
     expect((await getStorage().stat(storageKeys.playable(recording.id, encoded.generation)))?.size).toBeGreaterThan(0);
   });

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { getParameter } from "@/lib/db/queries/parameters";
+import { getParameter } from "@/lib/settings/queries";
 import { auditLog } from "@/lib/db/schema";
 import { listParameterGroups, saveParameters } from "@/lib/settings";
 import { describeParameterField, parameterFormSchema, parseFieldInput } from "@/lib/settings/fields";

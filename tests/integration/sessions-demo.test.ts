@@ -1,9 +1,9 @@
 import { count, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyPassword } from "@/lib/auth/password";
+import { verifyPassword } from "@/lib/users/password";
 import { db } from "@/lib/db/client";
-import { getUserByEmail } from "@/lib/db/queries/users";
-import { listSessions } from "@/lib/db/queries/sessions";
+import { getUserByEmail } from "@/lib/users/queries";
+import { listSessions } from "@/lib/sessions/queries";
 import { PROTOCOLS } from "@/lib/domain/sessions";
 import { remoteSessions, users } from "@/lib/db/schema";
 import { DEMO_ACCOUNTS, seedDemo } from "@/lib/demo/sessions";

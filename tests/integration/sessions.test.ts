@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { databaseUrl, db, getPool } from "@/lib/db/client";
-import { getRecordingBySessionId, getSessionByHash, hasAnySession, listSessions } from "@/lib/db/queries/sessions";
+import { getRecordingBySession } from "@/lib/recordings/queries";
+import { getSessionByHash, hasAnySession, listSessions } from "@/lib/sessions/queries";
 import { recordings, remoteSessions, type RemoteSession } from "@/lib/db/schema";
 import type { SessionCursor, SessionFilter, SessionSort } from "@/lib/sessions/filters";
 import { closeDb, useFreshDatabase } from "../support/db";
@@ -171,9 +172,9 @@ describe("getSessionByHash", () => {
 
   it("finds the recording of a session", async () => {
     const s = all[0]!;
-    expect(await getRecordingBySessionId({ sessionId: s.id })).toBeNull();
+    expect(await getRecordingBySession({ sessionId: s.id })).toBeNull();
     await db.insert(recordings).values({ sessionId: s.id, sizeBytes: 1234, status: "ready" });
-    expect(await getRecordingBySessionId({ sessionId: s.id })).toMatchObject({ sessionId: s.id, sizeBytes: 1234 });
+    expect(await getRecordingBySession({ sessionId: s.id })).toMatchObject({ sessionId: s.id, sizeBytes: 1234 });
   });
 });
 

@@ -5,7 +5,7 @@
 import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/db/embedded";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/setup/embedded-postgres";
 import { applyMigrations } from "../../lib/db/migrate";
 
 export const TEMPLATE_DB = "sv_template";

@@ -1,4 +1,4 @@
-import { hashPassword } from "../../lib/auth/password";
+import { hashPassword } from "@/lib/users/password";
 import { db } from "../../lib/db/client";
 import { users, type User } from "../../lib/db/schema";
 import { type Role } from "@/lib/domain/roles";

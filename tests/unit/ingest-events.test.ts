@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { chainHead, chainLink, CHAIN_START } from "../../lib/ingest/chain";
+import { chainHead, chainLink, CHAIN_START } from "../../lib/recordings/chain";
 import { sha256Hex } from "../../lib/ingest/client";
-import { IngestError } from "../../lib/ingest/http";
+import { AppError } from "../../lib/errors";
 import { parseEventLines } from "../../lib/ingest";
 
 const refused = (text: string) => {
   try {
     parseEventLines(text);
   } catch (error) {
-    expect(error).toBeInstanceOf(IngestError);
-    return error as IngestError;
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
   }
   throw new Error("the batch was accepted");
 };

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { viewerTimeZone } from "@/app/_components/time";
 import { requireViewer } from "@/lib/auth/viewer";
-import { hasAnySession, listSessions } from "@/lib/db/queries/sessions";
+import { hasAnySession, listSessions } from "@/lib/sessions/queries";
 import { hasFilters, parseSessionListQuery, sessionListHref, toSessionFilter, type RawSearchParams } from "@/lib/sessions/filters";
 import { FiltersForm } from "./filters-form";
 import { SessionsTable } from "./sessions-table";

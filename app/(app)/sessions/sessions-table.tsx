@@ -1,4 +1,4 @@
-import type { SessionListRow } from "@/lib/db/queries/sessions";
+import type { SessionListRow } from "@/lib/sessions/queries";
 import { formatDateTime, formatDuration, formatSize, shortHash } from "@/lib/format";
 import { CRITICALITY_LABELS } from "@/lib/domain/rules";
 import { PROTOCOL_LABELS, STATUS_LABELS } from "@/lib/domain/sessions";

@@ -2,11 +2,11 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { recordAudit } from "@/lib/audit";
 import { requestIp, requireViewer } from "@/lib/auth/viewer";
-import { getRecordingBySessionId, getSessionByHash } from "@/lib/db/queries/sessions";
+import { getRecordingBySession } from "@/lib/recordings/queries";
+import { getSessionByHash } from "@/lib/sessions/queries";
 import { shortHash } from "@/lib/format";
-import { STATUS_LABELS } from "@/lib/domain/sessions";
-import { isSessionHash } from "@/lib/domain/sessions";
-import { type SessionReport } from "@/lib/sessions/report";
+import { isSessionHash, STATUS_LABELS } from "@/lib/domain/sessions";
+import type { SessionReport } from "@/lib/sessions/report";
 import { SessionInfoSection } from "./_sections/session-info";
 import { SessionSection } from "./_sections/session";
 import { IntegritySection } from "./_sections/integrity";
@@ -24,7 +24,7 @@ export default async function SessionReportPage({ params }: { params: Promise<{ 
   const session = await getSessionByHash({ hash, viewer });
   if (!session) notFound();
   const [recording] = await Promise.all([
-    getRecordingBySessionId({ sessionId: session.id }),
+    getRecordingBySession({ sessionId: session.id }),
     recordAudit({
       actor: viewer,
       action: "session.report_viewed",
@@ -50,7 +50,7 @@ export default async function SessionReportPage({ params }: { params: Promise<{ 
       <UserInfoSection report={report} />
       <VulnerabilityAnalysisSection session={session} />
       <SessionSection report={report} />
-      {recording ? <IntegritySection sessionId={session.id} viewer={viewer} /> : null}
+      {recording ? <IntegritySection report={report} /> : null}
       <VideoOfSessionSection session={session} viewer={viewer} />
     </>
   );

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { SessionSummaryCells, SessionSummaryHead } from "../_components/session-summary";
 import { recordAudit } from "@/lib/audit";
 import { requestIp, requireViewer } from "@/lib/auth/viewer";
-import { COMMANDS_PER_SESSION, searchSessionCommands, type CommandSearchKind } from "@/lib/db/queries/commands";
+import { COMMANDS_PER_SESSION, searchSessionCommands, type CommandSearchKind } from "@/lib/analysis/queries/commands";
 import { formatOffset, playerHref } from "@/lib/analysis/format";
 import { formatStartedCursor, parseStartedCursor } from "@/lib/sessions/page-cursor";
 

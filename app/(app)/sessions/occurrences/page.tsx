@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { SessionSummaryCells, SessionSummaryHead } from "../_components/session-summary";
 import { requireViewer } from "@/lib/auth/viewer";
-import { listSessionsWithFindings } from "@/lib/db/queries/findings";
+import { listSessionsWithFindings } from "@/lib/analysis/queries/findings";
 import { CRITICALITY_LABELS } from "@/lib/domain/rules";
 import { formatStartedCursor, parseStartedCursor } from "@/lib/sessions/page-cursor";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireAdmin } from "@/lib/auth/viewer";
 import { actionLabel, SESSION_TYPE_LABELS } from "@/lib/domain/rules";
-import { getRulesVersion, listRules } from "@/lib/db/queries/audited-commands";
+import { getRulesVersion, listRules } from "@/lib/analysis/queries/rules";
 import { CRITICALITY_LABELS } from "@/lib/domain/rules";
 import { DeleteRuleForm, RuleForm, ToggleRuleForm } from "./rule-forms";
 

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { defineAction } from "@/lib/actions/define-action";
 import { requestIp } from "@/lib/auth/viewer";
-import { createTokenAudited, queueVerifyAll, revokeTokenAudited } from "@/lib/ingest/admin";
+import { queueVerifyAll } from "@/lib/recordings";
+import { createTokenAudited, revokeTokenAudited } from "@/lib/tokens";
 
 const ADMIN = ["admin"] as const;
 const REVALIDATE = ["/settings/tokens"];

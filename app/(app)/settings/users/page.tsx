@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Time } from "@/app/_components/time";
 import Link from "next/link";
 import { requireAdmin } from "@/lib/auth/viewer";
-import { countActiveAdmins, countUsers, USER_LIST_LIMIT } from "@/lib/db/queries/users";
+import { countActiveAdmins, countUsers, USER_LIST_LIMIT } from "@/lib/users/queries";
 import { listAccounts } from "@/lib/users";
 import { CreateUserForm, ResetPasswordForm, RoleForm, StatusForm } from "./user-forms";
 

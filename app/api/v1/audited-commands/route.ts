@@ -1,19 +1,14 @@
-import { getEnabledRuleSet } from "@/lib/db/queries/audited-commands";
+import { getEnabledRuleSet } from "@/lib/analysis/queries/rules";
+import { defineRoute } from "@/lib/http/route";
 import type { AuditedCommands } from "@/lib/ingest/schemas";
-import { authenticateApiToken } from "@/lib/tokens";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/audited-commands - the enabled audited-command rules and their version, for the proxies to enforce Block and Interrupt
-export async function GET(request: Request) {
-  const token = await authenticateApiToken(request);
-  if (!token) {
-    return Response.json(
-      { error: "A valid API token is required (Authorization: Bearer svt_…)." },
-      { status: 401, headers: { "www-authenticate": 'Bearer realm="session-video"' } },
-    );
-  }
-  try {
+export const GET = defineRoute({
+  name: "audited commands",
+  caller: "proxy",
+  handler: async ({ request }) => {
     const { version, rules } = await getEnabledRuleSet();
     const etag = `"rules-v${version}"`;
     // Proxies poll: while the version stays the same they get a 304 without the rules.
@@ -36,8 +31,5 @@ export async function GET(request: Request) {
       })),
     };
     return Response.json(body, { headers: { "cache-control": "no-store", etag } });
-  } catch (error) {
-    console.error("[api] audited-commands failed", error);
-    return Response.json({ error: "The rules could not be read. The error was logged; retry later." }, { status: 500 });
-  }
-}
+  },
+});

@@ -1,9 +1,10 @@
 "use server";
+import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { isSessionHash } from "@/lib/domain/sessions";
 import { defineAction } from "@/lib/actions/define-action";
 import { requestIp } from "@/lib/auth/viewer";
-import { verifySessionRecording } from "@/lib/ingest/admin";
+import { verifySessionRecording } from "@/lib/recordings";
 
 /** "Verify now" on a session report: re-reads the recording's chunks and media (admins only, audited). */
 export const verifyRecordingAction = defineAction({
@@ -14,7 +15,6 @@ export const verifyRecordingAction = defineAction({
   roles: ["admin"],
   run: async ({ sessionId, path }, viewer) => {
     const result = await verifySessionRecording({ actor: viewer, ip: await requestIp(), sessionId });
-    const { revalidatePath } = await import("next/cache");
     revalidatePath(path);
     return {
       message:

@@ -1,7 +1,6 @@
 import { Time } from "@/app/_components/time";
-import type { Viewer } from "@/lib/auth/viewer";
 import { formatDuration, formatSize } from "@/lib/format";
-import { getRecordingBySession, getSessionById } from "@/lib/ingest/queries";
+import type { SessionReport } from "@/lib/sessions/report";
 import { VerifyNowButton } from "./integrity-verify-button";
 
 const RECORDING_STATUS: Record<string, { label: string; badge: string }> = {
@@ -17,9 +16,7 @@ const RECORDING_STATUS: Record<string, { label: string; badge: string }> = {
  * ffprobe found in it, and whether its chunks still match their hashes.
  * The caller has already checked that `viewer` may see the session.
  */
-export async function IntegritySection({ sessionId, viewer }: { sessionId: number; viewer: Viewer }) {
-  const [session, recording] = await Promise.all([getSessionById({ id: sessionId }), getRecordingBySession({ sessionId })]);
-  if (!session) return null;
+export function IntegritySection({ report: { session, recording, viewer } }: { report: SessionReport }) {
   const status = recording ? (RECORDING_STATUS[recording.status] ?? { label: recording.status, badge: "" }) : null;
   return (
     <section className="panel" aria-labelledby="section-integrity" data-testid="integrity-section">
@@ -42,7 +39,7 @@ export async function IntegritySection({ sessionId, viewer }: { sessionId: numbe
               {formatSize(recording.sizeBytes)}
               {recording.expectedChunks !== null ? <span className="muted"> in {recording.expectedChunks} chunks</span> : null}
             </dd>
-            {recording.probe ? (
+            {recording.probed ? (
               <>
                 <dt>Duration</dt>
                 <dd>{recording.durationMs !== null ? formatDuration(recording.durationMs) : "—"}</dd>
@@ -91,7 +88,7 @@ export async function IntegritySection({ sessionId, viewer }: { sessionId: numbe
           </dl>
           {viewer.role === "admin" ? (
             <div style={{ marginTop: "0.75rem" }}>
-              <VerifyNowButton sessionId={sessionId} path={`/sessions/${session.hash}`} />
+              <VerifyNowButton sessionId={session.id} path={`/sessions/${session.hash}`} />
             </div>
           ) : null}
         </>

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { GenerateVideoButton } from "./generate-video-button";
-import { getParameter } from "@/lib/db/queries/parameters";
+import { getParameter } from "@/lib/settings/queries";
 import { formatDuration, formatSize } from "@/lib/format";
 import { PARAMETERS } from "@/lib/settings/parameters";
 import { hasRecording, recordedBytes, type SessionReport } from "@/lib/sessions/report";

@@ -1,11 +1,11 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireViewer } from "@/lib/auth/viewer";
-import { getSessionByHash } from "@/lib/db/queries/sessions";
-import { getUserById } from "@/lib/db/queries/users";
+import { getSessionByHash } from "@/lib/sessions/queries";
+import { getUserById } from "@/lib/users/queries";
 import { DOWNLOAD_DISABLED, getExportForPage } from "@/lib/exports";
 import { formatDuration, formatSize, shortHash } from "@/lib/format";
-import { isSessionHash } from "@/lib/domain/sessions";
+import { isDatabaseProtocol, isSessionHash } from "@/lib/domain/sessions";
 import { Time } from "@/app/_components/time";
 import { GenerateVideoButton } from "../_sections/generate-video-button";
 import { CancelExportButton } from "./cancel-button";
@@ -73,10 +73,7 @@ export default async function DownloadPage({ params }: { params: Promise<{ hash:
               <dt>Inside the file</dt>
               <dd>
                 The recorded screen and sound, with the keystroke log
-                {session.protocol === "mysql" ||
-                session.protocol === "postgresql" ||
-                session.protocol === "oracle" ||
-                session.protocol === "sqlserver"
+                {isDatabaseProtocol(session.protocol)
                   ? " and the query log"
                   : ""}{" "}
                 as a subtitle track{watermark ? ", and a watermark with who asked, when, and the session ID" : ""}.

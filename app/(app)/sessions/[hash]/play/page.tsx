@@ -3,36 +3,18 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { requestIp, requireViewer } from "@/lib/auth/viewer";
-import { getSessionByHash } from "@/lib/db/queries/sessions";
-import { formatDuration, shortHash } from "@/lib/format";
-import { hlsUrls } from "@/lib/hls/http";
-import { getPreparationProgress } from "@/lib/hls/prepare";
-import { getActivity, getPlaybackRecording, getStoredPlaylist } from "@/lib/hls/queries";
-import { enqueuePlaybackPreparation } from "@/lib/jobs/prepare-playback";
-import { readActivity } from "@/lib/player/activity";
-import { buildHeatmap } from "@/lib/player/heatmap";
-import { idlePeriods } from "@/lib/player/idle";
-import { buildKeystrokeLog } from "@/lib/player/keylog";
-import { getSessionFindings } from "@/lib/db/queries/findings";
-import { frameRateOf } from "@/lib/player/frame-rate";
-import { getInputActivity, getLogEvents, getVideoRates } from "@/lib/player/queries";
-import type { Marker, PlayerProps } from "@/lib/player/types";
 import { isSessionHash } from "@/lib/domain/sessions";
-import { getStorage, storageKeys } from "@/lib/storage";
+import { formatDuration, shortHash } from "@/lib/format";
+import { playbackState } from "@/lib/hls/playback";
+import { buildPlayerProps } from "@/lib/player/props";
+import { getRecordingBySession } from "@/lib/recordings/queries";
+import { getSessionByHash } from "@/lib/sessions/queries";
 import { Player } from "./player";
 import { RefreshWhile } from "./refresh-while";
 
 export const metadata = { title: "Session player · Session Video" };
 
 const startParam = z.coerce.number().finite().min(0).max(10 * 24 * 3600);
-
-type State =
-  | { kind: "no-media" }
-  | { kind: "failed"; reason: string }
-  | { kind: "processing"; progress: number | null }
-  | { kind: "synchronizing" }
-  | { kind: "live" }
-  | { kind: "ready" };
 
 // GET /sessions/[hash]/play - the session player: video, heatmap timeline and keystroke log
 export default async function PlayPage({
@@ -59,29 +41,8 @@ export default async function PlayPage({
     details: startS ? { t: startS } : undefined,
   });
 
-  const recording = await getPlaybackRecording({ sessionId: session.id });
-  const playlist = recording ? await getStoredPlaylist({ recordingId: recording.id }) : null;
-
-  let state: State;
-  if (!recording) state = { kind: "no-media" };
-  else if (recording.status === "failed") state = { kind: "failed", reason: recording.statusReason ?? "ffmpeg cannot read the recording." };
-  else if (recording.status === "incomplete")
-    state = { kind: "failed", reason: recording.statusReason ?? "The recording is incomplete: chunks are missing." };
-  else if (recording.status === "receiving") state = { kind: "live" };
-  else if (playlist) {
-    // In a cluster the row arrives before the file: the file is still being copied to this node.
-    state = recording.playableKey && (await getStorage().stat(recording.playableKey)) ? { kind: "ready" } : { kind: "synchronizing" };
-  } else {
-    const progress = await getPreparationProgress(recording.id);
-    const needsEncode = recording.videoCodec !== null && recording.videoCodec !== "h264";
-    if (progress !== null || needsEncode) {
-      await enqueuePlaybackPreparation(recording.id);
-      state = { kind: "processing", progress };
-    } else {
-      // H.264 is cut by stream copy in seconds: the playlist request does it on demand.
-      state = (await getStorage().stat(storageKeys.media(recording.id))) ? { kind: "ready" } : { kind: "synchronizing" };
-    }
-  }
+  const recording = await getRecordingBySession({ sessionId: session.id });
+  const { state, playlist } = await playbackState(recording);
 
   const head = (
     <>
@@ -135,47 +96,14 @@ export default async function PlayPage({
   }
 
   const live = state.kind === "live";
-  const durationMs =
-    playlist?.durationMs ??
-    recording?.durationMs ??
-    Math.max(0, (session.endedAt ?? new Date()).getTime() - session.startedAt.getTime());
-  const [inputs, logEvents, findings, activityRaw, videoRates] = await Promise.all([
-    getInputActivity({ sessionId: session.id }),
-    getLogEvents({ sessionId: session.id }),
-    getSessionFindings({ sessionId: session.id }),
-    recording ? getActivity({ recordingId: recording.id }) : null,
-    recording ? getVideoRates({ recordingId: recording.id }) : null,
-  ]);
-  const activity = readActivity(activityRaw);
-  const log = buildKeystrokeLog(logEvents);
-  const markers: Marker[] = [
-    ...findings.map((f) => ({ tMs: f.tMs, kind: "finding" as const, label: `${f.ruleName}: ${f.command}`, criticality: f.criticality })),
-    ...log.flatMap((l) =>
-      l.kind === "query" && l.outcome === "error" ? [{ tMs: l.tMs, kind: "query-error" as const, label: `Failed query: ${l.text} (${l.detail})`, criticality: null }] : [],
-    ),
-  ].sort((a, b) => a.tMs - b.tMs);
-
-  const props: PlayerProps = {
-    hash: session.hash,
-    src: live ? hlsUrls.live(session.hash) : hlsUrls.playlist(session.hash),
-    live,
-    durationMs,
-    startS,
-    hasAudio: playlist?.hasAudio ?? recording?.hasAudio ?? false,
-    frameRate: frameRateOf(videoRates),
-    heatmap: buildHeatmap({ durationMs, events: inputs, activity }),
-    idle: live ? [] : idlePeriods({ durationMs, events: inputs, activity }),
-    log,
-    markers,
-    isDatabase: ["mysql", "postgresql", "oracle", "sqlserver"].includes(session.protocol),
-  };
+  const props = await buildPlayerProps({ session, recording, playlist, live, startS });
 
   return (
     <>
       {head}
       {live ? (
         <p className="alert alert-info" data-state="live">
-          Live: this session is still being recorded. The video follows the live edge; {formatDuration(durationMs)} so far.
+          Live: this session is still being recorded. The video follows the live edge; {formatDuration(props.durationMs)} so far.
         </p>
       ) : null}
       <Player {...props} />

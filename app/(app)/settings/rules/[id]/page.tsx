@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requireAdmin } from "@/lib/auth/viewer";
-import { getRuleById } from "@/lib/db/queries/audited-commands";
+import { getRuleById } from "@/lib/analysis/queries/rules";
 import { RuleForm } from "../rule-forms";
 
 export const metadata: Metadata = { title: "Edit audited command" };

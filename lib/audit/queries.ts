@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { db, type Db } from "@/lib/db/client";
+import { escapeLike } from "@/lib/db/like";
 import { auditLog, type AuditLogEntry, type NewAuditLogEntry } from "@/lib/db/schema";
 
 /**
@@ -31,15 +32,11 @@ export type AuditFilter = {
   limit?: number;
 };
 
-/** `%`, `_` and `\` typed by a person match themselves in LIKE. */
-function likePrefix(text: string): string {
-  return `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 export async function listAuditEntries(filter: AuditFilter): Promise<AuditLogEntry[]> {
   const where: SQL[] = [];
   if (filter.action) where.push(eq(auditLog.action, filter.action));
-  if (filter.actor) where.push(sql`lower(${auditLog.actorEmail}) like ${likePrefix(filter.actor)}`);
+  if (filter.actor) where.push(sql`lower(${auditLog.actorEmail}) like ${`${escapeLike(filter.actor.toLowerCase())}%`}`);
   if (filter.target) where.push(eq(auditLog.targetId, filter.target));
   if (filter.from) where.push(gte(auditLog.at, filter.from));
   if (filter.to) where.push(lt(auditLog.at, filter.to));

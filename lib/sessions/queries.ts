@@ -236,10 +236,3 @@ export async function getSessionByHash({
     .limit(1);
   return row ?? null;
 }
-
-/** The recording of a session, or null when no media was ever announced for it. */
-export async function getRecordingBySessionId({ sessionId }: { sessionId: number }): Promise<Recording | null> {
-  const [row] = await db.select().from(recordings).where(eq(recordings.sessionId, sessionId)).limit(1);
-  return row ?? null;
-}
-

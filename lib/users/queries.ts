@@ -110,6 +110,12 @@ export async function countActiveAdmins(): Promise<number> {
   return row?.n ?? 0;
 }
 
+/** Whether any admin account exists, enabled or not (the first start creates one when none does). */
+export async function hasAnyAdmin(): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.role, "admin")).limit(1);
+  return Boolean(row);
+}
+
 export async function countUsers(): Promise<number> {
   const [row] = await db.select({ n: count() }).from(users);
   return row?.n ?? 0;

@@ -2,11 +2,11 @@ import "server-only";
 import { and, asc, eq, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
-import { sessionSummaryColumns, sessionVisibleTo, startedBefore } from "@/lib/db/queries/sessions";
+import { sessionSummaryColumns, sessionVisibleTo, startedBefore } from "@/lib/sessions/queries";
 import type { StartedCursor } from "@/lib/sessions/page-cursor";
 import { CRITICALITIES, type Criticality } from "@/lib/domain/rules";
 import { commandFindings, remoteSessions, sessionCommands, sessionEvents, type CommandFinding, type RemoteSession } from "@/lib/db/schema";
-import { type Protocol } from "@/lib/domain/sessions";
+import { protocolsOfKind, type Protocol } from "@/lib/domain/sessions";
 
 export type NewFinding = Omit<CommandFinding, "id" | "sessionId" | "rulesVersion">;
 export type NewSessionCommand = { tMs: number; text: string; source: "keys" | "command" | "query"; masked: boolean };
@@ -77,7 +77,7 @@ export async function getSessionFindings({ sessionId }: { sessionId: number }): 
     .orderBy(asc(commandFindings.tMs), asc(commandFindings.id));
 }
 
-const ANALYZED_PROTOCOLS: Protocol[] = ["ssh", "telnet", "mysql", "postgresql", "oracle", "sqlserver"];
+const ANALYZED_PROTOCOLS: Protocol[] = protocolsOfKind("terminal", "database");
 
 /**
  * The next batch of sessions with command analysis that have events, after

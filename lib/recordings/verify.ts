@@ -1,11 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { db } from "@/lib/db/client";
-import { recordings } from "@/lib/db/schema";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { CHAIN_START, chainLink } from "./chain";
-import { getRecordingById, listChunks } from "./queries";
+import { getRecordingById, listChunks, saveIntegrity } from "./queries";
 
 export type VerificationResult = {
   recordingId: number;
@@ -84,9 +81,6 @@ export async function verifyRecording({ recordingId }: { recordingId: number }):
     problems.length === 0
       ? `${chunks.length} chunk${chunks.length === 1 ? "" : "s"}${recording.expectedSha256 ? " and the whole media" : ""} match.`
       : problems.slice(0, 5).join("; ") + (problems.length > 5 ? ` (and ${problems.length - 5} more)` : "");
-  await db
-    .update(recordings)
-    .set({ integrityStatus: status, integrityCheckedAt: checkedAt, integrityFirstBadChunk: firstBad, integrityDetail: detail })
-    .where(eq(recordings.id, recordingId));
+  await saveIntegrity({ id: recordingId, status, checkedAt, firstBadChunk: firstBad, detail });
   return { recordingId, status, firstBadChunk: firstBad, detail, checkedAt };
 }

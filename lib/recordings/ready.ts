@@ -1,4 +1,7 @@
 import "server-only";
+import { analyzeSessionJob } from "@/lib/jobs/analyze-session";
+import { preparePlaybackJob } from "@/lib/jobs/prepare-playback";
+import { resumeExportsJob } from "@/lib/jobs/resume-exports";
 import { getRecordingBySession } from "./queries";
 
 /**
@@ -8,16 +11,11 @@ import { getRecordingBySession } from "./queries";
  */
 export async function onRecordingReady(sessionId: number): Promise<void> {
   const recording = await getRecordingBySession({ sessionId });
-  if (recording?.status === "ready") {
-    const { enqueuePlaybackPreparation } = await import("@/lib/jobs/prepare-playback");
-    await enqueuePlaybackPreparation(recording.id);
-  }
+  if (recording?.status === "ready") await preparePlaybackJob.send({ recordingId: recording.id });
   if (recording && (recording.status === "ready" || recording.status === "failed")) {
     // Video exports asked for while the recording was processing start now (or fail with its reason).
-    const { resumeExportsForSession } = await import("@/lib/exports");
-    await resumeExportsForSession(sessionId);
+    await resumeExportsJob.send({ sessionId });
   }
   // The risk analysis reads the events only, so it runs with or without media.
-  const { analyzeSessionJob } = await import("@/lib/jobs/analyze-session");
-  await analyzeSessionJob.send({ sessionId }, { singletonKey: `analyze-session:${sessionId}` });
+  await analyzeSessionJob.send({ sessionId });
 }

@@ -3,17 +3,17 @@ import { and, inArray, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { escapeLike } from "@/lib/db/like";
-import { sessionSummaryColumns, sessionVisibleTo, startedBefore } from "@/lib/db/queries/sessions";
+import { sessionSummaryColumns, sessionVisibleTo, startedBefore } from "@/lib/sessions/queries";
 import type { StartedCursor } from "@/lib/sessions/page-cursor";
 import { remoteSessions, sessionCommands, type RemoteSession, type SessionCommand } from "@/lib/db/schema";
-import { type Protocol } from "@/lib/domain/sessions";
+import { protocolsOfKind, type Protocol } from "@/lib/domain/sessions";
 
 export const COMMAND_SEARCH_PAGE_SIZE = 20;
 /** Matching commands shown under each session; the rest are counted. */
 export const COMMANDS_PER_SESSION = 5;
 
 const TERMINAL: Protocol[] = ["ssh", "telnet"];
-const DATABASE: Protocol[] = ["mysql", "postgresql", "oracle", "sqlserver"];
+const DATABASE: Protocol[] = protocolsOfKind("database");
 export type CommandSearchKind = "terminal" | "database";
 
 

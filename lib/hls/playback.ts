@@ -1,0 +1,84 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { preparePlaybackJob } from "@/lib/jobs/prepare-playback";
+import type { RecordingFacts } from "@/lib/recordings/queries";
+import { getStorage, storageKeys } from "@/lib/storage";
+import { ensurePlayable, getPreparationProgress, NeedsBackgroundPreparation, type ProbeFacts } from "./prepare";
+import type { StoredPlaylist } from "./playlist";
+import { getStoredPlaylist } from "./queries";
+
+/**
+ * Whether and how a recording can be played now: the one place that decides,
+ * for the player page (what to show) and for the playlist route (what to
+ * serve).
+ */
+export type PlaybackState =
+  | { kind: "no-media" }
+  | { kind: "failed"; reason: string }
+  | { kind: "processing"; progress: number | null }
+  | { kind: "synchronizing" }
+  | { kind: "live" }
+  | { kind: "ready" };
+
+type Facts = Pick<RecordingFacts, "id" | "status" | "statusReason" | "videoCodec" | "playableKey">;
+
+/** In a cluster the row can arrive before the file: it is still being copied to this node. */
+async function stored(key: string | null): Promise<boolean> {
+  return key !== null && (await getStorage().stat(key)) !== null;
+}
+
+/**
+ * What the player page shows. A recording that needs encoding is queued for
+ * the worker (the page shows progress); H.264 is cut by stream copy in
+ * seconds, on demand, by the playlist request.
+ */
+export async function playbackState(recording: Facts | null): Promise<{ state: PlaybackState; playlist: StoredPlaylist | null }> {
+  if (!recording) return { state: { kind: "no-media" }, playlist: null };
+  if (recording.status === "failed") {
+    return { state: { kind: "failed", reason: recording.statusReason ?? "ffmpeg cannot read the recording." }, playlist: null };
+  }
+  if (recording.status === "incomplete") {
+    return { state: { kind: "failed", reason: recording.statusReason ?? "The recording is incomplete: chunks are missing." }, playlist: null };
+  }
+  if (recording.status === "receiving") return { state: { kind: "live" }, playlist: null };
+  const playlist = await getStoredPlaylist({ recordingId: recording.id });
+  if (playlist) return { state: (await stored(recording.playableKey)) ? { kind: "ready" } : { kind: "synchronizing" }, playlist };
+  const progress = await getPreparationProgress(recording.id);
+  const needsEncode = recording.videoCodec !== null && recording.videoCodec !== "h264";
+  if (progress !== null || needsEncode) {
+    await preparePlaybackJob.send({ recordingId: recording.id });
+    return { state: { kind: "processing", progress }, playlist: null };
+  }
+  return { state: (await stored(storageKeys.media(recording.id))) ? { kind: "ready" } : { kind: "synchronizing" }, playlist: null };
+}
+
+/**
+ * The stored playlist of a finished recording for the playlist route, cut on
+ * demand when the background job has not reached it yet and a stream copy
+ * suffices (concurrent requests share that run). Otherwise an AppError says
+ * why not: 409 not finished or not playable, 503 (the client comes back, see
+ * errorResponse) while it is prepared or synchronizing, 422 when it cannot be played.
+ */
+export async function playlistToServe(recording: Facts & ProbeFacts): Promise<StoredPlaylist> {
+  const playlist = await getStoredPlaylist({ recordingId: recording.id });
+  if (playlist) return playlist;
+  // Media exists once the recording is complete ("processing" until the probe, then "ready").
+  if (recording.status !== "ready" && recording.status !== "processing") throw new AppError(`The recording is ${recording.status}`, 409);
+  if (!(await stored(storageKeys.media(recording.id)))) throw new AppError("The recording is synchronizing to this server", 503);
+  try {
+    const prepared = await ensurePlayable(recording.id, { onDemand: true, facts: recording });
+    // The rest (activity for the heatmap, a re-encode of long keyframe intervals) is the job's;
+    // its singleton key makes this a no-op when it is queued already.
+    void preparePlaybackJob.send({ recordingId: recording.id }).catch((error: unknown) => console.error("[hls] could not queue the preparation", error));
+    return prepared;
+  } catch (error) {
+    if (error instanceof NeedsBackgroundPreparation) {
+      // Encoding takes minutes: hand it to the worker and let the client come back.
+      await preparePlaybackJob.send({ recordingId: recording.id });
+      throw new AppError("The recording is being prepared for playback", 503);
+    }
+    console.error(`[hls] on-demand preparation of recording ${recording.id} failed`, error);
+    throw new AppError("The recording cannot be played", 422);
+  }
+}
+

@@ -1,0 +1,30 @@
+/**
+ * The background jobs: the queue (pg-boss, in the product's PostgreSQL) and
+ * every job's contract. Import a contract to queue its job; its handler lives
+ * with its capability (lib/<capability>/jobs/) and lib/worker/ runs them.
+ */
+import { analyzeSessionJob } from "./analyze-session";
+import { assembleRecordingJob } from "./assemble-recording";
+import { cleanupExportsJob } from "./cleanup-exports";
+import { convertVideoJob } from "./convert-video";
+import type { Job } from "./define-job";
+import { preparePlaybackJob } from "./prepare-playback";
+import { probeRecordingJob } from "./probe-recording";
+import { reanalyzeAllJob } from "./reanalyze-all";
+import { resumeExportsJob } from "./resume-exports";
+import { sendExportEmailJob } from "./send-export-email";
+import { verifyRecordingsJob } from "./verify-recordings";
+
+/** Every job contract; a test checks that the worker has exactly one handler for each. */
+export const JOBS: readonly Job[] = [
+  assembleRecordingJob,
+  probeRecordingJob,
+  verifyRecordingsJob,
+  preparePlaybackJob,
+  analyzeSessionJob,
+  reanalyzeAllJob,
+  convertVideoJob,
+  resumeExportsJob,
+  sendExportEmailJob,
+  cleanupExportsJob,
+] as unknown as readonly Job[];
