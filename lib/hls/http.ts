@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { SessionToken, Viewer } from "@/lib/auth/viewer";
 import { sessionHashSchema } from "@/lib/domain/sessions";
 import { AppError } from "@/lib/errors";
+import { defineRoute } from "@/lib/http/route";
 import { getPlaybackAccess, type PlaybackAccess } from "./queries";
 
 export const generationParam = z.string().regex(/^[a-z0-9]{6,32}$/);
@@ -30,6 +31,28 @@ export async function authorizePlayback({ hash, sessionToken }: { hash: string; 
   if (!viewer) throw new AppError(SIGN_IN_TO_PLAY, 401);
   if (!access) throw mediaNotFound();
   return { viewer, ...access };
+}
+
+/**
+ * A route handler of a session's media (the HLS routes): the path parameters
+ * (400), the session cookie (401), then authorizePlayback; the handler gets
+ * the viewer, the session and its recording.
+ */
+export function defineMediaRoute<P extends typeof sessionParams | typeof generationParams>(config: {
+  name: string;
+  params: P;
+  handler: (context: { request: Request; params: z.infer<P> } & Awaited<ReturnType<typeof authorizePlayback>>) => Promise<Response>;
+}) {
+  return defineRoute({
+    name: config.name,
+    caller: "session-cookie",
+    params: config.params,
+    signIn: SIGN_IN_TO_PLAY,
+    handler: async ({ request, params, sessionToken }) => {
+      const path = params as z.infer<P>;
+      return config.handler({ request, params: path, ...(await authorizePlayback({ hash: path.hash, sessionToken })) });
+    },
+  });
 }
 
 export function playlistResponse(body: string, cache: "no-cache" | "short") {

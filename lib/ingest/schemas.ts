@@ -140,14 +140,16 @@ export const apiErrorSchema = z
   })
   ;
 
+/** A session's state as both the status and the finish answers give it. */
+const sessionState = { hash: sessionHashSchema, status: z.enum(SESSION_STATUSES) };
+const recordingState = { status: z.enum(RECORDING_STATUSES), statusReason: z.string().nullable() };
+
 export const sessionStatusSchema = z
   .object({
-    hash: sessionHashSchema,
-    status: z.enum(SESSION_STATUSES),
+    ...sessionState,
     recording: z
       .object({
-        status: z.enum(RECORDING_STATUSES),
-        statusReason: z.string().nullable(),
+        ...recordingState,
         sizeBytes: z.number().int(),
         chunks: z.array(z.object({ seq: z.number().int(), sha256: sha256, sizeBytes: z.number().int() })),
         nextSeq: z.number().int().meta({ description: "The lowest chunk number the server does not have" }),
@@ -164,19 +166,10 @@ export const chunkReceiptSchema = z
 
 export const eventsReceiptSchema = z.object({ stored: z.number().int() });
 
-export const finishReceiptSchema = z
-  .object({
-    hash: sessionHashSchema,
-    status: z.enum(SESSION_STATUSES),
-    recording: z
-      .object({
-        status: z.enum(RECORDING_STATUSES),
-        statusReason: z.string().nullable(),
-        chainHead: z.string().nullable(),
-      })
-      .nullable(),
-  })
-  ;
+export const finishReceiptSchema = z.object({
+  ...sessionState,
+  recording: z.object({ ...recordingState, chainHead: z.string().nullable() }).nullable(),
+});
 
 /** GET /api/v1/audited-commands: the enabled rules the proxies enforce (Block, Interrupt), with their version. */
 export const auditedCommandsSchema = z.object({

@@ -25,17 +25,33 @@ export async function stopBoss() {
   if (pending) await (await pending).stop({ graceful: true, timeout: 10_000 });
 }
 
-/** Creates the job's queue with its retry policy, once per process. */
+/**
+ * Creates the job's queue with its retry policy, once per process. Two
+ * processes creating the same new queue at once (a web process sending its
+ * first job while a worker starts) can deadlock inside pg-boss's
+ * create_queue; PostgreSQL then aborts one of them, which tries again and
+ * finds the queue made by the other.
+ */
 export async function ensureQueue(boss: PgBoss, job: { name: string; queue?: Omit<PgBoss.Queue, "name"> }) {
   if (cache.queues.has(job.name)) return;
-  await boss.createQueue(job.name, {
-    name: job.name,
-    retryLimit: 5,
-    retryDelay: 5,
-    retryBackoff: true,
-    expireInSeconds: 60 * 60,
-    ...job.queue,
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(job.name, {
+        name: job.name,
+        retryLimit: 5,
+        retryDelay: 5,
+        retryBackoff: true,
+        expireInSeconds: 60 * 60,
+        ...job.queue,
+      });
+      break;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      // 40P01 deadlock, 23505 the other process inserted the queue first.
+      if ((code !== "40P01" && code !== "23505") || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
   cache.queues.add(job.name);
 }
 

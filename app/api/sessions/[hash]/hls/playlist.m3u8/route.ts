@@ -1,18 +1,14 @@
-import { authorizePlayback, cachedPlaylist, hlsUrls, mediaNotFound, playlistResponse, rememberPlaylist, sessionParams, SIGN_IN_TO_PLAY } from "@/lib/hls/http";
+import { cachedPlaylist, defineMediaRoute, hlsUrls, mediaNotFound, playlistResponse, rememberPlaylist, sessionParams } from "@/lib/hls/http";
 import { playlistToServe } from "@/lib/hls/playback";
 import { renderPlaylist } from "@/lib/hls/playlist";
-import { defineRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/sessions/[hash]/hls/playlist.m3u8 - the VOD playlist of a finished recording (segments it on demand)
-export const GET = defineRoute({
+export const GET = defineMediaRoute({
   name: "hls playlist",
-  caller: "session-cookie",
   params: sessionParams,
-  signIn: SIGN_IN_TO_PLAY,
-  handler: async ({ params, sessionToken }) => {
-    const { recording, session, playable } = await authorizePlayback({ hash: params.hash, sessionToken });
+  handler: async ({ recording, session, playable }) => {
     if (playable) {
       const cached = cachedPlaylist(recording.id, playable.generation, session.hash);
       if (cached) return playlistResponse(cached, "no-cache");

@@ -1,18 +1,14 @@
-import { authorizePlayback, mediaNotFound, sessionParams, SIGN_IN_TO_PLAY } from "@/lib/hls/http";
+import { defineMediaRoute, mediaNotFound, sessionParams } from "@/lib/hls/http";
 import { getLiveChunks, streamRange } from "@/lib/hls/live";
-import { defineRoute } from "@/lib/http/route";
 import { rangeResponse } from "@/lib/http/range";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/sessions/[hash]/hls/live/media.mp4 - byte ranges of the chunks received so far
-export const GET = defineRoute({
+export const GET = defineMediaRoute({
   name: "hls live media",
-  caller: "session-cookie",
   params: sessionParams,
-  signIn: SIGN_IN_TO_PLAY,
-  handler: async ({ request, params, sessionToken }) => {
-    const { recording } = await authorizePlayback({ hash: params.hash, sessionToken });
+  handler: async ({ request, recording }) => {
     const view = await getLiveChunks(recording.id);
     if (!view.size) throw mediaNotFound();
     return rangeResponse({

@@ -1,17 +1,13 @@
-import { authorizePlayback, generationParams, mediaNotFound, SIGN_IN_TO_PLAY } from "@/lib/hls/http";
-import { defineRoute } from "@/lib/http/route";
+import { defineMediaRoute, generationParams, mediaNotFound } from "@/lib/hls/http";
 import { rangeResponse } from "@/lib/http/range";
 import { getStorage } from "@/lib/storage";
 
 export const dynamic = "force-dynamic";
 
-const serve = defineRoute({
+const serve = defineMediaRoute({
   name: "hls media",
-  caller: "session-cookie",
   params: generationParams,
-  signIn: SIGN_IN_TO_PLAY,
-  handler: async ({ request, params, sessionToken }) => {
-    const { recording, playable } = await authorizePlayback({ hash: params.hash, sessionToken });
+  handler: async ({ request, params, recording, playable }) => {
     // A URL of a replaced file (re-encoded since) must not serve the new file's bytes.
     if (!playable || !recording.playableKey || playable.generation !== params.generation) throw mediaNotFound();
     const key = recording.playableKey;
