@@ -1,11 +1,11 @@
 "use client";
-import type HlsType from "hls.js";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { formatDuration } from "@/lib/format";
 import { heatmapPath } from "@/lib/player/heatmap";
 import { skipTarget } from "@/lib/player/idle";
 import { lineAt, searchLines } from "@/lib/player/keylog";
 import type { PlayerProps } from "@/lib/player/types";
+import { clock } from "./_player/clock";
+import { useHls } from "./_player/use-hls";
 import styles from "./player.module.css";
 
 const SPEEDS = [0.5, 1, 1.5, 2, 4, 8, 16];
@@ -19,19 +19,10 @@ const SHORTCUTS: [string, string][] = [
   ["?", "Show / hide this list"],
 ];
 
-type LoadState = "loading" | "playing" | "processing" | "error";
-
-function clock(s: number) {
-  return formatDuration(Math.max(0, s) * 1000);
-}
-
 export function Player(props: PlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
   const logRef = useRef<HTMLOListElement>(null);
-  const hlsRef = useRef<HlsType | null>(null);
-  const [load, setLoad] = useState<LoadState>("loading");
-  const [error, setError] = useState<string | null>(null);
   const [time, setTime] = useState(props.startS);
   const [duration, setDuration] = useState(props.durationMs / 1000);
   const [paused, setPaused] = useState(true);
@@ -44,81 +35,9 @@ export function Player(props: PlayerProps) {
   const [query, setQuery] = useState("");
   const [match, setMatch] = useState(0);
   const [copied, setCopied] = useState(false);
-  const [retry, setRetry] = useState(0);
   const skipIdleRef = useRef(skipIdle);
   skipIdleRef.current = skipIdle;
-  // Play pressed before the stream is attached: attaching resets the element (and rejects
-  // its play promise), so remember the wish and start once the playlist is in.
-  const readyRef = useRef(false);
-  const pendingPlayRef = useRef(false);
-
-  // ─── Media: hls.js where MSE exists, native HLS otherwise (Safari) ─────────
-  useEffect(() => {
-    const video = videoRef.current;
-    if (!video) return;
-    let cancelled = false;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    const start = props.startS;
-    (async () => {
-      const { default: Hls } = await import("hls.js");
-      if (cancelled) return;
-      if (Hls.isSupported()) {
-        const hls = new Hls({ startPosition: start > 0 ? start : -1, maxBufferLength: 30, backBufferLength: 60, enableWorker: true });
-        hlsRef.current = hls;
-        hls.on(Hls.Events.MANIFEST_PARSED, () => {
-          readyRef.current = true;
-          setLoad("playing");
-          if (pendingPlayRef.current) {
-            pendingPlayRef.current = false;
-            void video.play().catch(() => {});
-          }
-        });
-        hls.on(Hls.Events.ERROR, (_event, data) => {
-          if (!data.fatal) return;
-          const status = data.response?.code;
-          if (status === 503 || status === 409 || (props.live && status === 404)) {
-            // Being prepared in the background: show it and try again shortly.
-            setLoad("processing");
-            hls.destroy();
-            hlsRef.current = null;
-            retryTimer = setTimeout(() => setRetry((n) => n + 1), 4000);
-            return;
-          }
-          if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
-            hls.recoverMediaError();
-            return;
-          }
-          setLoad("error");
-          setError(
-            status === 401
-              ? "Your sign-in has expired: sign in again to play."
-              : status === 404
-                ? "The video is not available."
-                : status === 422
-                  ? "The recording cannot be played: ffmpeg cannot read it."
-                  : `The video could not be loaded (${data.details}).`,
-          );
-        });
-        hls.loadSource(props.src);
-        hls.attachMedia(video);
-      } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
-        video.src = props.src;
-        readyRef.current = true;
-        if (start > 0) video.addEventListener("loadedmetadata", () => (video.currentTime = start), { once: true });
-        setLoad("playing");
-      } else {
-        setLoad("error");
-        setError("This browser cannot play HLS video.");
-      }
-    })();
-    return () => {
-      cancelled = true;
-      readyRef.current = false;
-      clearTimeout(retryTimer);
-      hlsRef.current?.destroy();
-      hlsRef.current = null;
-    };
-  }, [props.src, props.startS, props.live, retry]);
+  const { load, error, togglePlay } = useHls(videoRef, { src: props.src, startS: props.startS, live: props.live });
 
   // ─── Media element events ─────────────────────────────────────────────────
   useEffect(() => {
@@ -169,17 +88,6 @@ export function Player(props: PlayerProps) {
     },
     [duration],
   );
-
-  const togglePlay = useCallback(() => {
-    const video = videoRef.current;
-    if (!video) return;
-    if (!readyRef.current) {
-      pendingPlayRef.current = !pendingPlayRef.current;
-      return;
-    }
-    if (video.paused) void video.play().catch(() => {});
-    else video.pause();
-  }, []);
 
   const step = useCallback(
     (frames: number) => {
