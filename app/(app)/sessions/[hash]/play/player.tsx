@@ -1,11 +1,11 @@
 "use client";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { heatmapPath } from "@/lib/player/heatmap";
-import { skipTarget } from "@/lib/player/idle";
 import { lineAt, searchLines } from "@/lib/player/keylog";
 import type { PlayerProps } from "@/lib/player/types";
 import { clock } from "./_player/clock";
 import { useHls } from "./_player/use-hls";
+import { usePlaybackState } from "./_player/use-playback-state";
 import styles from "./player.module.css";
 
 const SPEEDS = [0.5, 1, 1.5, 2, 4, 8, 16];
@@ -23,81 +23,14 @@ export function Player(props: PlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
   const logRef = useRef<HTMLOListElement>(null);
-  const [time, setTime] = useState(props.startS);
-  const [duration, setDuration] = useState(props.durationMs / 1000);
-  const [paused, setPaused] = useState(true);
-  const [speed, setSpeed] = useState(1);
-  const [volume, setVolume] = useState(1);
-  const [muted, setMuted] = useState(false);
-  const [skipIdle, setSkipIdle] = useState(false);
   const [help, setHelp] = useState(false);
   const [hover, setHover] = useState<number | null>(null);
   const [query, setQuery] = useState("");
   const [match, setMatch] = useState(0);
   const [copied, setCopied] = useState(false);
-  const skipIdleRef = useRef(skipIdle);
-  skipIdleRef.current = skipIdle;
   const { load, error, togglePlay } = useHls(videoRef, { src: props.src, startS: props.startS, live: props.live });
-
-  // ─── Media element events ─────────────────────────────────────────────────
-  useEffect(() => {
-    const video = videoRef.current;
-    if (!video) return;
-    const onTime = () => {
-      setTime(video.currentTime);
-      if (skipIdleRef.current && !video.paused) {
-        const target = skipTarget(props.idle, video.currentTime * 1000);
-        if (target !== null) video.currentTime = target / 1000;
-      }
-    };
-    const onDuration = () => {
-      if (Number.isFinite(video.duration) && video.duration > 0) setDuration(video.duration);
-    };
-    const onPlay = () => setPaused(false);
-    const onPause = () => setPaused(true);
-    const onVolume = () => {
-      setVolume(video.volume);
-      setMuted(video.muted);
-    };
-    const onRate = () => setSpeed(video.playbackRate);
-    video.addEventListener("timeupdate", onTime);
-    video.addEventListener("seeked", onTime);
-    video.addEventListener("durationchange", onDuration);
-    video.addEventListener("play", onPlay);
-    video.addEventListener("pause", onPause);
-    video.addEventListener("volumechange", onVolume);
-    video.addEventListener("ratechange", onRate);
-    return () => {
-      video.removeEventListener("timeupdate", onTime);
-      video.removeEventListener("seeked", onTime);
-      video.removeEventListener("durationchange", onDuration);
-      video.removeEventListener("play", onPlay);
-      video.removeEventListener("pause", onPause);
-      video.removeEventListener("volumechange", onVolume);
-      video.removeEventListener("ratechange", onRate);
-    };
-  }, [props.idle]);
-
-  const seek = useCallback(
-    (s: number) => {
-      const video = videoRef.current;
-      if (!video) return;
-      const t = Math.max(0, Math.min(s, duration || s));
-      video.currentTime = t;
-      setTime(t);
-    },
-    [duration],
-  );
-
-  const step = useCallback(
-    (frames: number) => {
-      const video = videoRef.current;
-      if (!video) return;
-      video.pause();
-      video.currentTime = Math.max(0, video.currentTime + frames / props.frameRate);
-    },
-    [props.frameRate],
-  );
+  const playback = usePlaybackState(videoRef, { startS: props.startS, durationMs: props.durationMs, idle: props.idle, frameRate: props.frameRate });
+  const { time, total, paused, speed, volume, muted, skipIdle, setSkipIdle, seek, step } = playback;
 
   const fullscreen = useCallback(() => {
     const el = frameRef.current;
@@ -198,7 +131,6 @@ export function Player(props: PlayerProps) {
   // ─── Timeline geometry ─────────────────────────────────────────────────────
   const W = 1000;
   const H = 48;
-  const total = duration || props.durationMs / 1000 || 1;
   const paths = useMemo(
     () => ({
       screen: heatmapPath(props.heatmap.screen, W, H),
@@ -301,14 +233,7 @@ export function Player(props: PlayerProps) {
           </span>
           <label>
             Speed{" "}
-            <select
-              value={speed}
-              onChange={(e) => {
-                const v = Number(e.target.value);
-                if (videoRef.current) videoRef.current.playbackRate = v;
-                setSpeed(v);
-              }}
-            >
+            <select value={speed} onChange={(e) => playback.changeSpeed(Number(e.target.value))}>
               {SPEEDS.map((s) => (
                 <option key={s} value={s}>
                   {s}×
@@ -323,9 +248,7 @@ export function Player(props: PlayerProps) {
           <button
             type="button"
             className="button"
-            onClick={() => {
-              if (videoRef.current) videoRef.current.muted = !videoRef.current.muted;
-            }}
+            onClick={playback.toggleMute}
             aria-pressed={muted}
             title={props.hasAudio ? undefined : "This recording has no audio"}
           >
@@ -338,12 +261,7 @@ export function Player(props: PlayerProps) {
             step={0.05}
             value={muted ? 0 : volume}
             aria-label="Volume"
-            onChange={(e) => {
-              const video = videoRef.current;
-              if (!video) return;
-              video.volume = Number(e.target.value);
-              video.muted = Number(e.target.value) === 0;
-            }}
+            onChange={(e) => playback.changeVolume(Number(e.target.value))}
           />
           <button type="button" className="button" onClick={fullscreen}>
             Fullscreen
