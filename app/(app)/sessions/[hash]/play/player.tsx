@@ -4,26 +4,18 @@ import { heatmapPath } from "@/lib/player/heatmap";
 import { lineAt, searchLines } from "@/lib/player/keylog";
 import type { PlayerProps } from "@/lib/player/types";
 import { clock } from "./_player/clock";
+import { ShortcutHelp } from "./_player/shortcut-help";
 import { useHls } from "./_player/use-hls";
 import { usePlaybackState } from "./_player/use-playback-state";
+import { useShortcuts } from "./_player/use-shortcuts";
 import styles from "./player.module.css";
 
 const SPEEDS = [0.5, 1, 1.5, 2, 4, 8, 16];
-const SHORTCUTS: [string, string][] = [
-  ["Space", "Play / pause"],
-  ["← / →", "Back / forward 5 s"],
-  [", / .", "Previous / next frame (pauses)"],
-  ["m", "Mute / unmute"],
-  ["f", "Fullscreen"],
-  ["n", "Next finding"],
-  ["?", "Show / hide this list"],
-];
 
 export function Player(props: PlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
   const logRef = useRef<HTMLOListElement>(null);
-  const [help, setHelp] = useState(false);
   const [hover, setHover] = useState<number | null>(null);
   const [query, setQuery] = useState("");
   const [match, setMatch] = useState(0);
@@ -44,54 +36,7 @@ export function Player(props: PlayerProps) {
     if (next) seek(next.tMs / 1000);
   }, [props.markers, time, seek]);
 
-  // ─── Keyboard shortcuts (not while typing in the search box) ─────────────
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (target && (target.tagName === "INPUT" || target.tagName === "SELECT" || target.tagName === "TEXTAREA")) return;
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      const video = videoRef.current;
-      if (!video) return;
-      switch (e.key) {
-        case " ":
-          if (target?.tagName === "BUTTON") return; // the focused button handles its own Space
-          e.preventDefault();
-          togglePlay();
-          break;
-        case "ArrowLeft":
-          e.preventDefault();
-          seek(video.currentTime - 5);
-          break;
-        case "ArrowRight":
-          e.preventDefault();
-          seek(video.currentTime + 5);
-          break;
-        case ",":
-          step(-1);
-          break;
-        case ".":
-          step(1);
-          break;
-        case "m":
-          video.muted = !video.muted;
-          break;
-        case "f":
-          fullscreen();
-          break;
-        case "n":
-          nextFinding();
-          break;
-        case "?":
-          setHelp((h) => !h);
-          break;
-        case "Escape":
-          setHelp(false);
-          break;
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [togglePlay, seek, step, fullscreen, nextFinding]);
+  const { help, toggleHelp } = useShortcuts(videoRef, { togglePlay, seek, step, toggleMute: playback.toggleMute, fullscreen, nextFinding });
 
   // ─── Keystroke log: the line being played, search ─────────────────────────
   const current = lineAt(props.log, time * 1000);
@@ -274,24 +219,11 @@ export function Player(props: PlayerProps) {
               Next finding ›
             </button>
           ) : null}
-          <button type="button" className="button" onClick={() => setHelp((h) => !h)} aria-expanded={help} aria-label="Keyboard shortcuts">
+          <button type="button" className="button" onClick={toggleHelp} aria-expanded={help} aria-label="Keyboard shortcuts">
             ?
           </button>
         </div>
-        {help ? (
-          <div className={`panel ${styles.help}`} role="dialog" aria-label="Keyboard shortcuts">
-            <dl className="facts">
-              {SHORTCUTS.map(([k, v]) => (
-                <div key={k} style={{ display: "contents" }}>
-                  <dt>
-                    <kbd>{k}</kbd>
-                  </dt>
-                  <dd>{v}</dd>
-                </div>
-              ))}
-            </dl>
-          </div>
-        ) : null}
+        {help ? <ShortcutHelp /> : null}
       </div>
 
       <aside className={styles.log} aria-label={props.isDatabase ? "Query log" : "Keystroke log"}>
