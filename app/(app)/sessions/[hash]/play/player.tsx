@@ -1,10 +1,10 @@
 "use client";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { heatmapPath } from "@/lib/player/heatmap";
 import { lineAt, searchLines } from "@/lib/player/keylog";
 import type { PlayerProps } from "@/lib/player/types";
 import { clock } from "./_player/clock";
 import { ShortcutHelp } from "./_player/shortcut-help";
+import { Timeline } from "./_player/timeline";
 import { useHls } from "./_player/use-hls";
 import { usePlaybackState } from "./_player/use-playback-state";
 import { useShortcuts } from "./_player/use-shortcuts";
@@ -16,7 +16,6 @@ export function Player(props: PlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
   const logRef = useRef<HTMLOListElement>(null);
-  const [hover, setHover] = useState<number | null>(null);
   const [query, setQuery] = useState("");
   const [match, setMatch] = useState(0);
   const [copied, setCopied] = useState(false);
@@ -73,22 +72,6 @@ export function Player(props: PlayerProps) {
     setTimeout(() => setCopied(false), 2000);
   };
 
-  // ─── Timeline geometry ─────────────────────────────────────────────────────
-  const W = 1000;
-  const H = 48;
-  const paths = useMemo(
-    () => ({
-      screen: heatmapPath(props.heatmap.screen, W, H),
-      input: heatmapPath(props.heatmap.input, W, H),
-      audio: props.heatmap.audio ? heatmapPath(props.heatmap.audio, W, H) : "",
-    }),
-    [props.heatmap],
-  );
-  const fromPointer = (e: React.MouseEvent<HTMLDivElement>) => {
-    const rect = e.currentTarget.getBoundingClientRect();
-    return (Math.max(0, Math.min(rect.width, e.clientX - rect.left)) / rect.width) * total;
-  };
-
   return (
     <div className={styles.layout}>
       <div className={styles.main}>
@@ -117,57 +100,7 @@ export function Player(props: PlayerProps) {
           ) : null}
         </div>
 
-        <div
-          className={styles.timeline}
-          role="slider"
-          tabIndex={0}
-          aria-label="Timeline: activity over time; click to seek"
-          aria-valuemin={0}
-          aria-valuemax={Math.round(total)}
-          aria-valuenow={Math.round(time)}
-          aria-valuetext={clock(time)}
-          onMouseMove={(e) => setHover(fromPointer(e))}
-          onMouseLeave={() => setHover(null)}
-          onClick={(e) => seek(fromPointer(e))}
-          data-testid="timeline"
-        >
-          <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" className={styles.heat} aria-hidden>
-            {props.idle.map((p) => (
-              <rect
-                key={p.startMs}
-                x={(p.startMs / 1000 / total) * W}
-                width={((p.endMs - p.startMs) / 1000 / total) * W}
-                y={0}
-                height={H}
-                className={styles.idle}
-              />
-            ))}
-            <path d={paths.screen} className={styles.heatScreen} />
-            {paths.audio ? <path d={paths.audio} className={styles.heatAudio} /> : null}
-            <path d={paths.input} className={styles.heatInput} />
-            <rect x={0} y={0} width={(Math.min(time, total) / total) * W} height={H} className={styles.played} />
-          </svg>
-          {props.markers.map((m, i) => (
-            <span
-              key={i}
-              className={`${styles.marker} ${m.kind === "query-error" ? styles.markerQuery : styles[`marker-${m.criticality ?? "low"}`]}`}
-              style={{ left: `${(m.tMs / 1000 / total) * 100}%` }}
-              title={`${clock(m.tMs / 1000)} ${m.label}`}
-            />
-          ))}
-          <span className={styles.playhead} style={{ left: `${(Math.min(time, total) / total) * 100}%` }} />
-          {hover !== null ? (
-            <span className={styles.hover} style={{ left: `${(hover / total) * 100}%` }}>
-              {clock(hover)}
-            </span>
-          ) : null}
-        </div>
-        <div className={styles.legend} aria-hidden>
-          <span className={styles.legendInput}>■ keys, clicks, pointer</span>
-          <span className={styles.legendScreen}>■ screen changes</span>
-          {props.heatmap.audio ? <span className={styles.legendAudio}>■ audio</span> : null}
-          {props.idle.length ? <span className={styles.legendIdle}>■ idle</span> : null}
-        </div>
+        <Timeline time={time} total={total} heatmap={props.heatmap} idle={props.idle} markers={props.markers} onSeek={seek} />
 
         <div className={styles.controls}>
           <button type="button" className="button" onClick={togglePlay} aria-label={paused ? "Play" : "Pause"}>
