@@ -1,8 +1,8 @@
 "use client";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { lineAt, searchLines } from "@/lib/player/keylog";
+import { useCallback, useRef, useState } from "react";
 import type { PlayerProps } from "@/lib/player/types";
 import { clock } from "./_player/clock";
+import { KeystrokeLog } from "./_player/keystroke-log";
 import { ShortcutHelp } from "./_player/shortcut-help";
 import { Timeline } from "./_player/timeline";
 import { useHls } from "./_player/use-hls";
@@ -15,9 +15,6 @@ const SPEEDS = [0.5, 1, 1.5, 2, 4, 8, 16];
 export function Player(props: PlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
-  const logRef = useRef<HTMLOListElement>(null);
-  const [query, setQuery] = useState("");
-  const [match, setMatch] = useState(0);
   const [copied, setCopied] = useState(false);
   const { load, error, togglePlay } = useHls(videoRef, { src: props.src, startS: props.startS, live: props.live });
   const playback = usePlaybackState(videoRef, { startS: props.startS, durationMs: props.durationMs, idle: props.idle, frameRate: props.frameRate });
@@ -36,30 +33,6 @@ export function Player(props: PlayerProps) {
   }, [props.markers, time, seek]);
 
   const { help, toggleHelp } = useShortcuts(videoRef, { togglePlay, seek, step, toggleMute: playback.toggleMute, fullscreen, nextFinding });
-
-  // ─── Keystroke log: the line being played, search ─────────────────────────
-  const current = lineAt(props.log, time * 1000);
-  const matches = useMemo(() => searchLines(props.log, query), [props.log, query]);
-  const visible = query.trim() ? matches : props.log.map((_, i) => i);
-
-  useEffect(() => {
-    const list = logRef.current;
-    const el = list?.querySelector<HTMLElement>(`[data-line="${current}"]`);
-    if (!list || !el) return;
-    // Scroll the log only, never the page.
-    const top = el.offsetTop - list.offsetTop;
-    if (top < list.scrollTop || top + el.offsetHeight > list.scrollTop + list.clientHeight) {
-      list.scrollTop = Math.max(0, top - list.clientHeight / 3);
-    }
-  }, [current]);
-
-  const gotoMatch = (delta: number) => {
-    if (!matches.length) return;
-    const next = (match + delta + matches.length) % matches.length;
-    setMatch(next);
-    const line = props.log[matches[next]!];
-    if (line) seek(line.tMs / 1000);
-  };
 
   const copyLink = async () => {
     const url = `${window.location.origin}/sessions/${encodeURIComponent(props.hash)}/play?t=${Math.floor(time)}`;
@@ -159,68 +132,7 @@ export function Player(props: PlayerProps) {
         {help ? <ShortcutHelp /> : null}
       </div>
 
-      <aside className={styles.log} aria-label={props.isDatabase ? "Query log" : "Keystroke log"}>
-        <div className={styles.logHead}>
-          <h2>{props.isDatabase ? "Query log" : "Keystroke log"}</h2>
-          <div className={styles.search}>
-            <input
-              type="search"
-              placeholder="Search the log"
-              aria-label="Search the log"
-              value={query}
-              onChange={(e) => {
-                setQuery(e.target.value);
-                setMatch(0);
-              }}
-              onKeyDown={(e) => {
-                if (e.key === "Enter") gotoMatch(e.shiftKey ? -1 : 1);
-              }}
-            />
-            {query.trim() ? (
-              <>
-                <span className="muted" aria-live="polite">
-                  {matches.length ? `${match + 1} of ${matches.length}` : "no match"}
-                </span>
-                <button type="button" className="button button-small" onClick={() => gotoMatch(-1)} aria-label="Previous match" disabled={!matches.length}>
-                  ‹
-                </button>
-                <button type="button" className="button button-small" onClick={() => gotoMatch(1)} aria-label="Next match" disabled={!matches.length}>
-                  ›
-                </button>
-              </>
-            ) : null}
-          </div>
-        </div>
-        {props.log.length === 0 ? (
-          <p className="empty muted">No keystrokes, clipboard or window events were recorded.</p>
-        ) : (
-          <ol ref={logRef} className={styles.lines}>
-            {visible.map((i) => {
-              const line = props.log[i]!;
-              const active = i === current;
-              const selected = query.trim() !== "" && matches[match] === i;
-              return (
-                <li key={i} data-line={i} className={`${styles.line} ${styles[`kind-${line.kind}`]} ${active ? styles.active : ""} ${selected ? styles.selected : ""}`}>
-                  <button type="button" onClick={() => seek(line.tMs / 1000)} aria-current={active ? "true" : undefined} data-testid="log-line">
-                    <time className={styles.lineTime}>{clock(line.tMs / 1000)}</time>
-                    <span className={styles.lineText}>
-                      {line.kind === "clipboard" ? <span className={styles.tag}>clipboard</span> : null}
-                      {line.kind === "window" ? <span className={styles.tag}>window</span> : null}
-                      {/* Typed but not (or not yet) a query: e.g. edited with arrows or several statements on one line. */}
-                      {line.kind === "keys" && props.isDatabase ? <span className={styles.tag}>typed</span> : null}
-                      {line.kind === "command" ? "$ " : null}
-                      {line.text}
-                      {line.kind === "query" ? (
-                        <span className={line.outcome === "error" ? styles.queryError : styles.queryOk}> — {line.detail}</span>
-                      ) : null}
-                    </span>
-                  </button>
-                </li>
-              );
-            })}
-          </ol>
-        )}
-      </aside>
+      <KeystrokeLog log={props.log} isDatabase={props.isDatabase} time={time} onSeek={seek} />
     </div>
   );
 }
