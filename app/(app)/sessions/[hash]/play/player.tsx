@@ -1,7 +1,7 @@
 "use client";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useRef } from "react";
 import type { PlayerProps } from "@/lib/player/types";
-import { clock } from "./_player/clock";
+import { Controls } from "./_player/controls";
 import { KeystrokeLog } from "./_player/keystroke-log";
 import { ShortcutHelp } from "./_player/shortcut-help";
 import { Timeline } from "./_player/timeline";
@@ -10,15 +10,20 @@ import { usePlaybackState } from "./_player/use-playback-state";
 import { useShortcuts } from "./_player/use-shortcuts";
 import styles from "./player.module.css";
 
-const SPEEDS = [0.5, 1, 1.5, 2, 4, 8, 16];
-
+/**
+ * The session player: the video (its stream in `use-hls`, its state in
+ * `use-playback-state`), the heatmap timeline, the controls, the keyboard
+ * shortcuts and the keystroke log. This file composes them and owns the two
+ * things they share: the video element and its frame (for fullscreen).
+ * It is the client boundary: everything in _player/ runs in the browser
+ * because this file imports it.
+ */
 export function Player(props: PlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
-  const [copied, setCopied] = useState(false);
   const { load, error, togglePlay } = useHls(videoRef, { src: props.src, startS: props.startS, live: props.live });
   const playback = usePlaybackState(videoRef, { startS: props.startS, durationMs: props.durationMs, idle: props.idle, frameRate: props.frameRate });
-  const { time, total, paused, speed, volume, muted, skipIdle, setSkipIdle, seek, step } = playback;
+  const { time, seek } = playback;
 
   const fullscreen = useCallback(() => {
     const el = frameRef.current;
@@ -32,18 +37,7 @@ export function Player(props: PlayerProps) {
     if (next) seek(next.tMs / 1000);
   }, [props.markers, time, seek]);
 
-  const { help, toggleHelp } = useShortcuts(videoRef, { togglePlay, seek, step, toggleMute: playback.toggleMute, fullscreen, nextFinding });
-
-  const copyLink = async () => {
-    const url = `${window.location.origin}/sessions/${encodeURIComponent(props.hash)}/play?t=${Math.floor(time)}`;
-    try {
-      await navigator.clipboard.writeText(url);
-    } catch {
-      window.prompt("Copy the link to this moment:", url);
-    }
-    setCopied(true);
-    setTimeout(() => setCopied(false), 2000);
-  };
+  const { help, toggleHelp } = useShortcuts(videoRef, { togglePlay, seek, step: playback.step, toggleMute: playback.toggleMute, fullscreen, nextFinding });
 
   return (
     <div className={styles.layout}>
@@ -73,62 +67,20 @@ export function Player(props: PlayerProps) {
           ) : null}
         </div>
 
-        <Timeline time={time} total={total} heatmap={props.heatmap} idle={props.idle} markers={props.markers} onSeek={seek} />
+        <Timeline time={time} total={playback.total} heatmap={props.heatmap} idle={props.idle} markers={props.markers} onSeek={seek} />
 
-        <div className={styles.controls}>
-          <button type="button" className="button" onClick={togglePlay} aria-label={paused ? "Play" : "Pause"}>
-            {paused ? "▶ Play" : "❚❚ Pause"}
-          </button>
-          <span className={styles.clock} data-testid="clock">
-            {clock(time)} / {clock(total)}
-          </span>
-          <label>
-            Speed{" "}
-            <select value={speed} onChange={(e) => playback.changeSpeed(Number(e.target.value))}>
-              {SPEEDS.map((s) => (
-                <option key={s} value={s}>
-                  {s}×
-                </option>
-              ))}
-            </select>
-          </label>
-          <label title={props.idle.length ? "Jump over stretches with no screen change and no input" : "No idle stretch found"}>
-            <input type="checkbox" checked={skipIdle} onChange={(e) => setSkipIdle(e.target.checked)} disabled={!props.idle.length} /> Skip idle
-            periods
-          </label>
-          <button
-            type="button"
-            className="button"
-            onClick={playback.toggleMute}
-            aria-pressed={muted}
-            title={props.hasAudio ? undefined : "This recording has no audio"}
-          >
-            {muted || volume === 0 ? "Unmute" : "Mute"}
-          </button>
-          <input
-            type="range"
-            min={0}
-            max={1}
-            step={0.05}
-            value={muted ? 0 : volume}
-            aria-label="Volume"
-            onChange={(e) => playback.changeVolume(Number(e.target.value))}
-          />
-          <button type="button" className="button" onClick={fullscreen}>
-            Fullscreen
-          </button>
-          <button type="button" className="button" onClick={() => void copyLink()}>
-            {copied ? "Link copied" : "Copy link to this moment"}
-          </button>
-          {props.markers.length ? (
-            <button type="button" className="button" onClick={nextFinding}>
-              Next finding ›
-            </button>
-          ) : null}
-          <button type="button" className="button" onClick={toggleHelp} aria-expanded={help} aria-label="Keyboard shortcuts">
-            ?
-          </button>
-        </div>
+        <Controls
+          playback={playback}
+          hash={props.hash}
+          hasAudio={props.hasAudio}
+          hasIdle={props.idle.length > 0}
+          hasMarkers={props.markers.length > 0}
+          help={help}
+          onTogglePlay={togglePlay}
+          onFullscreen={fullscreen}
+          onNextFinding={nextFinding}
+          onToggleHelp={toggleHelp}
+        />
         {help ? <ShortcutHelp /> : null}
       </div>
 

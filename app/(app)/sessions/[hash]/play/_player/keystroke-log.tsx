@@ -1,4 +1,3 @@
-"use client";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { lineAt, searchLines, type LogLine } from "@/lib/player/keylog";
 import styles from "../player.module.css";

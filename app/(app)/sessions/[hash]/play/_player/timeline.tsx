@@ -1,4 +1,3 @@
-"use client";
 import { useMemo, useState } from "react";
 import { heatmapPath, type Heatmap } from "@/lib/player/heatmap";
 import type { IdlePeriod } from "@/lib/player/idle";
