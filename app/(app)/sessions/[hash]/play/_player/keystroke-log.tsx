@@ -1,0 +1,105 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import { lineAt, searchLines, type LogLine } from "@/lib/player/keylog";
+import styles from "../player.module.css";
+import { clock } from "./clock";
+
+/**
+ * The keystroke log (the query log of a database session) beside the video:
+ * the line being played is marked and kept in view, a click on a line seeks
+ * there, and the search box narrows the log and steps through its matches
+ * (Enter, Shift+Enter, ‹ ›), seeking to each.
+ */
+export function KeystrokeLog(props: { log: LogLine[]; isDatabase: boolean; time: number; onSeek: (s: number) => void }) {
+  const { log, isDatabase, onSeek } = props;
+  const logRef = useRef<HTMLOListElement>(null);
+  const [query, setQuery] = useState("");
+  const [match, setMatch] = useState(0);
+
+  const current = lineAt(log, props.time * 1000);
+  const matches = useMemo(() => searchLines(log, query), [log, query]);
+  const visible = query.trim() ? matches : log.map((_, i) => i);
+
+  useEffect(() => {
+    const list = logRef.current;
+    const el = list?.querySelector<HTMLElement>(`[data-line="${current}"]`);
+    if (!list || !el) return;
+    // Scroll the log only, never the page.
+    const top = el.offsetTop - list.offsetTop;
+    if (top < list.scrollTop || top + el.offsetHeight > list.scrollTop + list.clientHeight) {
+      list.scrollTop = Math.max(0, top - list.clientHeight / 3);
+    }
+  }, [current]);
+
+  const gotoMatch = (delta: number) => {
+    if (!matches.length) return;
+    const next = (match + delta + matches.length) % matches.length;
+    setMatch(next);
+    const line = log[matches[next]!];
+    if (line) onSeek(line.tMs / 1000);
+  };
+
+  return (
+    <aside className={styles.log} aria-label={isDatabase ? "Query log" : "Keystroke log"}>
+      <div className={styles.logHead}>
+        <h2>{isDatabase ? "Query log" : "Keystroke log"}</h2>
+        <div className={styles.search}>
+          <input
+            type="search"
+            placeholder="Search the log"
+            aria-label="Search the log"
+            value={query}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setMatch(0);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") gotoMatch(e.shiftKey ? -1 : 1);
+            }}
+          />
+          {query.trim() ? (
+            <>
+              <span className="muted" aria-live="polite">
+                {matches.length ? `${match + 1} of ${matches.length}` : "no match"}
+              </span>
+              <button type="button" className="button button-small" onClick={() => gotoMatch(-1)} aria-label="Previous match" disabled={!matches.length}>
+                ‹
+              </button>
+              <button type="button" className="button button-small" onClick={() => gotoMatch(1)} aria-label="Next match" disabled={!matches.length}>
+                ›
+              </button>
+            </>
+          ) : null}
+        </div>
+      </div>
+      {log.length === 0 ? (
+        <p className="empty muted">No keystrokes, clipboard or window events were recorded.</p>
+      ) : (
+        <ol ref={logRef} className={styles.lines}>
+          {visible.map((i) => {
+            const line = log[i]!;
+            const active = i === current;
+            const selected = query.trim() !== "" && matches[match] === i;
+            return (
+              <li key={i} data-line={i} className={`${styles.line} ${styles[`kind-${line.kind}`]} ${active ? styles.active : ""} ${selected ? styles.selected : ""}`}>
+                <button type="button" onClick={() => onSeek(line.tMs / 1000)} aria-current={active ? "true" : undefined} data-testid="log-line">
+                  <time className={styles.lineTime}>{clock(line.tMs / 1000)}</time>
+                  <span className={styles.lineText}>
+                    {line.kind === "clipboard" ? <span className={styles.tag}>clipboard</span> : null}
+                    {line.kind === "window" ? <span className={styles.tag}>window</span> : null}
+                    {/* Typed but not (or not yet) a query: e.g. edited with arrows or several statements on one line. */}
+                    {line.kind === "keys" && isDatabase ? <span className={styles.tag}>typed</span> : null}
+                    {line.kind === "command" ? "$ " : null}
+                    {line.text}
+                    {line.kind === "query" ? (
+                      <span className={line.outcome === "error" ? styles.queryError : styles.queryOk}> — {line.detail}</span>
+                    ) : null}
+                  </span>
+                </button>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </aside>
+  );
+}

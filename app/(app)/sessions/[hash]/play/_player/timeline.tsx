@@ -1,0 +1,95 @@
+import { useMemo, useState } from "react";
+import { heatmapPath, type Heatmap } from "@/lib/player/heatmap";
+import type { IdlePeriod } from "@/lib/player/idle";
+import type { Marker } from "@/lib/player/types";
+import styles from "../player.module.css";
+import { clock } from "./clock";
+
+// The heatmap's drawing box; the SVG stretches it to the timeline's size.
+const W = 1000;
+const H = 48;
+
+/**
+ * The timeline under the video: activity heatmap (screen, input, audio), idle
+ * stretches, findings, what was played and the playhead; the time under the
+ * pointer, and a click seeks there. Then the legend of its colours.
+ */
+export function Timeline(props: {
+  time: number;
+  total: number;
+  heatmap: Heatmap;
+  idle: IdlePeriod[];
+  markers: Marker[];
+  onSeek: (s: number) => void;
+}) {
+  const { time, total } = props;
+  const [hover, setHover] = useState<number | null>(null);
+  const paths = useMemo(
+    () => ({
+      screen: heatmapPath(props.heatmap.screen, W, H),
+      input: heatmapPath(props.heatmap.input, W, H),
+      audio: props.heatmap.audio ? heatmapPath(props.heatmap.audio, W, H) : "",
+    }),
+    [props.heatmap],
+  );
+  const fromPointer = (e: React.MouseEvent<HTMLDivElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    return (Math.max(0, Math.min(rect.width, e.clientX - rect.left)) / rect.width) * total;
+  };
+
+  return (
+    <>
+      <div
+        className={styles.timeline}
+        role="slider"
+        tabIndex={0}
+        aria-label="Timeline: activity over time; click to seek"
+        aria-valuemin={0}
+        aria-valuemax={Math.round(total)}
+        aria-valuenow={Math.round(time)}
+        aria-valuetext={clock(time)}
+        onMouseMove={(e) => setHover(fromPointer(e))}
+        onMouseLeave={() => setHover(null)}
+        onClick={(e) => props.onSeek(fromPointer(e))}
+        data-testid="timeline"
+      >
+        <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" className={styles.heat} aria-hidden>
+          {props.idle.map((p) => (
+            <rect
+              key={p.startMs}
+              x={(p.startMs / 1000 / total) * W}
+              width={((p.endMs - p.startMs) / 1000 / total) * W}
+              y={0}
+              height={H}
+              className={styles.idle}
+            />
+          ))}
+          <path d={paths.screen} className={styles.heatScreen} />
+          {paths.audio ? <path d={paths.audio} className={styles.heatAudio} /> : null}
+          <path d={paths.input} className={styles.heatInput} />
+          <rect x={0} y={0} width={(Math.min(time, total) / total) * W} height={H} className={styles.played} />
+        </svg>
+        {props.markers.map((m, i) => (
+          <span
+            key={i}
+            className={`${styles.marker} ${m.kind === "query-error" ? styles.markerQuery : styles[`marker-${m.criticality ?? "low"}`]}`}
+            style={{ left: `${(m.tMs / 1000 / total) * 100}%` }}
+            title={`${clock(m.tMs / 1000)} ${m.label}`}
+          />
+        ))}
+        <span className={styles.playhead} style={{ left: `${(Math.min(time, total) / total) * 100}%` }} />
+        {hover !== null ? (
+          <span className={styles.hover} style={{ left: `${(hover / total) * 100}%` }}>
+            {clock(hover)}
+          </span>
+        ) : null}
+      </div>
+      <div className={styles.legend} aria-hidden>
+        <span className={styles.legendInput}>■ keys, clicks, pointer</span>
+        <span className={styles.legendScreen}>■ screen changes</span>
+        {props.heatmap.audio ? <span className={styles.legendAudio}>■ audio</span> : null}
+        {props.idle.length ? <span className={styles.legendIdle}>■ idle</span> : null}
+      </div>
+    </>
+  );
+}
