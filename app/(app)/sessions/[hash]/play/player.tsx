@@ -46,6 +46,7 @@ export function Player(props: PlayerProps) {
   const [copied, setCopied] = useState(false);
   const [retry, setRetry] = useState(0);
   const skipIdleRef = useRef(skipIdle);
+  // eslint-disable-next-line react-hooks/refs -- the latest value, read by the timeupdate listener that is not re-attached when the checkbox changes
   skipIdleRef.current = skipIdle;
   // Play pressed before the stream is attached: attaching resets the element (and rejects
   // its play promise), so remember the wish and start once the playlist is in.
