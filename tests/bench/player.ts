@@ -35,7 +35,7 @@ import { recordings, remoteSessions, users } from "@/lib/db/schema";
 import { ffmpegPath } from "@/lib/media/binaries";
 import { storageKeys } from "@/lib/storage/keys";
 import { LocalDiskStorage } from "@/lib/storage/local";
-import { freePort } from "../../lib/setup/free-port";
+import { freePort } from "@/lib/setup/free-port";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];

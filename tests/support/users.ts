@@ -1,6 +1,6 @@
-import { hashPassword } from "../../lib/auth/password";
-import { db } from "../../lib/db/client";
-import { users, type Role, type User } from "../../lib/db/schema";
+import { hashPassword } from "@/lib/auth/password";
+import { db } from "@/lib/db/client";
+import { users, type Role, type User } from "@/lib/db/schema";
 
 /** Creates an account in the current test database. */
 export async function createTestUser(role: Role, overrides: Partial<{ email: string; name: string; password: string }> = {}) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { chainHead, chainLink, CHAIN_START } from "../../lib/ingest/chain";
-import { sha256Hex } from "../../lib/ingest/client";
-import { IngestError } from "../../lib/ingest/http";
-import { parseEventLines } from "../../lib/ingest";
+import { chainHead, chainLink, CHAIN_START } from "@/lib/ingest/chain";
+import { sha256Hex } from "@/lib/ingest/client";
+import { IngestError } from "@/lib/ingest/http";
+import { parseEventLines } from "@/lib/ingest";
 
 const refused = (text: string) => {
   try {
