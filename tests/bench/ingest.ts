@@ -25,7 +25,7 @@ import { startEmbeddedPostgres } from "@/lib/setup/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrate";
 import { IngestClient } from "@/lib/ingest/client";
 import { createApiToken } from "@/lib/tokens";
-import { freePort } from "../../lib/setup/free-port";
+import { freePort } from "@/lib/setup/free-port";
 
 const SIZES_MIB = (process.env.BENCH_INGEST_SIZES_MIB ?? "100,1024").split(",").map(Number);
 const CHUNK = Math.round(Number(process.env.BENCH_CHUNK_MIB ?? 8) * 1024 * 1024);

@@ -26,7 +26,7 @@ import { getRecordingBySession } from "@/lib/recordings/queries";
 import { getSessionByHash, listColumns, listSessions } from "@/lib/sessions/queries";
 import { remoteSessions, users } from "@/lib/db/schema";
 import { PAGE_SIZE, encodeCursor, type SessionCursor, type SessionFilter } from "@/lib/sessions/filters";
-import { freePort } from "../../lib/setup/free-port";
+import { freePort } from "@/lib/setup/free-port";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = 50;

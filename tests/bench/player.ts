@@ -22,7 +22,7 @@ import { randomBytes } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import http from "node:http";
-import net from "node:net";
+import type net from "node:net";
 import path from "node:path";
 import { execa } from "execa";
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
@@ -35,7 +35,7 @@ import { recordings, remoteSessions, users } from "@/lib/db/schema";
 import { ffmpegPath } from "@/lib/media/binaries";
 import { storageKeys } from "@/lib/storage/keys";
 import { LocalDiskStorage } from "@/lib/storage/local";
-import { freePort } from "../../lib/setup/free-port";
+import { freePort } from "@/lib/setup/free-port";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];

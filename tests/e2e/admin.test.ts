@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "../../lib/db/client";
-import { auditLog, users } from "../../lib/db/schema";
+import { db } from "@/lib/db/client";
+import { auditLog, users } from "@/lib/db/schema";
 import { closeDb } from "../support/db";
 import { createTestUser } from "../support/users";
 import { launchBrowser, signIn } from "./support/browser";

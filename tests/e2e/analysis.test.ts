@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analyzeSession } from "../../lib/analysis/analyze";
-import { db } from "../../lib/db/client";
+import { analyzeSession } from "@/lib/analysis/analyze";
+import { db } from "@/lib/db/client";
 import { getSessionFindings } from "@/lib/analysis/queries/findings";
-import { auditLog } from "../../lib/db/schema";
+import { auditLog } from "@/lib/db/schema";
 import { insertSession, typeLines } from "../support/analysis-fixtures";
 import { closeDb } from "../support/db";
 import { createTestUser } from "../support/users";

@@ -12,12 +12,12 @@ import path from "node:path";
 import { execa } from "execa";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDb, db, useDatabaseUrl } from "../../lib/db/client";
-import { auditLog, recordings, remoteSessions, sessionEvents } from "../../lib/db/schema";
-import { chainHead } from "../../lib/recordings/chain";
-import { IngestApiError, IngestClient, sha256Hex } from "../../lib/ingest/client";
-import { ffmpegPath } from "../../lib/media/binaries";
-import { createApiToken, revokeApiToken } from "../../lib/tokens";
+import { closeDb, db, useDatabaseUrl } from "@/lib/db/client";
+import { auditLog, recordings, remoteSessions, sessionEvents } from "@/lib/db/schema";
+import { chainHead } from "@/lib/recordings/chain";
+import { IngestApiError, IngestClient, sha256Hex } from "@/lib/ingest/client";
+import { ffmpegPath } from "@/lib/media/binaries";
+import { createApiToken, revokeApiToken } from "@/lib/tokens";
 import { createTestDatabase } from "../support/db";
 import { createTestUser } from "../support/users";
 import { launchBrowser, signIn } from "./support/browser";
@@ -408,7 +408,7 @@ describe("ingestion API", () => {
     const bytes = await readFile(chunkFile);
     bytes[10] = bytes[10]! ^ 0xff;
     await writeFile(chunkFile, bytes);
-    const { verifyRecordingsJob } = await import("../../lib/jobs/verify-recordings");
+    const { verifyRecordingsJob } = await import("@/lib/jobs/verify-recordings");
     await verifyRecordingsJob.send({ recordingId: recording!.id });
     const after = await waitFor(
       "the verification",
@@ -417,7 +417,7 @@ describe("ingestion API", () => {
     );
     expect(after.integrityFirstBadChunk).toBe(2);
     expect(after.integrityDetail).toMatch(/chunk 2 does not match/);
-    const { stopBoss } = await import("../../lib/jobs/queue");
+    const { stopBoss } = await import("@/lib/jobs/queue");
     await stopBoss();
   });
 

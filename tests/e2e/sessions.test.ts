@@ -1,9 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "../../lib/db/client";
+import { db } from "@/lib/db/client";
 import { setParameter } from "@/lib/settings/queries";
-import { auditLog, remoteSessions, type NewRemoteSession } from "../../lib/db/schema";
+import { auditLog, remoteSessions, type NewRemoteSession } from "@/lib/db/schema";
 import { closeDb } from "../support/db";
 import { createTestUser } from "../support/users";
 import { launchBrowser, signIn } from "./support/browser";

@@ -67,6 +67,7 @@ describe("command search across recordings", () => {
   it("knows when sessions were analyzed before commands were stored (a database migrated to 0004)", async () => {
     await sshSession(["uptime"]);
     expect(await commandsNeedBackfill()).toBe(false);
+    // eslint-disable-next-line drizzle/enforce-delete-with-where -- every row, on purpose: a database from before 0004
     await db.delete(sessionCommands);
     expect(await commandsNeedBackfill()).toBe(true);
   });

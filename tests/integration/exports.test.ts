@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 // The storage root comes from DATA_DIR, read once when lib/env.ts loads.
 const dataDir = vi.hoisted(() => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- vi.hoisted runs before this file's imports
   const dir = `${require("node:os").tmpdir()}/sv-exports-test-${process.pid}-${Date.now()}`;
   process.env.DATA_DIR = dir;
   return dir;

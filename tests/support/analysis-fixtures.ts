@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { db } from "../../lib/db/client";
-import { remoteSessions, sessionEvents, type RemoteSession } from "../../lib/db/schema";
+import { db } from "@/lib/db/client";
+import { remoteSessions, sessionEvents, type RemoteSession } from "@/lib/db/schema";
 import { type Protocol } from "@/lib/domain/sessions";
 
 type EventRow = { tMs: number; type: "key" | "command" | "query"; data: Record<string, unknown> };

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { closeDb, useDatabaseUrl } from "../../lib/db/client";
+import { closeDb, useDatabaseUrl } from "@/lib/db/client";
 import { TEMPLATE_DB, withDatabase } from "./global-postgres";
 
 /** A fresh, migrated database cloned from the template; one per test file. */

@@ -3,12 +3,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
-import { db } from "../../lib/db/client";
-import { recordings, remoteSessions, sessionEvents } from "../../lib/db/schema";
+import { db } from "@/lib/db/client";
+import { recordings, remoteSessions, sessionEvents } from "@/lib/db/schema";
 import { type Protocol } from "@/lib/domain/sessions";
-import { ffmpegPath, ffprobePath } from "../../lib/media/binaries";
-import { storageKeys } from "../../lib/storage/keys";
-import type { Storage } from "../../lib/storage/types";
+import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
+import { storageKeys } from "@/lib/storage/keys";
+import type { Storage } from "@/lib/storage/types";
 
 export type MediaKind = "h264-aac-mp4" | "vp9-opus-webm" | "garbage";
 

@@ -6,7 +6,7 @@ import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/setup/embedded-postgres";
-import { applyMigrations } from "../../lib/db/migrate";
+import { applyMigrations } from "@/lib/db/migrate";
 
 export const TEMPLATE_DB = "sv_template";
 let server: Promise<EmbeddedDatabase> | undefined;

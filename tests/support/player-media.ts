@@ -5,11 +5,11 @@ import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
-import { db } from "../../lib/db/client";
-import { recordings, remoteSessions, sessionEvents, type NewRemoteSession } from "../../lib/db/schema";
-import { ffmpegPath } from "../../lib/media/binaries";
-import type { Storage } from "../../lib/storage";
-import { storageKeys } from "../../lib/storage/keys";
+import { db } from "@/lib/db/client";
+import { recordings, remoteSessions, sessionEvents, type NewRemoteSession } from "@/lib/db/schema";
+import { ffmpegPath } from "@/lib/media/binaries";
+import type { Storage } from "@/lib/storage";
+import { storageKeys } from "@/lib/storage/keys";
 
 export type MediaKind = "h264" | "h264-long-gop" | "vp9";
 

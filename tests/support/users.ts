@@ -1,6 +1,6 @@
 import { hashPassword } from "@/lib/users/password";
-import { db } from "../../lib/db/client";
-import { users, type User } from "../../lib/db/schema";
+import { db } from "@/lib/db/client";
+import { users, type User } from "@/lib/db/schema";
 import { type Role } from "@/lib/domain/roles";
 
 /** Creates an account in the current test database. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { chainHead, chainLink, CHAIN_START } from "../../lib/recordings/chain";
-import { sha256Hex } from "../../lib/ingest/client";
-import { AppError } from "../../lib/errors";
-import { parseEventLines } from "../../lib/ingest";
+import { chainHead, chainLink, CHAIN_START } from "@/lib/recordings/chain";
+import { sha256Hex } from "@/lib/ingest/client";
+import { AppError } from "@/lib/errors";
+import { parseEventLines } from "@/lib/ingest";
 
 const refused = (text: string) => {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_FPS, frameRateOf, parseRate } from "../../lib/player/frame-rate";
+import { DEFAULT_FPS, frameRateOf, parseRate } from "@/lib/player/frame-rate";
 
 describe("parseRate", () => {
   it("reads ffprobe's fractions and plain numbers", () => {

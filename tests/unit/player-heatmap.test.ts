@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bucketize, buildHeatmap, capAndScale, heatmapPath, smooth } from "../../lib/player/heatmap";
-import { idlePeriods, skipTarget } from "../../lib/player/idle";
+import { bucketize, buildHeatmap, capAndScale, heatmapPath, smooth } from "@/lib/player/heatmap";
+import { idlePeriods, skipTarget } from "@/lib/player/idle";
 
 describe("heatmap", () => {
   it("counts events into equal buckets of the duration", () => {

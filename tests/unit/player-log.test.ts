@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildKeystrokeLog, keyLabel, lineAt, searchLines, type LogEvent } from "../../lib/player/keylog";
+import { buildKeystrokeLog, keyLabel, lineAt, searchLines, type LogEvent } from "@/lib/player/keylog";
 
 const key = (tMs: number, k: string, extra: Record<string, unknown> = {}): LogEvent => ({ tMs, type: "key", data: { key: k, ...extra } });
 const typed = (t0: number, text: string, every = 100) => [...text].map((c, i) => key(t0 + i * every, c));

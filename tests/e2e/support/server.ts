@@ -3,9 +3,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { useDatabaseUrl } from "../../../lib/db/client";
+import { useDatabaseUrl } from "@/lib/db/client";
 import { createTestDatabase } from "../../support/db";
-import { freePort } from "../../../lib/setup/free-port";
+import { freePort } from "@/lib/setup/free-port";
 
 export { freePort };
 

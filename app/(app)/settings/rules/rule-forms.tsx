@@ -58,6 +58,7 @@ export function RuleForm({ initial }: { initial: RuleFormValues }) {
   useEffect(() => {
     if (state.status === "ok" && !editing) {
       formRef.current?.reset();
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- useActionState has no success callback; the reset follows the state it returned
       setAction(initial.action);
     }
   }, [state, editing, initial.action]);
