@@ -42,7 +42,7 @@ const TOKEN_REQUIRED = "A valid API token is required (Authorization: Bearer svt
  * that leaks nothing. Access to what was asked for (403, or the 404 that a
  * hidden session shares with a missing one) is the handler's, through lib/.
  */
-export function defineRoute<C extends Caller, P extends z.ZodType = z.ZodObject<{}>>(config: {
+export function defineRoute<C extends Caller, P extends z.ZodType = z.ZodObject<Record<string, never>>>(config: {
   /** Names the route in the server log. */
   name: string;
   caller: C;

@@ -4,7 +4,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { escapeLike } from "@/lib/db/like";
 import { CRITICALITIES } from "@/lib/domain/rules";
-import { recordings, remoteSessions, users, type Recording, type RemoteSession } from "@/lib/db/schema";
+import { remoteSessions, users, type RemoteSession } from "@/lib/db/schema";
 import { PAGE_SIZE, type SessionCursor, type SessionFilter, type SessionSort } from "@/lib/sessions/filters";
 
 /** Who may see which sessions: role "user" only their own; admins and auditors all. */

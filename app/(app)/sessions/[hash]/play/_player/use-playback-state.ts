@@ -19,8 +19,11 @@ export function usePlaybackState(
   const [volume, setVolume] = useState(1);
   const [muted, setMuted] = useState(false);
   const [skipIdle, setSkipIdle] = useState(false);
+  // The latest value, for the timeupdate listener, which is not attached again when the checkbox changes.
   const skipIdleRef = useRef(skipIdle);
-  skipIdleRef.current = skipIdle;
+  useEffect(() => {
+    skipIdleRef.current = skipIdle;
+  }, [skipIdle]);
 
   useEffect(() => {
     const video = videoRef.current;
