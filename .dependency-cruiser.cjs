@@ -47,7 +47,7 @@ module.exports = {
     {
       name: "foundation-imports-no-capability",
       comment:
-        "lib/db, lib/jobs, lib/storage, lib/media, lib/domain, lib/format, lib/env.ts and lib/errors.ts import no capability and no entry point (http, actions, worker, cli).",
+        "lib/db, lib/jobs, lib/storage, lib/media, lib/domain, lib/format, lib/env.ts and lib/errors.ts import no capability (lib/http included) and no entry point (actions, worker, cli).",
       severity: "error",
       from: { path: foundation },
       to: { path: folders([...capabilities, ...entryPoints]) },
