@@ -9,7 +9,10 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default("./data"),
+  /** The role the application connects as (lib/db/roles.ts): it may not change the audit trail. */
   DATABASE_URL: z.string().url().optional(),
+  /** The role that owns the schema, for the migrations; with DATABASE_URL only. */
+  DATABASE_OWNER_URL: z.string().url().optional(),
   NEXTAUTH_URL: z.string().url().optional(),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   SESSION_MAX_AGE_HOURS: z.coerce.number().min(0.01).max(24 * 7).default(8),

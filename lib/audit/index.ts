@@ -1,5 +1,8 @@
 import "server-only";
 import { insertAuditEntry, type AuditWriter } from "@/lib/audit/queries";
+import { verifyAuditChain, type AuditChainReport } from "./chain";
+
+export type { AuditChainReport } from "./chain";
 
 /** The actions written to the audit trail. New capabilities add theirs here. */
 export const AUDIT_ACTIONS = [
@@ -9,6 +12,9 @@ export const AUDIT_ACTIONS = [
   "auth.sign_out",
   "session.report_viewed",
   "session.played",
+  "session.streamed",
+  "session.access_refused",
+  "session.token_moved",
   "session.downloaded",
   "commands.searched",
   "export.requested",
@@ -23,6 +29,7 @@ export const AUDIT_ACTIONS = [
   "token.revoked",
   "recording.verified",
   "rule.changed",
+  "audit.verified",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -44,4 +51,29 @@ export async function recordAudit(input: {
     ip: input.ip ?? null,
     details: input.details ?? null,
   }, writer);
+}
+
+/**
+ * Checks the audit trail's hash chain (lib/audit/chain.ts) and writes the
+ * outcome to the trail itself: who checked, when, how many rows, the head's
+ * hash (worth noting down elsewhere: a later check must find it again), and
+ * where the chain breaks when it does.
+ */
+export async function verifyAuditTrail({ actor, ip, via }: { actor: AuditActor; ip?: string | null; via: "page" | "cli" }): Promise<AuditChainReport> {
+  const report = await verifyAuditChain();
+  await recordAudit({
+    actor,
+    action: "audit.verified",
+    target: { type: "audit_log", id: String(report.headSeq) },
+    ip,
+    details: {
+      via,
+      ok: report.ok,
+      rows: report.rows,
+      headSeq: report.headSeq,
+      headHash: report.headHash,
+      ...(report.ok ? {} : { brokenAt: report.brokenAt }),
+    },
+  });
+  return report;
 }

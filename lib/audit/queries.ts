@@ -58,3 +58,56 @@ export async function listAuditActions(): Promise<string[]> {
   const rows = await db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action);
   return rows.map((r) => r.action);
 }
+
+/** A row of the audit trail as its hash was computed: every field as the text that was hashed. */
+export type ChainedAuditRow = {
+  id: number;
+  chainSeq: number;
+  prevHash: string;
+  hash: string;
+  atText: string;
+  actorId: string | null;
+  actorEmail: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  detailsText: string | null;
+};
+
+/** Where the chain ends now: its last position and hash (the chain's trigger moves it with every insert). */
+export async function getAuditChainHead(): Promise<{ seq: number; hash: string } | null> {
+  const { rows } = await db.execute<{ seq: string; hash: string }>(sql`select seq, hash from audit_chain where id = 1`);
+  const row = rows[0];
+  return row ? { seq: Number(row.seq), hash: row.hash } : null;
+}
+
+/**
+ * Rows in chain order after position `afterSeq`, up to `uptoSeq`, with their
+ * fields as the text the chain's trigger hashed (the time in UTC with
+ * microseconds, the details as PostgreSQL writes jsonb).
+ */
+export async function listChainedAuditRows({ afterSeq, uptoSeq, limit }: { afterSeq: number; uptoSeq: number; limit: number }): Promise<ChainedAuditRow[]> {
+  const { rows } = await db.execute<{ [column: string]: string | null }>(sql`
+    select id, chain_seq, prev_hash, hash,
+           to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text,
+           actor_id::text as actor_id, actor_email, action, target_type, target_id, ip, details::text as details_text
+    from audit_log
+    where chain_seq > ${afterSeq} and chain_seq <= ${uptoSeq}
+    order by chain_seq
+    limit ${limit}`);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    chainSeq: Number(r.chain_seq),
+    prevHash: r.prev_hash ?? "",
+    hash: r.hash ?? "",
+    atText: r.at_text ?? "",
+    actorId: r.actor_id ?? null,
+    actorEmail: r.actor_email ?? null,
+    action: r.action ?? "",
+    targetType: r.target_type ?? null,
+    targetId: r.target_id ?? null,
+    ip: r.ip ?? null,
+    detailsText: r.details_text ?? null,
+  }));
+}

@@ -382,8 +382,12 @@ export type ApiToken = typeof apiTokens.$inferSelect;
 export type NewApiToken = typeof apiTokens.$inferInsert;
 
 /**
- * The audit trail. Append-only: the migration installs a trigger that refuses
- * UPDATE and DELETE, and the application has no such path.
+ * The audit trail. Append-only: the application's database role may only
+ * INSERT and SELECT (lib/db/roles.ts), and a trigger refuses UPDATE, DELETE
+ * and TRUNCATE to everyone else. Tamper-evident: a trigger chains every new
+ * row to the one before it (`hash` = SHA-256 of the previous row's hash and
+ * this row's fields, in `chainSeq` order), so a row changed or removed behind
+ * the triggers' back breaks the chain (lib/audit/chain.ts verifies it).
  */
 export const auditLog = pgTable(
   "audit_log",
@@ -397,13 +401,35 @@ export const auditLog = pgTable(
     targetId: text("target_id"),
     ip: text("ip"),
     details: jsonb("details"),
+    // Set by the audit_log_chain trigger whatever the insert says; the defaults are never stored.
+    /** Position in the hash chain: 1, 2, 3… in the order the rows were committed. */
+    chainSeq: bigint("chain_seq", { mode: "number" }).notNull().default(0),
+    prevHash: text("prev_hash").notNull().default(""),
+    hash: text("hash").notNull().default(""),
   },
   (t) => [
     index("audit_log_at_idx").on(t.at.desc(), t.id.desc()),
     index("audit_log_action_at_idx").on(t.action, t.at.desc()),
     index("audit_log_actor_at_idx").on(t.actorId, t.at.desc()),
     index("audit_log_target_idx").on(t.targetType, t.targetId),
+    uniqueIndex("audit_log_chain_seq_key").on(t.chainSeq),
   ],
 );
 export type AuditLogEntry = typeof auditLog.$inferSelect;
+
+/**
+ * The head of the audit trail's hash chain: one row, moved by the chain's
+ * trigger (which runs as the owner; the application may only read it). Its
+ * row lock orders concurrent inserts, and it tells a verification where the
+ * chain must end, so rows cut off its end are found too.
+ */
+export const auditChain = pgTable(
+  "audit_chain",
+  {
+    id: integer("id").primaryKey(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [check("audit_chain_one_row", sql`${t.id} = 1`)],
+);
 export type NewAuditLogEntry = typeof auditLog.$inferInsert;

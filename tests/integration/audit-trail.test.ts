@@ -1,21 +1,22 @@
 import { sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db/client";
 import { listAuditEntries } from "@/lib/audit/queries";
-import { closeDb, useFreshDatabase } from "../support/db";
+import { closeDb, ownerUrlOf, useFreshDatabase } from "../support/db";
 import { createTestUser } from "../support/users";
 
+let appUrl: string;
+
 beforeAll(async () => {
-  await useFreshDatabase();
+  appUrl = await useFreshDatabase();
 });
 afterAll(async () => {
   await closeDb();
 });
 
 // drizzle wraps the driver's error; the database's own message is the cause.
-const refused = { cause: { message: expect.stringMatching(/audit_log is append-only/) } };
-
 describe("audit trail", () => {
   it("records who did what, and lists newest first with filters", async () => {
     const admin = await createTestUser("admin");
@@ -29,11 +30,21 @@ describe("audit trail", () => {
     expect(viewed[0]?.targetId).toBe("abc");
   });
 
-  it("refuses updates, deletes and truncation at the database", async () => {
+  it("refuses updates, deletes and truncation at the database: to the app's role by its privileges, to the owner by the trigger", async () => {
     await recordAudit({ actor: null, action: "auth.sign_in_failed", details: { email: "x@example.test" } });
-    await expect(db.execute(sql`update audit_log set action = 'forged'`)).rejects.toMatchObject(refused);
-    await expect(db.execute(sql`delete from audit_log`)).rejects.toMatchObject(refused);
-    await expect(db.execute(sql`truncate audit_log`)).rejects.toMatchObject(refused);
+    const denied = { cause: { message: expect.stringMatching(/permission denied for table audit_log/) } };
+    await expect(db.execute(sql`update audit_log set action = 'forged'`)).rejects.toMatchObject(denied);
+    await expect(db.execute(sql`delete from audit_log`)).rejects.toMatchObject(denied);
+    await expect(db.execute(sql`truncate audit_log`)).rejects.toMatchObject(denied);
+    const owner = new pg.Client({ connectionString: ownerUrlOf(appUrl) });
+    await owner.connect();
+    try {
+      for (const statement of ["update audit_log set action = 'forged'", "delete from audit_log", "truncate audit_log"]) {
+        await expect(owner.query(statement)).rejects.toMatchObject({ message: expect.stringMatching(/audit_log is append-only/) });
+      }
+    } finally {
+      await owner.end();
+    }
     const rows = await listAuditEntries({});
     expect(rows.length).toBeGreaterThanOrEqual(1);
     expect(rows.every((r) => r.action !== "forged")).toBe(true);

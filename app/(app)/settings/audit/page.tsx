@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Time } from "@/app/_components/time";
 import { requireAdmin } from "@/lib/auth/viewer";
 import { auditTrailQuery, compactDetails, loadAuditTrailPage } from "@/lib/settings/audit-trail";
+import { VerifyChainForm } from "./verify-chain-form";
 
 export const metadata: Metadata = { title: "Audit trail" };
 
@@ -18,8 +19,9 @@ export default async function AuditTrailPage({ searchParams }: { searchParams: S
       <div className="breadcrumb">Administration › Audit trail</div>
       <div className="page-head">
         <h1>Audit trail</h1>
-        <span className="muted">Append-only: entries cannot be changed or deleted.</span>
+        <span className="muted">Append-only: entries cannot be changed or deleted. Each entry is chained to the one before it by its hash.</span>
       </div>
+      <VerifyChainForm />
 
       <form className="filters" method="get" action="/settings/audit" aria-label="Filters">
         <label>
