@@ -3,7 +3,7 @@ import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { getRecentSignInFailures, getUserByEmail, getUserById, recordSignInAttempt } from "@/lib/users/queries";
+import { claimSignInAttempt, getUserByEmail, getUserById, settleSignInAttempt } from "@/lib/users/queries";
 import { env } from "@/lib/env";
 import { dummyPasswordHash, verifyPassword } from "@/lib/users/password";
 import { decideThrottle, lockedMessage, THROTTLE } from "./throttle";
@@ -39,19 +39,28 @@ export const authOptions: AuthOptions = {
         const { email, password } = parsed.data;
         const ip = clientIp(req?.headers as Record<string, unknown> | undefined);
 
+        // The attempt is counted before its password is checked, in one step with the decision.
         const since = new Date(Date.now() - THROTTLE.windowMinutes * 60_000);
-        const recent = await getRecentSignInFailures({ email, ip, since });
-        const decision = decideThrottle({ ...recent, now: new Date() });
-        if (decision.kind === "locked") {
-          await recordAudit({ actor: null, action: "auth.sign_in_locked", ip, details: { email, scope: decision.scope } });
-          throw new Error(lockedMessage(decision.retryAfterSeconds, decision.scope));
+        const claim = await claimSignInAttempt({
+          email,
+          ip,
+          since,
+          decide: (failures) => {
+            const decision = decideThrottle({ ...failures, now: new Date() });
+            return { allowed: decision.kind === "allow", decision };
+          },
+        });
+        const { decision } = claim;
+        if (decision.kind === "locked" || claim.attemptId === null) {
+          const scope = decision.kind === "locked" ? decision.scope : "account";
+          await recordAudit({ actor: null, action: "auth.sign_in_locked", ip, details: { email, scope } });
+          throw new Error(lockedMessage(decision.kind === "locked" ? decision.retryAfterSeconds : THROTTLE.lockMinutes * 60, scope));
         }
         if (decision.delayMs > 0) await sleep(decision.delayMs);
 
         const user = await getUserByEmail({ email });
         const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
         if (!user || !ok || user.disabledAt) {
-          await recordSignInAttempt({ email, ip, succeeded: false });
           await recordAudit({
             actor: user ? { id: user.id, email: user.email } : null,
             action: "auth.sign_in_failed",
@@ -60,7 +69,7 @@ export const authOptions: AuthOptions = {
           });
           throw new Error(user?.disabledAt && ok ? "This account is disabled. Ask an administrator." : INVALID_CREDENTIALS);
         }
-        await recordSignInAttempt({ email, ip, succeeded: true });
+        await settleSignInAttempt({ attemptId: claim.attemptId });
         await recordAudit({ actor: { id: user.id, email: user.email }, action: "auth.sign_in", ip });
         return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
       },

@@ -17,6 +17,10 @@ export const LOCK_CLASSES = {
   playback: 0x484c53, // "HLS"
   /** Converting a video for download (lib/exports/convert.ts). */
   export: 0x455850, // "EXP"
+  /** Counting a sign-in attempt of one account (lib/users/queries.ts), for the length of a transaction. */
+  signInAccount: 0x53494e, // "SIN"
+  /** Counting a sign-in attempt from one address (lib/users/queries.ts), for the length of a transaction. */
+  signInAddress: 0x534941, // "SIA"
 } as const;
 
 export type LockKey = { class: number; id: number | string };

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, count, eq, gte, ilike, isNull, max, or, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { escapeLike } from "@/lib/db/like";
+import { LOCK_CLASSES } from "@/lib/db/locks";
 import { signInAttempts, users, type NewUser, type User } from "@/lib/db/schema";
 
 export async function getUserById({ id }: { id: string }): Promise<User | null> {
@@ -121,17 +122,57 @@ export async function countUsers(): Promise<number> {
   return row?.n ?? 0;
 }
 
-export async function recordSignInAttempt(input: { email: string; ip: string; succeeded: boolean }) {
-  await db.insert(signInAttempts).values(input);
+/** The failures a sign-in decision is made on. */
+export type SignInFailures = {
+  accountFailures: number;
+  lastAccountFailure: Date | null;
+  ipFailures: number;
+  lastIpFailure: Date | null;
+};
+
+/**
+ * Counts a sign-in attempt before its password is checked, in one step with
+ * the decision: under locks on the account and the address (held to the end
+ * of the transaction), reads the failures, asks `decide`, and when it allows
+ * the attempt records it at once as a failure. Parallel attempts therefore
+ * take turns and each sees the ones before it: N at once count as N. A
+ * successful check turns the attempt into a success (settleSignInAttempt).
+ */
+export async function claimSignInAttempt<D extends { allowed: boolean }>({
+  email,
+  ip,
+  since,
+  decide,
+}: {
+  email: string;
+  ip: string;
+  since: Date;
+  decide: (failures: SignInFailures) => D;
+}): Promise<D & { attemptId: number | null }> {
+  return db.transaction(async (tx) => {
+    // Always the account first, then the address: two attempts never wait for each other in a circle.
+    await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_CLASSES.signInAccount}::int4, hashtext(lower(${email})))`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_CLASSES.signInAddress}::int4, hashtext(${ip}))`);
+    const failures = await countSignInFailures(tx, { email, ip, since });
+    const decision = decide(failures);
+    if (!decision.allowed) return { ...decision, attemptId: null };
+    const [row] = await tx.insert(signInAttempts).values({ email, ip, succeeded: false }).returning({ id: signInAttempts.id });
+    return { ...decision, attemptId: row!.id };
+  });
+}
+
+/** The password was right: the attempt counted as a failure becomes the success that resets the account's count. */
+export async function settleSignInAttempt({ attemptId }: { attemptId: number }) {
+  await db.update(signInAttempts).set({ succeeded: true }).where(eq(signInAttempts.id, attemptId));
 }
 
 /** Failures since the last success (per account) or in the window (per IP). */
-export async function getRecentSignInFailures({ email, ip, since }: { email: string; ip: string; since: Date }) {
-  const lastSuccess = db
+async function countSignInFailures(tx: UserTx, { email, ip, since }: { email: string; ip: string; since: Date }): Promise<SignInFailures> {
+  const lastSuccess = tx
     .select({ at: max(signInAttempts.at) })
     .from(signInAttempts)
     .where(and(sql`lower(${signInAttempts.email}) = lower(${email})`, eq(signInAttempts.succeeded, true)));
-  const [account] = await db
+  const [account] = await tx
     .select({ n: count(), last: max(signInAttempts.at) })
     .from(signInAttempts)
     .where(
@@ -142,7 +183,7 @@ export async function getRecentSignInFailures({ email, ip, since }: { email: str
         sql`${signInAttempts.at} > coalesce((${lastSuccess}), '-infinity'::timestamptz)`,
       ),
     );
-  const [byIp] = await db
+  const [byIp] = await tx
     .select({ n: count(), last: max(signInAttempts.at) })
     .from(signInAttempts)
     .where(and(eq(signInAttempts.ip, ip), eq(signInAttempts.succeeded, false), gte(signInAttempts.at, since)));
