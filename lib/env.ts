@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -25,6 +26,26 @@ const schema = z.object({
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
   WORKER: z.enum(["0", "1"]).default("1"),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed: addresses or CIDR
+   * ranges, comma-separated. Default none: the client is the socket's peer.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const entries = v.split(",").map((e) => e.trim()).filter(Boolean);
+      for (const entry of entries) {
+        const [address, bits, extra] = entry.split("/");
+        const family = isIP(address ?? "");
+        const max = family === 6 ? 128 : 32;
+        const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+        if (!family || !okBits || extra !== undefined) {
+          ctx.addIssue({ code: "custom", message: `"${entry}" is not an IP address or a CIDR range (e.g. 10.0.0.0/8)` });
+        }
+      }
+      return entries;
+    }),
 });
 
 const parsed = schema.safeParse(process.env);

@@ -11,6 +11,7 @@ import { env } from "@/lib/env";
 import { ensureFirstAdmin } from "@/lib/setup/admin";
 import { authSecret, prepareRuntime } from "@/lib/setup/runtime";
 import { seedDemoIfEmpty } from "@/lib/demo/seed";
+import { webServerArgs } from "@/lib/setup/web-process";
 
 const dev = process.argv.includes("--dev");
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
@@ -39,7 +40,11 @@ async function main() {
     if (code !== 0) throw new Error(`next build failed with exit code ${code}`);
   }
 
-  const web = run(nextBin, [dev ? "dev" : "start", "-p", String(env.PORT)], serverEnv);
+  // Next.js behind our own HTTP server (lib/http/web-server.ts), which sees the client's socket.
+  const web = spawn(process.execPath, webServerArgs({ port: env.PORT, dev }), {
+    stdio: "inherit",
+    env: { ...process.env, ...serverEnv, NODE_ENV: dev ? "development" : "production" },
+  });
   const workers: Array<{ stop: () => Promise<void> }> = [];
   if (env.WORKER === "1") {
     const { startWorker } = await import("@/lib/worker");

@@ -1,5 +1,5 @@
 /**
- * The ingestion API against the built app (`next start`) and a worker, on a
+ * The ingestion API against the built app (its web server) and a worker, on a
  * real PostgreSQL and the local-disk storage: the whole lifecycle, resume
  * after a restart, duplicate / conflicting / missing / out-of-order chunks,
  * tampering found by verification, result data refused, tokens, admin pages.
@@ -22,6 +22,7 @@ import { createTestDatabase } from "../support/db";
 import { createTestUser } from "../support/users";
 import { launchBrowser, signIn } from "./support/browser";
 import { freePort } from "./support/server";
+import { webServerArgs } from "../../lib/setup/web-process";
 
 type Server = { url: string; child: ChildProcess; stop: () => Promise<void> };
 
@@ -39,11 +40,11 @@ async function stopChild(child: ChildProcess) {
   await exited;
 }
 
-/** `next start` on the test database and data folder (kept across restarts). */
+/** The web server on the test database and data folder (kept across restarts). */
 async function startServer(): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, webServerArgs({ port, hostname: "127.0.0.1" }), {
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, DATA_DIR: dataDir, NEXTAUTH_URL: url, NEXTAUTH_SECRET: "ingest-test-secret-0123456789abcdef" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -52,9 +53,9 @@ async function startServer(): Promise<Server> {
   child.stderr?.on("data", (d) => output.push(String(d)));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited:\n${output.join("")}`);
+    if (child.exitCode !== null) throw new Error(`the web server exited:\n${output.join("")}`);
     if (await fetch(`${url}/signin`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error(`next start did not answer:\n${output.join("")}`);
+    if (Date.now() > deadline) throw new Error(`the web server did not answer:\n${output.join("")}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   return { url, child, stop: () => stopChild(child) };

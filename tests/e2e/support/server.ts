@@ -6,6 +6,7 @@ import path from "node:path";
 import { useDatabaseUrl } from "@/lib/db/client";
 import { createTestDatabase } from "../../support/db";
 import { freePort } from "@/lib/setup/free-port";
+import { webServerArgs } from "@/lib/setup/web-process";
 
 export { freePort };
 
@@ -20,21 +21,22 @@ export type AppServer = {
 
 
 /**
- * Starts the built app (`next start`) on a free port against a fresh database,
+ * Starts the built app (the web server of `npm start`) on a free port against a fresh database,
  * and points this test process's db client at the same database.
  */
 export async function startAppServer(
   extraEnv: Record<string, string> = {},
-  options: { worker?: boolean } = {},
+  options: { worker?: boolean; /** Another server on the same database (this process already uses it). */ databaseUrl?: string } = {},
 ): Promise<AppServer> {
-  const databaseUrl = await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   useDatabaseUrl(databaseUrl);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "sv-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  // The product's web server (Next.js behind lib/http/web-server.ts), as `npm start` runs it.
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    webServerArgs({ port, hostname: "127.0.0.1" }),
     {
       env: {
         ...process.env,
@@ -72,14 +74,14 @@ export async function startAppServer(
   child.stderr?.on("data", (d) => output.push(String(d)));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited early:\n${output.join("")}`);
+    if (child.exitCode !== null) throw new Error(`the web server exited early:\n${output.join("")}`);
     try {
       const res = await fetch(`${url}/signin`);
       if (res.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`next start did not answer in 60 s:\n${output.join("")}`);
+    if (Date.now() > deadline) throw new Error(`the web server did not answer in 60 s:\n${output.join("")}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
