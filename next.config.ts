@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // Lets parallel test runs build into separate folders (NEXT_DIST_DIR=.next-e2e).
@@ -15,6 +16,13 @@ const nextConfig: NextConfig = {
     "@ffprobe-installer/ffprobe",
   ],
   poweredByHeader: false,
+  // Security headers of every answer; the pages' CSP (with a nonce per request) and HSTS come from proxy.ts.
+  async headers() {
+    return [
+      { source: "/:path*", headers: STATIC_SECURITY_HEADERS },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
+    ];
+  },
   typedRoutes: false,
 };
 

@@ -77,3 +77,33 @@ export async function verifyAuditTrail({ actor, ip, via }: { actor: AuditActor; 
   });
   return report;
 }
+
+/** Refusals already written, by viewer and target, so a player retrying every few seconds writes one a minute. */
+const refusedRecently = new Map<string, number>();
+const REFUSAL_REPEAT_MS = 60_000;
+
+/**
+ * A signed-in viewer asked for a session (or an export) that does not exist
+ * or that they may not see. They get the same 404 either way; the trail
+ * keeps who probed what, so an auditor sees it.
+ */
+export async function recordRefusedAccess({
+  viewer,
+  target,
+  asked,
+  ip,
+}: {
+  viewer: { id: string; email: string };
+  target: { type: "session" | "export"; id: string };
+  /** What was asked for: "report", "player", "download page", "hls playlist"… */
+  asked: string;
+  ip?: string | null;
+}): Promise<void> {
+  const key = `${viewer.id}:${target.type}:${target.id}:${asked}`;
+  const now = Date.now();
+  const last = refusedRecently.get(key);
+  if (last !== undefined && now - last < REFUSAL_REPEAT_MS) return;
+  refusedRecently.set(key, now);
+  if (refusedRecently.size > 10_000) refusedRecently.delete(refusedRecently.keys().next().value!);
+  await recordAudit({ actor: viewer, action: "session.access_refused", target, ip, details: { asked } });
+}

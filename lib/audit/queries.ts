@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { db, type Db } from "@/lib/db/client";
 import { escapeLike } from "@/lib/db/like";
-import { auditLog, type AuditLogEntry, type NewAuditLogEntry } from "@/lib/db/schema";
+import { auditLog, playbackStreams, type AuditLogEntry, type NewAuditLogEntry } from "@/lib/db/schema";
 
 /**
  * The database or an open transaction: passing the transaction of a change
@@ -110,4 +110,75 @@ export async function listChainedAuditRows({ afterSeq, uptoSeq, limit }: { after
     ip: r.ip ?? null,
     detailsText: r.details_text ?? null,
   }));
+}
+
+/**
+ * Counts a first request of the hour for (user, session, hour) and, when it
+ * is the first anyone counted, writes its audit entry, in one transaction:
+ * two processes serving the same viewer at once write one entry (the second
+ * waits on the first's row and only adds its bytes).
+ */
+export async function openPlaybackStream({
+  userId,
+  sessionId,
+  hour,
+  bytes,
+  entry,
+}: {
+  userId: string;
+  sessionId: number;
+  hour: Date;
+  bytes: number;
+  entry: NewAuditLogEntry;
+}): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(playbackStreams)
+      .values({ userId, sessionId, hour, bytes, requests: 1 })
+      .onConflictDoUpdate({
+        target: [playbackStreams.userId, playbackStreams.sessionId, playbackStreams.hour],
+        set: {
+          bytes: sql`${playbackStreams.bytes} + excluded.bytes`,
+          requests: sql`${playbackStreams.requests} + 1`,
+          lastAt: sql`now()`,
+        },
+      })
+      .returning({ auditId: playbackStreams.auditId });
+    if (row?.auditId) return;
+    const [audit] = await tx.insert(auditLog).values(entry).returning({ id: auditLog.id });
+    await tx
+      .update(playbackStreams)
+      .set({ auditId: audit!.id })
+      .where(and(eq(playbackStreams.userId, userId), eq(playbackStreams.sessionId, sessionId), eq(playbackStreams.hour, hour)));
+  });
+}
+
+/** Adds what was served since the last flush to each stream's counts, in one statement. */
+export async function addPlaybackStreamBytes(
+  rows: { userId: string; sessionId: number; hour: Date; bytes: number; requests: number }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    update ${playbackStreams} p
+    set bytes = p.bytes + d.bytes, requests = p.requests + d.requests, last_at = now()
+    from (
+      select * from unnest(
+        ${`{${rows.map((r) => r.userId).join(",")}}`}::uuid[],
+        ${`{${rows.map((r) => r.sessionId).join(",")}}`}::bigint[],
+        ${`{${rows.map((r) => `"${r.hour.toISOString()}"`).join(",")}}`}::timestamptz[],
+        ${`{${rows.map((r) => r.bytes).join(",")}}`}::bigint[],
+        ${`{${rows.map((r) => r.requests).join(",")}}`}::int[]
+      ) as d(user_id, session_id, hour, bytes, requests)
+    ) d
+    where p.user_id = d.user_id and p.session_id = d.session_id and p.hour = d.hour`);
+}
+
+/** The counts of the streams behind `session.streamed` audit entries, by audit entry id. */
+export async function getPlaybackStreamsByAuditIds(ids: number[]): Promise<Map<number, { bytes: number; requests: number; lastAt: Date }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ auditId: playbackStreams.auditId, bytes: playbackStreams.bytes, requests: playbackStreams.requests, lastAt: playbackStreams.lastAt })
+    .from(playbackStreams)
+    .where(inArray(playbackStreams.auditId, ids));
+  return new Map(rows.map((r) => [r.auditId!, { bytes: r.bytes, requests: r.requests, lastAt: r.lastAt }]));
 }

@@ -3,9 +3,10 @@ import { decode, getToken, type JWT } from "next-auth/jwt";
 import { forbidden, redirect } from "next/navigation";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
-import { getUserById } from "@/lib/users/queries";
 import type { Role } from "@/lib/domain/roles";
 import { accountAccepts, type SessionToken } from "./account";
+import { clientAddress } from "./client-address";
+import { getSignedInAccount } from "./queries";
 import { authOptions } from "./options";
 
 export type { SessionToken } from "./account";
@@ -53,13 +54,17 @@ export const getSessionToken = cache(async (): Promise<SessionToken | null> => {
     decode: decodeRemembered,
   });
   if (typeof token?.sub !== "string") return null;
-  return { userId: token.sub, sessionVersion: typeof token.sv === "number" ? token.sv : 0 };
+  return {
+    userId: token.sub,
+    sessionVersion: typeof token.sv === "number" ? token.sv : 0,
+    signInId: typeof token.sid === "string" ? token.sid : null,
+  };
 });
 
 export const getViewer = cache(async (): Promise<Viewer | null> => {
   const token = await getSessionToken();
   if (!token) return null;
-  const user = await getUserById({ id: token.userId });
+  const user = await getSignedInAccount({ userId: token.userId, signInId: token.signInId });
   if (!user || !accountAccepts(user, token)) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 });
@@ -82,8 +87,7 @@ export function isAdmin(viewer: Viewer | null): boolean {
   return viewer?.role === "admin";
 }
 
-/** The address of the machine asking, as the server saw it (first hop of X-Forwarded-For). */
+/** The address of the client asking (the socket's peer, or the hop its trusted proxies name): see client-address.ts. */
 export async function requestIp(): Promise<string | null> {
-  const h = await headers();
-  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || null;
+  return clientAddress(await headers());
 }

@@ -47,6 +47,29 @@ export const users = pgTable(
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 
+/**
+ * A signed-in browser: one row per successful sign-in, named by the session
+ * cookie (its `sid`). Signing out ends it on the server, so a copy of the
+ * cookie kept from before is refused; so is one unused for longer than the
+ * idle timeout (system parameter `security.idle_timeout_minutes`).
+ */
+export const signIns = pgTable(
+  "sign_ins",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    ip: text("ip"),
+    createdAt: createdAt(),
+    /** Moved forward by requests (at most every 30 s), for the idle timeout. */
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+  },
+  (t) => [index("sign_ins_user_idx").on(t.userId)],
+);
+export type SignIn = typeof signIns.$inferSelect;
+
 /** Every sign-in attempt, for throttling and lockout by account and by IP. */
 export const signInAttempts = pgTable(
   "sign_in_attempts",
@@ -416,6 +439,35 @@ export const auditLog = pgTable(
   ],
 );
 export type AuditLogEntry = typeof auditLog.$inferSelect;
+
+/**
+ * What a viewer fetched of a session's media, per hour: one `session.streamed`
+ * audit entry is written when the first byte of the hour is served (whatever
+ * fetched it: the player, ffmpeg, curl), and this row counts the bytes and
+ * requests served since (lib/audit/streams.ts), so the trail holds one entry
+ * per viewer, session and hour instead of one per segment.
+ */
+export const playbackStreams = pgTable(
+  "playback_streams",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    /** The hour (UTC) the bytes were served in. */
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    /** The audit entry of this hour's first request. */
+    auditId: bigint("audit_id", { mode: "number" }).references(() => auditLog.id),
+    bytes: bigint("bytes", { mode: "number" }).notNull().default(0),
+    requests: integer("requests").notNull().default(0),
+    firstAt: timestamp("first_at", { withTimezone: true }).notNull().defaultNow(),
+    lastAt: timestamp("last_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.sessionId, t.hour] }), uniqueIndex("playback_streams_audit_key").on(t.auditId)],
+);
+export type PlaybackStream = typeof playbackStreams.$inferSelect;
 
 /**
  * The head of the audit trail's hash chain: one row, moved by the chain's

@@ -1,5 +1,6 @@
 import "server-only";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit, recordRefusedAccess } from "@/lib/audit";
+import { requestIp } from "@/lib/auth/viewer";
 import type { Viewer } from "@/lib/auth/viewer";
 import { getParameter, getParameters } from "@/lib/settings/queries";
 import { getSessionByHash } from "@/lib/sessions/queries";
@@ -50,7 +51,10 @@ export const DOWNLOAD_DISABLED = "Session video download is turned off. An admin
  */
 export async function getDownloadableExport({ id, viewer }: { id: string; viewer: Viewer }) {
   const found = await getViewableExport({ id, viewer });
-  if (!found) throw new AppError("Video not found.", 404);
+  if (!found) {
+    await recordRefusedAccess({ viewer, target: { type: "export", id }, asked: "video download", ip: await requestIp() });
+    throw new AppError("Video not found.", 404);
+  }
   if (!(await getParameter({ key: "remote_session.video_download_enabled" }))) {
     throw new AppError("Session video download is turned off.", 403);
   }
@@ -79,7 +83,10 @@ export async function requestExport({
   ip: string | null;
 }): Promise<{ export: VideoExport; created: boolean; session: RemoteSession }> {
   const session = await getSessionByHash({ hash, viewer });
-  if (!session) throw new AppError("Session not found.", 404);
+  if (!session) {
+    await recordRefusedAccess({ viewer, target: { type: "session", id: hash }, asked: "video for download", ip });
+    throw new AppError("Session not found.", 404);
+  }
   const options = await currentExportOptions({ viewer });
   if (!options.enabled) throw new AppError(DOWNLOAD_DISABLED, 403);
   const recording = await getRecordingBySession({ sessionId: session.id });
@@ -117,7 +124,10 @@ export async function requestExport({
 /** Stops a conversion; only the requester or an admin may. */
 export async function cancelExport({ id, viewer, ip }: { id: string; viewer: Viewer; ip: string | null }) {
   const found = await getViewableExport({ id, viewer });
-  if (!found) throw new AppError("Export not found.", 404);
+  if (!found) {
+    await recordRefusedAccess({ viewer, target: { type: "export", id }, asked: "cancel a video", ip });
+    throw new AppError("Export not found.", 404);
+  }
   if (found.export.requestedBy !== viewer.id && viewer.role !== "admin") {
     throw new AppError("Only the person who asked for this video or an administrator can cancel it.", 403);
   }

@@ -1,6 +1,8 @@
 import "server-only";
 import { z } from "zod";
-import type { SessionToken, Viewer } from "@/lib/auth/viewer";
+import { recordRefusedAccess } from "@/lib/audit";
+import { recordStreamed } from "@/lib/audit/streams";
+import { requestIp, type SessionToken, type Viewer } from "@/lib/auth/viewer";
 import { sessionHashSchema } from "@/lib/domain/sessions";
 import { AppError } from "@/lib/errors";
 import { defineRoute } from "@/lib/http/route";
@@ -21,22 +23,37 @@ export const mediaNotFound = () => new AppError("Not found", 404);
 
 /**
  * Access to a session's media, after the route checked the parameters (400)
- * and decoded the session cookie (401): the account (disabled, or signed out
- * everywhere since: 401) and the session with its recording as that viewer
- * may see it (404, the same for "missing" and "not yours"), read in one round
- * trip.
+ * and decoded the session cookie (401): the account (disabled, signed out or
+ * idle since: 401) and the session with its recording as that viewer may see
+ * it (404, the same for "missing" and "not yours", and a refusal in the audit
+ * trail), read in one round trip.
  */
-export async function authorizePlayback({ hash, sessionToken }: { hash: string; sessionToken: SessionToken }): Promise<{ viewer: Viewer } & PlaybackAccess> {
-  const { viewer, access } = await getPlaybackAccess({ hash, token: sessionToken });
+export async function authorizePlayback({
+  hash,
+  sessionToken,
+  asked,
+}: {
+  hash: string;
+  sessionToken: SessionToken;
+  /** What the request is for, in the audit trail when it is refused. */
+  asked: string;
+}): Promise<{ viewer: Viewer } & PlaybackAccess> {
+  const { viewer, access, visible } = await getPlaybackAccess({ hash, token: sessionToken });
   if (!viewer) throw new AppError(SIGN_IN_TO_PLAY, 401);
-  if (!access) throw mediaNotFound();
+  if (!access) {
+    if (!visible) await recordRefusedAccess({ viewer, target: { type: "session", id: hash }, asked, ip: await requestIp() });
+    throw mediaNotFound();
+  }
   return { viewer, ...access };
 }
 
 /**
  * A route handler of a session's media (the HLS routes): the path parameters
  * (400), the session cookie (401), then authorizePlayback; the handler gets
- * the viewer, the session and its recording.
+ * the viewer, the session and its recording. Every answer with bytes of the
+ * recording (a GET answered 200 or 206) is audited before it is sent, with its
+ * length (lib/audit/streams.ts): one `session.streamed` entry per viewer,
+ * session and hour, however the stream is fetched.
  */
 export function defineMediaRoute<P extends typeof sessionParams | typeof generationParams>(config: {
   name: string;
@@ -50,7 +67,18 @@ export function defineMediaRoute<P extends typeof sessionParams | typeof generat
     signIn: SIGN_IN_TO_PLAY,
     handler: async ({ request, params, sessionToken }) => {
       const path = params as z.infer<P>;
-      return config.handler({ request, params: path, ...(await authorizePlayback({ hash: path.hash, sessionToken })) });
+      const access = await authorizePlayback({ hash: path.hash, sessionToken, asked: config.name });
+      const response = await config.handler({ request, params: path, ...access });
+      if (request.method === "GET" && (response.status === 200 || response.status === 206)) {
+        await recordStreamed({
+          viewer: access.viewer,
+          session: access.session,
+          bytes: Number(response.headers.get("content-length") ?? 0) || 0,
+          ip: await requestIp(),
+          resource: config.name,
+        });
+      }
+      return response;
     },
   });
 }
@@ -59,6 +87,8 @@ export function playlistResponse(body: string, cache: "no-cache" | "short") {
   return new Response(body, {
     headers: {
       "Content-Type": PLAYLIST_TYPE,
+      // Also what the audit of the stream counts (defineMediaRoute).
+      "Content-Length": String(Buffer.byteLength(body)),
       // The playlist of a finished recording changes only with a new generation, but it is
       // cheap; revalidating keeps a swapped (re-encoded) file from mixing with an old list.
       "Cache-Control": cache === "short" ? "private, max-age=10" : "private, no-cache",

@@ -4,7 +4,8 @@ import { accountAccepts, type SessionToken } from "@/lib/auth/account";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db, getDb, type Db } from "@/lib/db/client";
 import { sessionVisibleToJoinedUser } from "@/lib/sessions/queries";
-import { recordings, remoteSessions, users } from "@/lib/db/schema";
+import { recordings, remoteSessions, signIns, users } from "@/lib/db/schema";
+import { idleTimeoutMinutes, signInAliveSql, touchSignIn } from "@/lib/auth/queries";
 import { storedPlaylistSchema, type StoredPlaylist } from "./playlist";
 
 /** The facts the player and the HLS routes need; the big jsonb columns only when asked for. */
@@ -44,15 +45,20 @@ export type PlaybackAccess = {
 };
 
 function buildAccessQuery(database: Db) {
+  const idleMinutes = sql.placeholder("idleMinutes");
+  const touched = touchSignIn(database, { signInId: sql.placeholder("signInId"), userId: sql.placeholder("userId"), idleMinutes });
   return database
+    .with(touched)
     .select({
       user: { id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, sessionVersion: users.sessionVersion },
+      signInAlive: signInAliveSql(idleMinutes),
       hash: remoteSessions.hash,
       ...columns,
       generation: sql<string | null>`${recordings.playlist}->>'generation'`,
       size: sql<string | null>`${recordings.playlist}->>'size'`,
     })
     .from(users)
+    .leftJoin(signIns, and(sql`${signIns.id} = ${sql.placeholder("signInId")}::uuid`, eq(signIns.userId, users.id)))
     .leftJoin(remoteSessions, and(eq(remoteSessions.hash, sql.placeholder("hash")), sessionVisibleToJoinedUser()))
     .leftJoin(recordings, eq(recordings.sessionId, remoteSessions.id))
     .where(eq(users.id, sql.placeholder("userId")))
@@ -65,7 +71,8 @@ const accessQueries = new WeakMap<Db, ReturnType<typeof buildAccessQuery>>();
 /**
  * Everything an HLS request needs in one round trip (a player asks for a
  * segment every few seconds, so this is its whole database cost): the
- * account the session cookie names, checked as getViewer checks it, and the
+ * account the session cookie names, checked as getViewer checks it (its
+ * sign-in alive, and moved forward: watching counts as activity), and the
  * session as that viewer may see it (sessionVisibleTo's rule) with its
  * recording and current playable generation. `viewer` is null when the
  * account no longer accepts the token; `access` is null when there is no such
@@ -78,17 +85,25 @@ export async function getPlaybackAccess({
 }: {
   hash: string;
   token: SessionToken;
-}): Promise<{ viewer: Viewer | null; access: PlaybackAccess | null }> {
+}): Promise<{ viewer: Viewer | null; access: PlaybackAccess | null; /** The viewer may see the session (it may still have no recording). */ visible?: boolean }> {
   const database = getDb();
   let query = accessQueries.get(database);
   if (!query) accessQueries.set(database, (query = buildAccessQuery(database)));
-  const [row] = await query.execute({ hash, userId: token.userId });
-  if (!row || !accountAccepts(row.user, token)) return { viewer: null, access: null };
-  const { user, hash: sessionHash, generation, size, ...recording } = row;
+  const [row] = await query.execute({
+    hash,
+    userId: token.userId,
+    // A cookie without a sign-in id matches no sign-in (the nil uuid).
+    signInId: token.signInId ?? "00000000-0000-0000-0000-000000000000",
+    idleMinutes: await idleTimeoutMinutes(),
+  });
+  if (!row || !accountAccepts({ ...row.user, signInAlive: row.signInAlive }, token)) return { viewer: null, access: null };
+  const { user, signInAlive: _alive, hash: sessionHash, generation, size, ...recording } = row;
   const viewer: Viewer = { id: user.id, email: user.email, name: user.name, role: user.role };
-  if (!sessionHash || recording.id === null || recording.sessionId === null) return { viewer, access: null };
+  if (!sessionHash) return { viewer, access: null, visible: false };
+  if (recording.id === null || recording.sessionId === null) return { viewer, access: null, visible: true };
   return {
     viewer,
+    visible: true,
     access: {
       session: { id: recording.sessionId, hash: sessionHash },
       recording: recording as PlaybackRecording,

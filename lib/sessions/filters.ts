@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { CRITICALITIES, type Criticality } from "@/lib/domain/rules";
 import { PROTOCOL_LABELS, PROTOCOLS, SESSION_STATUSES, type Protocol, type SessionStatus } from "@/lib/domain/sessions";
+import { hasControlCharacter, SEARCH_CONTROL_CHARACTER } from "@/lib/domain/text";
 
 export const PAGE_SIZE = 50;
 export const MAX_SEARCH_LENGTH = 100;
@@ -58,7 +59,8 @@ const fields = {
   q: z
     .string()
     .trim()
-    .max(MAX_SEARCH_LENGTH, `Search text is too long: at most ${MAX_SEARCH_LENGTH} characters.`),
+    .max(MAX_SEARCH_LENGTH, `Search text is too long: at most ${MAX_SEARCH_LENGTH} characters.`)
+    .refine((v) => !hasControlCharacter(v), SEARCH_CONTROL_CHARACTER),
   type: z.enum(PROTOCOLS, { error: () => `Unknown type. Choose one of: ${PROTOCOLS.map((p) => PROTOCOL_LABELS[p]).join(", ")}.` }),
   status: z.enum(SESSION_STATUSES, { error: () => `Unknown status. Choose one of: ${SESSION_STATUSES.join(", ")}.` }),
   from: day,

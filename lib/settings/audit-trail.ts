@@ -1,13 +1,19 @@
 import "server-only";
 import { z } from "zod";
 import { AUDIT_ACTIONS } from "@/lib/audit";
-import { listAuditActions, listAuditEntries } from "@/lib/audit/queries";
+import { hasControlCharacter } from "@/lib/domain/text";
+import { getPlaybackStreamsByAuditIds, listAuditActions, listAuditEntries } from "@/lib/audit/queries";
 import type { AuditLogEntry } from "@/lib/db/schema";
 
 export const AUDIT_PAGE_SIZE = 50;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const validDate = (s: string) => DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+/** A real day between 2000 and 2100: the trail has nothing older, and PostgreSQL has no year 0 (`0000-01-01` failed the page). */
+const validDate = (s: string) => {
+  if (!DATE.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100;
+};
 
 /** One value of a search parameter (the first when repeated), trimmed; empty means absent. */
 const param = z
@@ -17,10 +23,14 @@ const param = z
 
 const filterSchema = z.object({
   action: param.refine((v) => v === undefined || /^[a-z_.]{1,64}$/.test(v), "Unknown action."),
-  actor: param.refine((v) => v === undefined || v.length <= 320, "The actor filter is too long (320 characters at most)."),
-  target: param.refine((v) => v === undefined || v.length <= 200, "The target filter is too long (200 characters at most)."),
-  from: param.refine((v) => v === undefined || validDate(v), "The start date must be a date (YYYY-MM-DD)."),
-  to: param.refine((v) => v === undefined || validDate(v), "The end date must be a date (YYYY-MM-DD)."),
+  actor: param
+    .refine((v) => v === undefined || v.length <= 320, "The actor filter is too long (320 characters at most).")
+    .refine((v) => v === undefined || !hasControlCharacter(v), "The actor filter cannot contain control characters such as NUL (%00)."),
+  target: param
+    .refine((v) => v === undefined || v.length <= 200, "The target filter is too long (200 characters at most).")
+    .refine((v) => v === undefined || !hasControlCharacter(v), "The target filter cannot contain control characters such as NUL (%00)."),
+  from: param.refine((v) => v === undefined || validDate(v), "The start date must be a date between 2000 and 2100 (YYYY-MM-DD)."),
+  to: param.refine((v) => v === undefined || validDate(v), "The end date must be a date between 2000 and 2100 (YYYY-MM-DD)."),
   cursor: param,
 });
 
@@ -52,7 +62,8 @@ export type AuditTrailPage = {
   filters: AuditTrailFilters;
   /** Messages about filter values that were ignored because they are not valid. */
   problems: string[];
-  entries: AuditLogEntry[];
+  /** `stream`: for a `session.streamed` entry, what was served in its hour so far. */
+  entries: (AuditLogEntry & { stream?: { bytes: number; requests: number; lastAt: Date } })[];
   olderCursor: string | null;
   isFirstPage: boolean;
   actions: string[];
@@ -91,7 +102,9 @@ export async function loadAuditTrailPage(searchParams: Record<string, string | s
   if (from && to && from >= to) problems.push("The start date is after the end date; nothing can match.");
 
   const rows = await listAuditEntries({ ...filters, from, to, beforeId, limit: AUDIT_PAGE_SIZE + 1 });
-  const entries = rows.slice(0, AUDIT_PAGE_SIZE);
+  const page = rows.slice(0, AUDIT_PAGE_SIZE);
+  const streams = await getPlaybackStreamsByAuditIds(page.filter((e) => e.action === "session.streamed").map((e) => e.id));
+  const entries = page.map((e) => (streams.has(e.id) ? { ...e, stream: streams.get(e.id)! } : e));
   const last = entries.at(-1);
   return {
     filters,

@@ -35,6 +35,13 @@ export const PARAMETERS = {
     schema: z.boolean(),
     default: false,
   },
+  "security.idle_timeout_minutes": {
+    group: "Security",
+    label: "Sign out after inactivity (minutes)",
+    help: "A signed-in browser that sends no request for this long is signed out (watching a recording counts as activity).",
+    schema: z.number().int().min(1).max(24 * 60),
+    default: 30,
+  },
 } as const;
 
 export type ParameterKey = keyof typeof PARAMETERS;

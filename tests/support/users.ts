@@ -1,3 +1,4 @@
+import { createSignIn } from "@/lib/auth/queries";
 import { hashPassword } from "@/lib/users/password";
 import { db } from "@/lib/db/client";
 import { users, type User } from "@/lib/db/schema";
@@ -12,4 +13,10 @@ export async function createTestUser(role: Role, overrides: Partial<{ email: str
     .values({ email, name: overrides.name ?? `Test ${role}`, role, passwordHash: await hashPassword(password) })
     .returning();
   return { ...(user as User), password };
+}
+
+/** A signed-in browser of `user` (a sign-in row) and the session cookie's content that names it. */
+export async function signInTokenFor(user: { id: string; sessionVersion?: number }) {
+  const signInId = await createSignIn({ userId: user.id, ip: null });
+  return { userId: user.id, sessionVersion: user.sessionVersion ?? 0, signInId };
 }

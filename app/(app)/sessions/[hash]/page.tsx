@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { recordAudit } from "@/lib/audit";
 import { requestIp, requireViewer } from "@/lib/auth/viewer";
 import { getRecordingBySession } from "@/lib/recordings/queries";
-import { getSessionByHash } from "@/lib/sessions/queries";
+import { getSessionForPage } from "@/lib/sessions/access";
 import { shortHash } from "@/lib/format";
 import { isSessionHash, STATUS_LABELS } from "@/lib/domain/sessions";
 import type { SessionReport } from "@/lib/sessions/report";
@@ -21,7 +21,7 @@ export default async function SessionReportPage({ params }: { params: Promise<{ 
   const { hash } = await params;
   const viewer = await requireViewer(isSessionHash(hash) ? `/sessions/${hash}` : "/sessions");
   if (!isSessionHash(hash)) notFound();
-  const session = await getSessionByHash({ hash, viewer });
+  const session = await getSessionForPage({ hash, viewer, asked: "report" });
   if (!session) notFound();
   const [recording] = await Promise.all([
     getRecordingBySession({ sessionId: session.id }),

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { SessionSummaryCells, SessionSummaryHead } from "../_components/session-summary";
 import { recordAudit } from "@/lib/audit";
 import { requestIp, requireViewer } from "@/lib/auth/viewer";
+import { hasControlCharacter, SEARCH_CONTROL_CHARACTER } from "@/lib/domain/text";
 import { COMMANDS_PER_SESSION, searchSessionCommands, type CommandSearchKind } from "@/lib/analysis/queries/commands";
 import { formatOffset, playerHref } from "@/lib/analysis/format";
 import { formatStartedCursor, parseStartedCursor } from "@/lib/sessions/page-cursor";
@@ -51,7 +52,9 @@ export default async function CommandSearchPage({ searchParams }: { searchParams
   if (rawKind && !kind) problems.push("Unknown session type; searching all of them.");
   if (q && q.length < MIN_QUERY) problems.push(`Type at least ${MIN_QUERY} characters.`);
   if (q.length > MAX_QUERY) problems.push(`Searches are limited to ${MAX_QUERY} characters.`);
-  const searchable = q.length >= MIN_QUERY && q.length <= MAX_QUERY;
+  const control = hasControlCharacter(q);
+  if (control) problems.push(SEARCH_CONTROL_CHARACTER);
+  const searchable = q.length >= MIN_QUERY && q.length <= MAX_QUERY && !control;
 
   const page = searchable ? await searchSessionCommands({ viewer, q, kind, cursor }) : null;
   if (page) {

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Time } from "@/app/_components/time";
+import { formatSize } from "@/lib/format";
 import { requireAdmin } from "@/lib/auth/viewer";
 import { auditTrailQuery, compactDetails, loadAuditTrailPage } from "@/lib/settings/audit-trail";
 import { VerifyChainForm } from "./verify-chain-form";
@@ -107,6 +108,12 @@ export default async function AuditTrailPage({ searchParams }: { searchParams: S
                   </td>
                   <td className="mono">{e.ip ?? <span className="muted">—</span>}</td>
                   <td className="audit-details">
+                    {e.stream ? (
+                      <div data-testid="stream-served">
+                        Served {formatSize(e.stream.bytes)} in {e.stream.requests} request{e.stream.requests === 1 ? "" : "s"}, until{" "}
+                        <Time date={e.stream.lastAt} />
+                      </div>
+                    ) : null}
                     {details ? (
                       <code title={details.full !== details.short ? details.full : undefined}>{details.short}</code>
                     ) : (

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Time } from "@/app/_components/time";
 import Link from "next/link";
 import { requireAdmin } from "@/lib/auth/viewer";
+import { hasControlCharacter, SEARCH_CONTROL_CHARACTER } from "@/lib/domain/text";
 import { countActiveAdmins, countUsers, USER_LIST_LIMIT } from "@/lib/users/queries";
 import { listAccounts } from "@/lib/users";
 import { CreateUserForm, ResetPasswordForm, RoleForm, StatusForm } from "./user-forms";
@@ -14,7 +15,9 @@ const MAX_SEARCH = 100;
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const viewer = await requireAdmin("/settings/users");
   const raw = (await searchParams).q;
-  const q = (Array.isArray(raw) ? raw[0] : raw)?.trim().slice(0, MAX_SEARCH) || undefined;
+  const typed = (Array.isArray(raw) ? raw[0] : raw)?.trim().slice(0, MAX_SEARCH) || undefined;
+  const refused = typed !== undefined && hasControlCharacter(typed);
+  const q = refused ? undefined : typed;
   const [accounts, total, activeAdmins] = await Promise.all([listAccounts({ q }), countUsers(), countActiveAdmins()]);
   return (
     <>
@@ -45,6 +48,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           </Link>
         ) : null}
       </form>
+      {refused ? (
+        <p className="alert alert-warn page-alert" role="alert">
+          {SEARCH_CONTROL_CHARACTER}
+        </p>
+      ) : null}
       {accounts.length === USER_LIST_LIMIT ? (
         <p className="muted" role="status">
           Showing the first {USER_LIST_LIMIT} {q ? "matching accounts" : `of ${total} accounts`}: search by name or email to narrow the list.

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { recordRefusedAccess } from "@/lib/audit";
+import { requestIp } from "@/lib/auth/viewer";
 import { AppError } from "@/lib/errors";
 import { getViewableExport } from "@/lib/exports";
 import { defineRoute } from "@/lib/http/route";
@@ -11,7 +13,10 @@ export const GET = defineRoute({
   signIn: "Sign in first.",
   handler: async ({ params, viewer }) => {
     const found = await getViewableExport({ id: params.id, viewer });
-    if (!found) throw new AppError("Export not found.", 404);
+    if (!found) {
+      await recordRefusedAccess({ viewer, target: { type: "export", id: params.id }, asked: "video status", ip: await requestIp() });
+      throw new AppError("Export not found.", 404);
+    }
     const exp = found.export;
     return Response.json(
       {
@@ -23,7 +28,8 @@ export const GET = defineRoute({
         sizeBytes: exp.sizeBytes,
         durationMs: exp.durationMs,
         error: exp.status === "failed" ? exp.error : null,
-        emailStatus: exp.emailStatus,
+        // The requester's email is theirs: a user who did not ask does not learn of it.
+        emailStatus: viewer.role !== "user" || exp.requestedBy === viewer.id ? exp.emailStatus : null,
       },
       { headers: { "Cache-Control": "no-store" } },
     );

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireViewer } from "@/lib/auth/viewer";
-import { getSessionByHash } from "@/lib/sessions/queries";
+import { getSessionForPage } from "@/lib/sessions/access";
 import { getUserById } from "@/lib/users/queries";
 import { DOWNLOAD_DISABLED, getExportForPage } from "@/lib/exports";
 import { formatDuration, formatSize, shortHash } from "@/lib/format";
@@ -30,15 +30,19 @@ export default async function DownloadPage({ params }: { params: Promise<{ hash:
   const { hash } = await params;
   const viewer = await requireViewer(isSessionHash(hash) ? `/sessions/${hash}/download` : "/sessions");
   if (!isSessionHash(hash)) notFound();
-  const session = await getSessionByHash({ hash, viewer });
+  const session = await getSessionForPage({ hash, viewer, asked: "download page" });
   if (!session) notFound();
   const { options, export: exp, ownEmail } = await getExportForPage({ session, viewer });
   const reportPath = `/sessions/${encodeURIComponent(session.hash)}`;
-  const requester = exp ? await getUserById({ id: exp.requestedBy }) : null;
-  const requesterEmail = requester?.email ?? "the requester";
+  const ownExport = !!exp && exp.requestedBy === viewer.id;
+  // A user sees their own sessions, never who reviews or exports them: only auditors and admins learn who asked.
+  const mayKnowWhoAsked = viewer.role !== "user" || ownExport;
+  const requester = exp && mayKnowWhoAsked ? await getUserById({ id: exp.requestedBy }) : null;
+  const requesterEmail = requester?.email ?? "the person who asked for it";
   // Someone who asked while another person's conversion of the same video ran is emailed too.
-  const emailTo = !exp ? viewer.email : ownEmail ? `${viewer.email} and ${requesterEmail}` : requesterEmail;
-  const email = ownEmail ?? (exp ? { emailStatus: exp.emailStatus, emailError: exp.emailError } : null);
+  const emailTo = !exp || ownExport ? viewer.email : ownEmail ? (mayKnowWhoAsked ? `${viewer.email} and ${requesterEmail}` : viewer.email) : requesterEmail;
+  // Someone else's email (its status, its error) is theirs: a user sees only their own.
+  const email = ownEmail ?? (exp && mayKnowWhoAsked ? { emailStatus: exp.emailStatus, emailError: exp.emailError } : null);
   const canCancel = !!exp && (exp.requestedBy === viewer.id || viewer.role === "admin");
   const format = exp?.format ?? options.format;
   const watermark = exp?.watermark ?? options.watermark;
@@ -100,7 +104,8 @@ export default async function DownloadPage({ params }: { params: Promise<{ hash:
                   initial={{ status: exp.status, progress: exp.progress, etaSeconds: exp.etaSeconds }}
                 />
                 <p className="muted">
-                  Asked for by {requester?.name ?? "someone"} <Time date={exp.createdAt} />. You can leave this page: the
+                  {mayKnowWhoAsked ? <>Asked for by {requester?.name ?? "someone"} </> : "Asked for "}
+                  <Time date={exp.createdAt} />. You can leave this page: the
                   conversion continues in the background.
                 </p>
                 {canCancel ? <CancelExportButton exportId={exp.id} /> : null}

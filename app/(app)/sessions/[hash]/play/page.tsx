@@ -8,7 +8,7 @@ import { formatDuration, shortHash } from "@/lib/format";
 import { playbackState } from "@/lib/hls/playback";
 import { buildPlayerProps } from "@/lib/player/props";
 import { getRecordingBySession } from "@/lib/recordings/queries";
-import { getSessionByHash } from "@/lib/sessions/queries";
+import { getSessionForPage } from "@/lib/sessions/access";
 import { Player } from "./player";
 import { RefreshWhile } from "./refresh-while";
 
@@ -27,7 +27,7 @@ export default async function PlayPage({
   const { hash } = await params;
   const viewer = await requireViewer(isSessionHash(hash) ? `/sessions/${hash}/play` : "/sessions");
   if (!isSessionHash(hash)) notFound();
-  const session = await getSessionByHash({ hash, viewer });
+  const session = await getSessionForPage({ hash, viewer, asked: "player" });
   if (!session) notFound();
   const query = await searchParams;
   const t = startParam.safeParse(typeof query.t === "string" ? query.t : undefined);
