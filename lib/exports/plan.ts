@@ -86,7 +86,9 @@ export function planConversion(input: {
     else args.push("-c:a", "libopus", "-b:a", "64k");
   }
   if (input.subtitles) {
-    args.push("-c:s", format === "mp4" ? "mov_text" : "webvtt");
+    // MP4: mov_text (plain text, from the unescaped cues). WebM: the WebVTT cues as written, escaped;
+    // re-encoding them (-c:s webvtt) writes `<`, `>` and `&` raw and players then read typed text as tags.
+    args.push("-c:s", format === "mp4" ? "mov_text" : "copy");
     args.push("-metadata:s:s:0", "title=Keystroke log", "-metadata:s:s:0", "language=eng");
   }
   args.push("-metadata", `title=${input.title}`);

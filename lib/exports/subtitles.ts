@@ -122,10 +122,24 @@ function timestamp(ms: number): string {
   return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(milli, 3)}`;
 }
 
-/** WebVTT text; ffmpeg reads it and writes mov_text (MP4) or WebVTT (WebM). */
+/**
+ * Cue text of WebVTT: what was typed is text, never markup. `&`, `<` and `>`
+ * become character references (WebVTT §4.2.2), so `cat < /etc/shadow` is not
+ * read as a tag and `-->` cannot end a cue's timing line; a blank line would
+ * end the cue, so line breaks do not repeat.
+ * @see https://www.w3.org/TR/webvtt1/#cue-text
+ */
+export function escapeWebVttText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r\n?/g, "\n").replace(/\n\n+/g, "\n");
+}
+
+/**
+ * WebVTT text. ffmpeg reads it (unescaping the references as a player does)
+ * and writes mov_text for MP4, which is plain text; for WebM the WebVTT cues
+ * are copied as written, still escaped (lib/exports/plan.ts): ffmpeg's own
+ * WebVTT writer would not escape them again.
+ */
 export function toWebVtt(cues: Cue[]): string {
-  const body = cues
-    .map((c) => `${timestamp(c.startMs)} --> ${timestamp(c.endMs)}\n${c.text.replace(/-->/g, "->").replace(/\n\n+/g, "\n")}`)
-    .join("\n\n");
+  const body = cues.map((c) => `${timestamp(c.startMs)} --> ${timestamp(c.endMs)}\n${escapeWebVttText(c.text)}`).join("\n\n");
   return `WEBVTT\n\n${body}\n`;
 }

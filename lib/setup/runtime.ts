@@ -16,7 +16,14 @@ import { env } from "@/lib/env";
  * cannot change the audit trail (lib/db/roles.ts). `databaseUrl` is that
  * role's URL, for the processes this one starts.
  */
-export async function prepareRuntime({ migrate = true } = {}): Promise<{
+export async function prepareRuntime({
+  migrate = true,
+  requireMigrations = false,
+}: {
+  migrate?: boolean;
+  /** `npm run db:migrate`: fail when the migrations cannot run (no owner role given). */
+  requireMigrations?: boolean;
+} = {}): Promise<{
   databaseUrl: string;
   embedded: EmbeddedDatabase | null;
 }> {
@@ -43,10 +50,12 @@ export async function prepareRuntime({ migrate = true } = {}): Promise<{
     ownerUrl = urlAs(superuserUrl, { name: DB_ROLES.owner, password: passwords.owner });
     appUrl = urlAs(superuserUrl, { name: DB_ROLES.app, password: passwords.app });
   }
-  if (migrate) {
-    if (ownerUrl) await applyMigrations(ownerUrl, { appRole: roleOf(appUrl) });
-    else await applyMigrations(appUrl);
+  if (migrate && ownerUrl) {
+    await applyMigrations(ownerUrl, { appRole: roleOf(appUrl) });
+  } else if (requireMigrations) {
+    throw new Error("DATABASE_OWNER_URL is not set: migrations run as the role that owns the schema (README › PostgreSQL roles).");
   }
+  // With DATABASE_URL alone, the schema is the administrator's to migrate (npm run db:migrate with DATABASE_OWNER_URL).
   const risk = await auditTrailRisk(appUrl);
   if (risk) {
     throw new Error(

@@ -88,7 +88,7 @@ describe("administration", () => {
     await expect(toggle.isChecked()).resolves.toBe(false);
     await expect(page.locator(".parameter-changed").first().textContent()).resolves.toContain("Never changed");
     await toggle.check();
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("form", { name: "Remote session" }).getByRole("button", { name: "Save" }).click();
     await page.getByRole("status").filter({ hasText: "Saved: Enable session video download." }).waitFor();
 
     await page.reload();
