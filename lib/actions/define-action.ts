@@ -3,7 +3,7 @@ import { revalidatePath } from "next/cache";
 import type { z } from "zod";
 import { getViewer, type Viewer } from "@/lib/auth/viewer";
 import type { Role } from "@/lib/domain/roles";
-import { AppError } from "@/lib/errors";
+import { AppError, describeError } from "@/lib/errors";
 
 /** What every server action returns to `useActionState`. */
 export type ActionState<T = unknown> =
@@ -49,7 +49,7 @@ export function defineAction<S extends z.ZodType, T>(config: {
         const fieldErrors = error.field ? { [error.field]: [error.message] } : undefined;
         return { status: "error", message: error.message, fieldErrors };
       }
-      console.error("[action] unexpected error", error);
+      console.error(`[action] unexpected error: ${describeError(error)}`);
       return { status: "error", message: "Something went wrong on the server. The error was logged." };
     }
   };

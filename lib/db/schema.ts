@@ -112,6 +112,12 @@ export const remoteSessions = pgTable(
     userName: text("user_name").notNull(),
     userIp: text("user_ip").notNull(),
     clusterNode: text("cluster_node"),
+    /**
+     * The API token (the proxy) that started the session: only it may read or
+     * write the session through the ingestion API; an admin may move it to
+     * another. Null for sessions from before tokens were bound (no token may).
+     */
+    apiTokenId: uuid("api_token_id").references(() => apiTokens.id),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
     endedAt: timestamp("ended_at", { withTimezone: true }),
     status: sessionStatusEnum("status").notNull().default("active"),

@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { getSessionToken, getViewer, type SessionToken, type Viewer } from "@/lib/auth/viewer";
 import type { ApiToken } from "@/lib/db/schema";
-import { AppError } from "@/lib/errors";
+import { AppError, describeError } from "@/lib/errors";
 import { authenticateApiToken } from "@/lib/tokens";
 import { errorResponse } from "./responses";
 
@@ -80,7 +80,8 @@ export function defineRoute<C extends Caller, P extends z.ZodType = z.ZodObject<
         return config.caller === "proxy" ? tokenRequired(error.message) : signInResponse(error.message);
       }
       if (error instanceof AppError) return errorResponse(error);
-      console.error(`[http] ${config.name} failed`, error);
+      // Ids and the error only: never the request's contents (describeError leaves the values out).
+      console.error(`[http] ${config.name} failed: ${describeError(error)}`);
       return errorResponse(new AppError("The server could not do this. The error was logged; retry later.", 500));
     }
   };

@@ -21,6 +21,7 @@ import {
   recordChunk,
 } from "./queries";
 import {
+  replaceUnstorable,
   RESULT_DATA_KEYS,
   sessionEventSchema,
   type FinishSessionInput,
@@ -38,18 +39,35 @@ export const MAX_CHUNK_BYTES = 256 * 1024 * 1024;
 export const MAX_EVENTS_BATCH_BYTES = 8 * 1024 * 1024;
 export const MAX_EVENTS_PER_BATCH = 20_000;
 
-async function sessionOr404(hash: string): Promise<RemoteSession> {
+/** The one answer for a session that does not exist and for one another token started. */
+const noSession = (hash: string) => new AppError(`hash: no session ${hash}; start it first`, 404, "hash");
+
+/**
+ * A session belongs to the API token that started it (remote_sessions.api_token_id):
+ * any other token, and any token for a session recorded before tokens were
+ * bound, gets the same 404 as for a session that does not exist.
+ */
+function ownedBy(session: Pick<RemoteSession, "apiTokenId">, tokenId: string): boolean {
+  return session.apiTokenId === tokenId;
+}
+
+async function sessionOr404(hash: string, tokenId: string): Promise<RemoteSession> {
   const session = await getSessionByHashUnchecked({ hash });
-  if (!session) throw new AppError(`hash: no session ${hash}; start it first`, 404, "hash");
+  if (!session || !ownedBy(session, tokenId)) throw noSession(hash);
   return session;
 }
 
 // ─── start ───────────────────────────────────────────────────────────────────
 
-/** Idempotent on the hash: a second start returns the session as it is. */
-export async function startSession(input: StartSessionInput): Promise<{ session: RemoteSession; created: boolean }> {
+/**
+ * Idempotent on the hash: a second start by the same token returns the
+ * session as it is; a start by another token of a hash already taken is
+ * refused (409) and changes nothing.
+ */
+export async function startSession(input: StartSessionInput, tokenId: string): Promise<{ session: RemoteSession; created: boolean }> {
   const account = await findPamUser({ name: input.user });
-  return insertSessionOnce({
+  const result = await insertSessionOnce({
+    apiTokenId: tokenId,
     hash: input.hash,
     protocol: input.protocol,
     host: input.host,
@@ -61,12 +79,16 @@ export async function startSession(input: StartSessionInput): Promise<{ session:
     startedAt: new Date(input.startedAt),
     status: "active",
   });
+  if (!result.created && !ownedBy(result.session, tokenId)) {
+    throw new AppError("hash: this hash is already taken by another session; choose another", 409, "hash");
+  }
+  return result;
 }
 
 // ─── status ──────────────────────────────────────────────────────────────────
 
-export async function getSessionStatus(hash: string): Promise<SessionStatusOutput> {
-  const session = await sessionOr404(hash);
+export async function getSessionStatus(hash: string, tokenId: string): Promise<SessionStatusOutput> {
+  const session = await sessionOr404(hash, tokenId);
   const recording = await getRecordingBySession({ sessionId: session.id });
   const chunks = recording ? await listChunks({ recordingId: recording.id }) : [];
   let nextSeq = 0;
@@ -97,6 +119,7 @@ export async function getSessionStatus(hash: string): Promise<SessionStatusOutpu
  */
 export async function storeChunk(input: {
   hash: string;
+  tokenId: string;
   seq: number;
   sha256: string;
   body: ReadableStream<Uint8Array> | null;
@@ -114,7 +137,7 @@ export async function storeChunk(input: {
   };
 
   const target = await getChunkTarget({ hash: input.hash, seq });
-  if (!target) return refuse(new AppError(`hash: no session ${input.hash}; start it first`, 404, "hash"));
+  if (!target || !ownedBy(target.session, input.tokenId)) return refuse(noSession(input.hash));
   const { session } = target;
   if (input.declaredLength !== null && input.declaredLength > MAX_CHUNK_BYTES) {
     return refuse(new AppError(`body: a chunk may be at most ${MAX_CHUNK_BYTES} bytes`, 413, "body"));
@@ -193,7 +216,7 @@ export function parseEventLines(text: string): SessionEventInput[] {
         issue?.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : (issue?.message ?? "is invalid");
       throw new AppError(`${field}: ${message}`, 422, field);
     }
-    events.push(parsed.data);
+    events.push(withStorableText(parsed.data));
     if (events.length > MAX_EVENTS_PER_BATCH) {
       throw new AppError(`body: at most ${MAX_EVENTS_PER_BATCH} events per batch`, 413, "body");
     }
@@ -201,12 +224,41 @@ export function parseEventLines(text: string): SessionEventInput[] {
   return events;
 }
 
-export async function storeEvents({ hash, events }: { hash: string; events: SessionEventInput[] }): Promise<{ stored: number }> {
-  const session = await sessionOr404(hash);
+/**
+ * An event whose texts the database can store: each NUL becomes ␀ and each
+ * unpaired surrogate U+FFFD (schemas.ts, replaceUnstorable), and the event
+ * names the fields changed in `replaced`, so the keystroke log still shows
+ * that something was there and an auditor can tell.
+ */
+function withStorableText(event: SessionEventInput): SessionEventInput {
+  const replaced: string[] = [];
+  const copy: Record<string, unknown> = { ...event };
+  for (const [key, value] of Object.entries(event)) {
+    if (typeof value !== "string") continue;
+    const { text, changed } = replaceUnstorable(value);
+    if (changed) {
+      copy[key] = text;
+      replaced.push(key);
+    }
+  }
+  return (replaced.length ? { ...copy, replaced } : copy) as SessionEventInput;
+}
+
+export async function storeEvents({
+  hash,
+  tokenId,
+  events,
+}: {
+  hash: string;
+  tokenId: string;
+  events: SessionEventInput[];
+}): Promise<{ stored: number; replaced?: number }> {
+  const session = await sessionOr404(hash, tokenId);
   if (session.status !== "active") throw new AppError("hash: the session is finished; it accepts no more events", 409, "hash");
   if (events.length === 0) return { stored: 0 };
   await insertSessionEvents({ sessionId: session.id, events });
-  return { stored: events.length };
+  const replaced = events.filter((e) => "replaced" in e).length;
+  return replaced ? { stored: events.length, replaced } : { stored: events.length };
 }
 
 // ─── finish ──────────────────────────────────────────────────────────────────
@@ -217,22 +269,24 @@ export async function storeEvents({ hash, events }: { hash: string; events: Sess
  * gets its outcome, and is also queued as a delayed job: should this process
  * die while assembling, a worker completes it (see assemble.ts).
  */
-export async function finishSession(hash: string, input: FinishSessionInput) {
-  const session = await sessionOr404(hash);
+export async function finishSession(hash: string, tokenId: string, input: FinishSessionInput) {
+  const session = await sessionOr404(hash, tokenId);
   const existing = await getRecordingBySession({ sessionId: session.id });
   if (input.totalChunks > 0 && !input.mediaSha256) {
     throw new AppError("mediaSha256: required when totalChunks is more than 0", 422, "mediaSha256");
   }
-  const close = () => closeSession({ id: session.id, endedAt: new Date(input.endedAt), errorMessage: input.errorMessage ?? null });
+  // What the target said: a NUL in it is replaced like in events, never a reason to refuse the finish.
+  const errorMessage = input.errorMessage ? replaceUnstorable(input.errorMessage).text : null;
+  const close = () => closeSession({ id: session.id, endedAt: new Date(input.endedAt), errorMessage });
 
   if (existing && !ACCEPTS_CHUNKS.includes(existing.status) && !isAssemblyInterrupted(existing)) {
     // Finished already (a retried finish): answer with what is stored.
-    return finishReceipt(hash);
+    return finishReceipt(hash, tokenId);
   }
   if (input.totalChunks === 0 && !existing) {
     await close();
     await onRecordingReady(session.id);
-    return finishReceipt(hash);
+    return finishReceipt(hash, tokenId);
   }
 
   const recording = existing ?? (await ensureRecording({ sessionId: session.id }));
@@ -241,15 +295,15 @@ export async function finishSession(hash: string, input: FinishSessionInput) {
     expectedChunks: input.totalChunks,
     expectedSha256: input.mediaSha256 ?? null,
   });
-  if (!claimed) return finishReceipt(hash);
+  if (!claimed) return finishReceipt(hash, tokenId);
   await close();
   await assembleRecordingJob.send({ recordingId: recording.id }, { startAfter: ASSEMBLY_SAFETY_NET_SECONDS });
   await assembleRecording(recording.id);
-  return finishReceipt(hash);
+  return finishReceipt(hash, tokenId);
 }
 
-async function finishReceipt(hash: string) {
-  const session = await sessionOr404(hash);
+async function finishReceipt(hash: string, tokenId: string) {
+  const session = await sessionOr404(hash, tokenId);
   const recording = await getRecordingBySession({ sessionId: session.id });
   return {
     hash: session.hash,

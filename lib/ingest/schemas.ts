@@ -15,12 +15,39 @@ const sha256 = z
   .meta({ description: "SHA-256 as 64 lowercase hexadecimal characters", example: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" });
 
 
-export const chunkSeqSchema = z.coerce
-  .number({ error: "must be a whole number" })
-  .int("must be a whole number")
-  .min(0, "must be 0 or more")
-  .max(10_000_000, "must be at most 10000000")
+/** Chunk numbers as written in the path: decimal digits only, no sign, no leading zero, no space (`1e3`, `0x10`, ` 1` are refused). */
+export const chunkSeqSchema = z
+  .string()
+  .regex(/^(0|[1-9][0-9]*)$/, "must be a whole number written in decimal digits (0, 1, 2…), without sign, leading zero or space")
+  .transform(Number)
+  .pipe(z.number().max(10_000_000, "must be at most 10000000"))
   .meta({ description: "Number of the chunk, from 0" });
+
+/**
+ * What NUL means to the ingestion API. PostgreSQL cannot store U+0000 (nor
+ * an unpaired UTF-16 surrogate) in text or JSON:
+ * - in the fields that identify a session (start), it is refused with a 422
+ *   naming the field: they are the proxy's own data, and changing them would
+ *   change what they match;
+ * - in what the proxy saw on the target (every text of an event, finish's
+ *   errorMessage), it is replaced, so a typed or displayed NUL can never make
+ *   a batch unstorable: NUL becomes "␀" (U+2400), an unpaired surrogate "�"
+ *   (U+FFFD), and the event lists the fields changed in `replaced`.
+ */
+export const NUL_REPLACEMENT = "\u2400";
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Text the database can store (refused otherwise), for the fields that identify a session. */
+const storable = (schema: z.ZodString) =>
+  schema.refine((v) => !UNSTORABLE.test(v), "must not contain NUL (U+0000) or an unpaired surrogate");
+
+/** `text` with NUL replaced by ␀ and unpaired surrogates by U+FFFD; `changed` says whether anything was. */
+export function replaceUnstorable(text: string): { text: string; changed: boolean } {
+  if (!UNSTORABLE.test(text)) return { text, changed: false };
+  return { text: text.replaceAll("\u0000", NUL_REPLACEMENT).replace(LONE_SURROGATE, "\ufffd"), changed: true };
+}
 
 const timestamp = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time with a time zone" });
 
@@ -28,12 +55,12 @@ export const startSessionSchema = z
   .object({
     hash: sessionHashSchema,
     protocol: z.enum(PROTOCOLS),
-    host: z.string().trim().min(1).max(255).meta({ description: "Target host name or address" }),
-    credentialUsername: z.string().trim().min(1).max(255).meta({ description: "The account used on the target" }),
-    user: z.string().trim().min(1).max(255).meta({ description: "The PAM user (matched to an account by email or name)" }),
-    userIp: z.string().trim().min(1).max(64).meta({ description: "Address the PAM user connected from" }),
+    host: storable(z.string().trim().min(1).max(255)).meta({ description: "Target host name or address" }),
+    credentialUsername: storable(z.string().trim().min(1).max(255)).meta({ description: "The account used on the target" }),
+    user: storable(z.string().trim().min(1).max(255)).meta({ description: "The PAM user (matched to an account by email or name)" }),
+    userIp: storable(z.string().trim().min(1).max(64)).meta({ description: "Address the PAM user connected from" }),
     startedAt: timestamp,
-    clusterNode: z.string().trim().min(1).max(255).optional().meta({ description: "The proxy node that records it" }),
+    clusterNode: storable(z.string().trim().min(1).max(255)).optional().meta({ description: "The proxy node that records it" }),
   })
   .strict()
   ;
@@ -164,7 +191,10 @@ export const chunkReceiptSchema = z
   .object({ seq: z.number().int(), sha256: sha256, sizeBytes: z.number().int(), duplicate: z.boolean() })
   ;
 
-export const eventsReceiptSchema = z.object({ stored: z.number().int() });
+export const eventsReceiptSchema = z.object({
+  stored: z.number().int(),
+  replaced: z.number().int().optional().meta({ description: "Events stored with a NUL or an unpaired surrogate replaced (the event's `replaced` names the fields)" }),
+});
 
 export const finishReceiptSchema = z.object({
   ...sessionState,

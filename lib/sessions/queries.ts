@@ -236,3 +236,34 @@ export async function getSessionByHash({
     .limit(1);
   return row ?? null;
 }
+
+/**
+ * Hands a session over to another proxy's API token (an admin's explicit
+ * move: remote_sessions.api_token_id decides which token may use the
+ * ingestion API on it). Returns the token it had, or null when the viewer
+ * sees no such session.
+ */
+export async function setSessionApiToken({
+  hash,
+  tokenId,
+  viewer,
+}: {
+  hash: string;
+  tokenId: string;
+  viewer: SessionViewer;
+}): Promise<{ session: RemoteSession; previousTokenId: string | null } | null> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ apiTokenId: remoteSessions.apiTokenId })
+      .from(remoteSessions)
+      .where(and(eq(remoteSessions.hash, hash), sessionVisibleTo(viewer)))
+      .for("update");
+    if (!before) return null;
+    const [session] = await tx
+      .update(remoteSessions)
+      .set({ apiTokenId: tokenId })
+      .where(and(eq(remoteSessions.hash, hash), sessionVisibleTo(viewer)))
+      .returning();
+    return session ? { session, previousTokenId: before.apiTokenId } : null;
+  });
+}

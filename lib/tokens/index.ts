@@ -3,7 +3,9 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import type { ApiToken } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { getApiTokenByPrefix, insertApiToken, listApiTokens, revokeApiTokenRow, touchApiToken } from "./queries";
+import { getApiTokenById, getApiTokenByPrefix, insertApiToken, listApiTokens, revokeApiTokenRow, touchApiToken } from "./queries";
+import type { Viewer } from "@/lib/auth/viewer";
+import { setSessionApiToken } from "@/lib/sessions/queries";
 
 export { listApiTokens };
 
@@ -56,4 +58,26 @@ export async function revokeTokenAudited({ actor, ip, id }: { actor: AuditActor;
   if (!row) throw new AppError("This token does not exist or is already revoked.");
   await recordAudit({ actor, action: "token.revoked", target: { type: "api_token", id: row.id }, ip, details: { name: row.name, prefix: row.prefix } });
   return row;
+}
+
+/**
+ * An admin moves a session to another proxy's token: from now on only that
+ * token may use the ingestion API on it (e.g. a session whose proxy was
+ * replaced resumes from the new one). Audited with both tokens.
+ */
+export async function moveSessionToToken({ actor, ip, hash, tokenId }: { actor: Viewer; ip: string | null; hash: string; tokenId: string }) {
+  if (actor.role !== "admin") throw new AppError("Only an administrator can move a session to another token.", 403);
+  const token = await getApiTokenById({ id: tokenId });
+  if (!token) throw new AppError("This token does not exist.", 404, "tokenId");
+  if (token.revokedAt) throw new AppError("This token is revoked; choose an active one.", 409, "tokenId");
+  const moved = await setSessionApiToken({ hash, tokenId, viewer: actor });
+  if (!moved) throw new AppError("No session has this ID.", 404, "hash");
+  await recordAudit({
+    actor,
+    action: "session.token_moved",
+    target: { type: "session", id: hash },
+    ip,
+    details: { from: moved.previousTokenId, to: token.id, toName: token.name },
+  });
+  return { token, previousTokenId: moved.previousTokenId };
 }

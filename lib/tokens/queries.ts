@@ -15,6 +15,11 @@ export async function listApiTokens(): Promise<ApiToken[]> {
   return db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt));
 }
 
+export async function getApiTokenById({ id }: { id: string }): Promise<ApiToken | null> {
+  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id)).limit(1);
+  return row ?? null;
+}
+
 export async function getApiTokenByPrefix({ prefix }: { prefix: string }): Promise<ApiToken | null> {
   const [row] = await db.select().from(apiTokens).where(eq(apiTokens.prefix, prefix)).limit(1);
   return row ?? null;

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { defineAction } from "@/lib/actions/define-action";
 import { requestIp } from "@/lib/auth/viewer";
 import { queueVerifyAll } from "@/lib/recordings";
-import { createTokenAudited, revokeTokenAudited } from "@/lib/tokens";
+import { sessionHashSchema } from "@/lib/domain/sessions";
+import { createTokenAudited, moveSessionToToken, revokeTokenAudited } from "@/lib/tokens";
 
 const ADMIN = ["admin"] as const;
 const REVALIDATE = ["/settings/tokens"];
@@ -42,5 +43,19 @@ export const verifyAllAction = defineAction({
   run: async (_input, viewer) => {
     await queueVerifyAll({ actor: viewer, ip: await requestIp() });
     return { message: "Verification of every recording queued. Each session's report shows the result." };
+  },
+});
+
+/** Moves a session to another proxy's token: only that token may then send to it through the ingestion API. */
+export const moveSessionAction = defineAction({
+  schema: z.object({
+    hash: z.string().trim().pipe(sessionHashSchema),
+    tokenId: z.uuid("Choose a token."),
+  }),
+  roles: ADMIN,
+  revalidate: REVALIDATE,
+  run: async ({ hash, tokenId }, viewer) => {
+    const { token } = await moveSessionToToken({ actor: viewer, ip: await requestIp(), hash, tokenId });
+    return { message: `Session ${hash} now belongs to the token "${token.name}": only its proxy can send to it.` };
   },
 });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Time } from "@/app/_components/time";
 import { requireAdmin } from "@/lib/auth/viewer";
 import { listApiTokens } from "@/lib/tokens";
-import { CreateTokenForm, RevokeTokenForm, VerifyAllForm } from "./token-forms";
+import { CreateTokenForm, MoveSessionForm, RevokeTokenForm, VerifyAllForm } from "./token-forms";
 
 export const metadata: Metadata = { title: "API tokens" };
 
@@ -73,6 +73,15 @@ export default async function TokensPage() {
           </tbody>
         </table>
       </div>
+
+      <section className="panel" aria-labelledby="move-session-title">
+        <h2 id="move-session-title">Move a session to another token</h2>
+        <p className="muted">
+          A session belongs to the token that started it: any other token is answered as if the session did not exist. When a
+          proxy is replaced, move its unfinished sessions to the new proxy&apos;s token here (audited).
+        </p>
+        <MoveSessionForm tokens={tokens.filter((t) => !t.revokedAt).map((t) => ({ id: t.id, name: t.name }))} />
+      </section>
 
       <section className="panel" aria-labelledby="integrity-title">
         <h2 id="integrity-title">Recording integrity</h2>

@@ -1,7 +1,7 @@
 "use client";
 import type { ActionState } from "@/lib/actions/define-action";
 import { fieldError, useActionForm } from "../users/use-action-form";
-import { createTokenAction, revokeTokenAction, verifyAllAction } from "./actions";
+import { createTokenAction, moveSessionAction, revokeTokenAction, verifyAllAction } from "./actions";
 
 function Message({ state }: { state: ActionState<unknown> }) {
   if (state.status === "idle" || !state.message) return null;
@@ -71,6 +71,41 @@ export function VerifyAllForm() {
       <button type="submit" className="button" disabled={pending}>
         {pending ? "Queuing…" : "Verify all recordings"}
       </button>
+      <Message state={state} />
+    </form>
+  );
+}
+
+export function MoveSessionForm({ tokens }: { tokens: { id: string; name: string }[] }) {
+  const { state, formAction, pending, formRef, onSubmit } = useActionForm(moveSessionAction, { resetOnSuccess: true });
+  const hashError = fieldError(state, "hash");
+  const tokenError = fieldError(state, "tokenId");
+  return (
+    <form ref={formRef} action={formAction} onSubmit={onSubmit} className="form" aria-label="Move a session to another token">
+      <div className="actions">
+        <label>
+          Session ID
+          <input name="hash" required maxLength={128} className="mono" aria-invalid={!!hashError} />
+        </label>
+        <label>
+          To the token
+          <select name="tokenId" required defaultValue="" aria-invalid={!!tokenError}>
+            <option value="" disabled>
+              Choose…
+            </option>
+            {tokens.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button" disabled={pending || tokens.length === 0}>
+          {pending ? "Moving…" : "Move session"}
+        </button>
+      </div>
+      {hashError ? <span className="field-error">{hashError}</span> : null}
+      {tokenError ? <span className="field-error">{tokenError}</span> : null}
       <Message state={state} />
     </form>
   );

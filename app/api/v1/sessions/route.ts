@@ -10,10 +10,10 @@ export const dynamic = "force-dynamic";
 export const POST = defineRoute({
   name: "ingest start",
   caller: "proxy",
-  handler: async ({ request }) => {
+  handler: async ({ request, token }) => {
     const parsed = startSessionSchema.safeParse(await readJson(request));
     if (!parsed.success) throw AppError.fromZod(parsed.error);
-    const { session, created } = await startSession(parsed.data);
+    const { session, created } = await startSession(parsed.data, token.id);
     return Response.json({ hash: session.hash, status: session.status, created }, { status: created ? 201 : 200 });
   },
 });

@@ -9,5 +9,5 @@ export const GET = defineRoute({
   name: "ingest status",
   caller: "proxy",
   params: sessionPathSchema,
-  handler: async ({ params }) => Response.json(await getSessionStatus(params.hash)),
+  handler: async ({ params, token }) => Response.json(await getSessionStatus(params.hash, token.id)),
 });

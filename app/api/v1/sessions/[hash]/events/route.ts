@@ -10,8 +10,8 @@ export const POST = defineRoute({
   name: "ingest events",
   caller: "proxy",
   params: sessionPathSchema,
-  handler: async ({ request, params }) => {
+  handler: async ({ request, params, token }) => {
     const events = parseEventLines(await readText(request, MAX_EVENTS_BATCH_BYTES));
-    return Response.json(await storeEvents({ hash: params.hash, events }), { status: 201 });
+    return Response.json(await storeEvents({ hash: params.hash, tokenId: token.id, events }), { status: 201 });
   },
 });

@@ -11,9 +11,9 @@ export const POST = defineRoute({
   name: "ingest finish",
   caller: "proxy",
   params: sessionPathSchema,
-  handler: async ({ request, params }) => {
+  handler: async ({ request, params, token }) => {
     const parsed = finishSessionSchema.safeParse(await readJson(request));
     if (!parsed.success) throw AppError.fromZod(parsed.error);
-    return Response.json(await finishSession(params.hash, parsed.data));
+    return Response.json(await finishSession(params.hash, token.id, parsed.data));
   },
 });

@@ -10,12 +10,13 @@ export const PUT = defineRoute({
   name: "ingest chunk",
   caller: "proxy",
   params: chunkPathSchema,
-  handler: async ({ request, params }) => {
+  handler: async ({ request, params, token }) => {
     const headers = chunkHeadersSchema.safeParse({ "x-chunk-sha256": request.headers.get("x-chunk-sha256") ?? undefined });
     if (!headers.success) throw AppError.fromZod(headers.error, { status: 400 });
     const length = request.headers.get("content-length");
     const receipt = await storeChunk({
       hash: params.hash,
+      tokenId: token.id,
       seq: params.seq,
       sha256: headers.data["x-chunk-sha256"],
       body: request.body,

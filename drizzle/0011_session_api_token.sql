@@ -1,0 +1,2 @@
+ALTER TABLE "remote_sessions" ADD COLUMN "api_token_id" uuid;--> statement-breakpoint
+ALTER TABLE "remote_sessions" ADD CONSTRAINT "remote_sessions_api_token_id_api_tokens_id_fk" FOREIGN KEY ("api_token_id") REFERENCES "public"."api_tokens"("id") ON DELETE no action ON UPDATE no action;
