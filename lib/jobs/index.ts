@@ -13,6 +13,7 @@ import { probeRecordingJob } from "./probe-recording";
 import { reanalyzeAllJob } from "./reanalyze-all";
 import { resumeExportsJob } from "./resume-exports";
 import { sendExportEmailJob } from "./send-export-email";
+import { sweepUnfinishedWritesJob } from "./sweep-unfinished-writes";
 import { verifyRecordingsJob } from "./verify-recordings";
 
 /** Every job contract; a test checks that the worker has exactly one handler for each. */
@@ -27,4 +28,5 @@ export const JOBS: readonly Job[] = [
   resumeExportsJob,
   sendExportEmailJob,
   cleanupExportsJob,
+  sweepUnfinishedWritesJob,
 ] as unknown as readonly Job[];

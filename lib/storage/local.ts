@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, type Dirent } from "node:fs";
 import { copyFile, mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -107,6 +107,33 @@ export class LocalDiskStorage implements Storage {
     const unfinished = names.filter((name) => isPartialOf(path.basename(target), name));
     for (const name of unfinished) await rm(path.join(path.dirname(target), name), { force: true });
     return unfinished.length;
+  }
+
+  async discardStaleUnfinished(olderThanMs: number): Promise<number> {
+    const before = Date.now() - olderThanMs;
+    let removed = 0;
+    const walk = async (dir: string) => {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+        throw error;
+      }
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.isFile() && /\.[0-9a-f]{12}\.partial$/.test(entry.name)) {
+          const s = await stat(full).catch(() => null);
+          if (s && s.mtimeMs < before) {
+            await rm(full, { force: true });
+            removed++;
+          }
+        }
+      }
+    };
+    await walk(this.root);
+    return removed;
   }
 
   async delete(key: string): Promise<void> {

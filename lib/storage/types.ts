@@ -41,6 +41,12 @@ export interface Storage {
    * running, e.g. under the lock of the job that writes it.
    */
   discardUnfinished(key: string): Promise<number>;
+  /**
+   * Removes what unfinished writes of any key left behind, when untouched for
+   * `olderThanMs` (a write in progress keeps touching its file; a process
+   * killed in the middle of one never does again); returns how many.
+   */
+  discardStaleUnfinished(olderThanMs: number): Promise<number>;
   delete(key: string): Promise<void>;
   list(prefix: string): AsyncIterable<StoredObject>;
   /**

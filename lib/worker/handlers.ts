@@ -8,6 +8,7 @@ import { sendExportEmailHandler } from "@/lib/exports/jobs/send-export-email";
 import { preparePlaybackHandler } from "@/lib/hls/jobs/prepare-playback";
 import { assembleRecordingHandler } from "@/lib/ingest/jobs/assemble-recording";
 import { probeRecordingHandler } from "@/lib/recordings/jobs/probe-recording";
+import { sweepUnfinishedWritesHandler } from "@/lib/recordings/jobs/sweep-unfinished-writes";
 import { verifyRecordingsHandler } from "@/lib/recordings/jobs/verify-recordings";
 
 /** Every job handler: the one place that imports them all. Add a handler here when you add a job contract. */
@@ -23,4 +24,5 @@ export const HANDLERS: readonly JobHandler[] = [
   resumeExportsHandler,
   sendExportEmailHandler,
   cleanupExportsHandler,
+  sweepUnfinishedWritesHandler,
 ] as unknown as readonly JobHandler[];
