@@ -19,7 +19,7 @@ export function proxy(request: NextRequest) {
   }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const https = servedOverHttps(env.NEXTAUTH_URL);
-  const policy = pageContentSecurityPolicy(nonce, { https });
+  const policy = pageContentSecurityPolicy(nonce, { https, dev: env.NODE_ENV === "development" });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", policy);

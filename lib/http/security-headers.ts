@@ -27,10 +27,11 @@ export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 
  * load, 'strict-dynamic'), media and workers from this origin or blob: (hls.js
  * feeds the video element through MediaSource), no framing by anyone.
  */
-export function pageContentSecurityPolicy(nonce: string, { https }: { https: boolean }): string {
+export function pageContentSecurityPolicy(nonce: string, { https, dev = false }: { https: boolean; dev?: boolean }): string {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    // `next dev` evaluates its hot-reloaded modules; a production build never does.
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     // React writes style attributes; styles cannot run code.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
