@@ -42,10 +42,7 @@ export function signInAliveSql(idleMinutes: number | ReturnType<typeof sql.place
   return sql<boolean | null>`(${signIns.endedAt} is null and ${signIns.lastSeenAt} > now() - make_interval(mins => ${idleMinutes}::int))`;
 }
 
-export function touchSignIn(
-  database: typeof db,
-  { signInId, userId, idleMinutes }: { signInId: unknown; userId: unknown; idleMinutes: unknown },
-) {
+export function touchSignIn(database: typeof db, { signInId, userId, idleMinutes }: { signInId: unknown; userId: unknown; idleMinutes: unknown }) {
   return database.$with("touched").as(
     database
       .update(signIns)

@@ -15,6 +15,7 @@ export function safeReturnPath(raw: string | string[] | null | undefined, fallba
   const value = Array.isArray(raw) ? raw[0] : raw;
   if (!value || value.length > 2048 || !value.startsWith("/")) return fallback;
   // Control characters (tab, newline…) are removed by browsers before they resolve a URL: a path with one is not an honest path.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
   let url: URL;
   try {

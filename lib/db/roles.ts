@@ -56,10 +56,7 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
  * there as the superuser, and gives the job queue's schema to the app role.
  * Safe to run on every start.
  */
-export async function provisionRoles(
-  superuserUrl: string,
-  passwords: { owner: string; app: string },
-): Promise<void> {
+export async function provisionRoles(superuserUrl: string, passwords: { owner: string; app: string }): Promise<void> {
   const { owner, app } = DB_ROLES;
   await withClient(superuserUrl, async (client) => {
     const database = (await client.query<{ db: string }>("select current_database() as db")).rows[0]!.db;
@@ -69,9 +66,7 @@ export async function provisionRoles(
     ] as const) {
       const exists = await client.query("select 1 from pg_roles where rolname = $1", [name]);
       const verb = exists.rowCount ? "ALTER" : "CREATE";
-      await client.query(
-        `${verb} ROLE ${ident(name)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${literal(password)}`,
-      );
+      await client.query(`${verb} ROLE ${ident(name)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${literal(password)}`);
     }
     await client.query(`ALTER DATABASE ${ident(database)} OWNER TO ${ident(owner)}`);
     await client.query(`ALTER SCHEMA public OWNER TO ${ident(owner)}`);

@@ -4,6 +4,7 @@
  * and line breaks) have no place in a search. Searches that contain one are
  * refused with this message instead of failing in SQL.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 export const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export function hasControlCharacter(text: string): boolean {

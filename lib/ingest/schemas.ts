@@ -37,6 +37,7 @@ export const chunkSeqSchema = z
 export const NUL_REPLACEMENT = "\u2400";
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Text the database can store (refused otherwise), for the fields that identify a session. */

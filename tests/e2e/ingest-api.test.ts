@@ -22,7 +22,7 @@ import { createTestDatabase } from "../support/db";
 import { createTestUser } from "../support/users";
 import { launchBrowser, signIn } from "./support/browser";
 import { freePort } from "./support/server";
-import { webServerArgs } from "../../lib/setup/web-process";
+import { webServerArgs } from "@/lib/setup/web-process";
 
 type Server = { url: string; child: ChildProcess; stop: () => Promise<void> };
 

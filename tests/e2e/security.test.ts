@@ -17,10 +17,10 @@ import { execa } from "execa";
 import { and, eq, sql } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "../../lib/db/client";
-import { auditLog, systemParameters, type RemoteSession } from "../../lib/db/schema";
-import { probeMedia } from "../../lib/media/probe";
-import { LocalDiskStorage } from "../../lib/storage/local";
+import { db } from "@/lib/db/client";
+import { auditLog, systemParameters, type RemoteSession } from "@/lib/db/schema";
+import { probeMedia } from "@/lib/media/probe";
+import { LocalDiskStorage } from "@/lib/storage/local";
 import { closeDb } from "../support/db";
 import { insertSessionWithRecording, makeMedia, storeMedia } from "../support/player-media";
 import { createTestUser } from "../support/users";
@@ -58,7 +58,10 @@ const cookieHeader = async (page: Page) => (await page.context().cookies()).map(
 async function signInByHttp(baseUrl: string, email: string, password: string, headers: Record<string, string> = {}) {
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`, { headers });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const jar = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
@@ -80,7 +83,11 @@ describe("security headers", () => {
   it("sends a nonce CSP without unsafe-inline scripts, no framing, nosniff, a referrer and a permissions policy", async () => {
     const res = await fetch(`${app.url}/signin`);
     const csp = res.headers.get("content-security-policy") ?? "";
-    const scriptSrc = csp.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src")) ?? "";
+    const scriptSrc =
+      csp
+        .split(";")
+        .map((d) => d.trim())
+        .find((d) => d.startsWith("script-src")) ?? "";
     expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=]{16,}'/);
     expect(scriptSrc).not.toContain("unsafe-inline");
     expect(scriptSrc).not.toContain("unsafe-eval");
@@ -151,24 +158,21 @@ describe("security headers", () => {
 });
 
 describe("the return path after sign-in", () => {
-  it.each([
-    ["/%5Cevil.example/x"],
-    ["/%09/evil.example"],
-    ["//evil.example/x"],
-    ["https://evil.example/x"],
-    ["/%0A/evil.example"],
-  ])("callbackUrl=%s stays on the app", async (callbackUrl) => {
-    const page = await browser.newPage();
-    await page.goto(`${app.url}/signin?callbackUrl=${callbackUrl}`);
-    await page.getByLabel("Email").fill(auditor.email);
-    await page.getByLabel("Password").fill(auditor.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL((u) => u.pathname !== "/signin" || u.origin !== app.url, { timeout: 30_000 }).catch(() => undefined);
-    await page.waitForTimeout(500);
-    expect(new URL(page.url()).origin).toBe(app.url);
-    expect(new URL(page.url()).pathname).toBe("/sessions");
-    await page.close();
-  });
+  it.each([["/%5Cevil.example/x"], ["/%09/evil.example"], ["//evil.example/x"], ["https://evil.example/x"], ["/%0A/evil.example"]])(
+    "callbackUrl=%s stays on the app",
+    async (callbackUrl) => {
+      const page = await browser.newPage();
+      await page.goto(`${app.url}/signin?callbackUrl=${callbackUrl}`);
+      await page.getByLabel("Email").fill(auditor.email);
+      await page.getByLabel("Password").fill(auditor.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((u) => u.pathname !== "/signin" || u.origin !== app.url, { timeout: 30_000 }).catch(() => undefined);
+      await page.waitForTimeout(500);
+      expect(new URL(page.url()).origin).toBe(app.url);
+      expect(new URL(page.url()).pathname).toBe("/sessions");
+      await page.close();
+    },
+  );
 
   it("lands on a path of the app it was asked for", async () => {
     const page = await browser.newPage();
@@ -265,10 +269,14 @@ describe("every byte of a recording leaves with an audit entry", () => {
     try {
       const out = path.join(dir, "copy.mp4");
       const url = `${app.url}/api/sessions/${session.hash}/hls/playlist.m3u8`;
-      const result = await execa(client, ["-hide_banner", "-nostdin", "-loglevel", "error", "-headers", `Cookie: ${cookie}\r\n`, "-i", url, "-c", "copy", out], {
-        timeout: 120_000,
-        reject: false,
-      });
+      const result = await execa(
+        client,
+        ["-hide_banner", "-nostdin", "-loglevel", "error", "-headers", `Cookie: ${cookie}\r\n`, "-i", url, "-c", "copy", out],
+        {
+          timeout: 120_000,
+          reject: false,
+        },
+      );
       expect(result.exitCode).toBe(0);
       expect((await stat(out)).size).toBeGreaterThan(10_000);
     } finally {
@@ -279,7 +287,9 @@ describe("every byte of a recording leaves with an audit entry", () => {
     expect(streamed[0]).toMatchObject({ actorId: auditor.id, targetId: session.hash, ip: "127.0.0.1" });
     // The counts are written every 2 s; the audit trail shows them.
     await new Promise((r) => setTimeout(r, 2500));
-    const { rows } = await db.execute<{ bytes: string; requests: number }>(sql`select bytes, requests from playback_streams where audit_id = ${streamed[0]!.id}`);
+    const { rows } = await db.execute<{ bytes: string; requests: number }>(
+      sql`select bytes, requests from playback_streams where audit_id = ${streamed[0]!.id}`,
+    );
     expect(Number(rows[0]!.bytes)).toBeGreaterThan(10_000);
     expect(rows[0]!.requests).toBeGreaterThan(2);
     const page = await browser.newPage();
@@ -342,7 +352,12 @@ describe("bad input gets a 4xx or a message, never a 500", () => {
     }
     const action = await fetch(`${app.url}/settings/tokens`, {
       method: "POST",
-      headers: { ...headers, "Next-Action": "00deadbeef00deadbeef00deadbeef00deadbeef00", Origin: "https://evil.example", "Content-Type": "text/plain;charset=UTF-8" },
+      headers: {
+        ...headers,
+        "Next-Action": "00deadbeef00deadbeef00deadbeef00deadbeef00",
+        Origin: "https://evil.example",
+        "Content-Type": "text/plain;charset=UTF-8",
+      },
       body: "[]",
     });
     expect(action.status).toBe(403);
@@ -369,7 +384,10 @@ describe("bad input gets a 4xx or a message, never a 500", () => {
 
 describe("who investigates a user is hidden from that user", () => {
   it("the user's own download page and report never name the auditor who exported their session", async () => {
-    await db.insert(systemParameters).values({ key: "remote_session.video_download_enabled", value: true }).onConflictDoUpdate({ target: systemParameters.key, set: { value: true } });
+    await db
+      .insert(systemParameters)
+      .values({ key: "remote_session.video_download_enabled", value: true })
+      .onConflictDoUpdate({ target: systemParameters.key, set: { value: true } });
     const investigator = await browser.newPage();
     await signIn(investigator, app.url, auditor.email, auditor.password);
     await investigator.goto(`${app.url}/sessions/${session.hash}/download`);
@@ -386,7 +404,10 @@ describe("who investigates a user is hidden from that user", () => {
       expect(text).not.toContain(auditor.email);
     }
     await user.close();
-    const audits = await db.select().from(auditLog).where(and(eq(auditLog.action, "export.requested"), eq(auditLog.actorId, auditor.id)));
+    const audits = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "export.requested"), eq(auditLog.actorId, auditor.id)));
     expect(audits).toHaveLength(1);
   });
 });

@@ -48,7 +48,13 @@ describe("the audit trail's hash chain", () => {
   it("chains rows written at the same time from many connections, in commit order", async () => {
     const admin = await createTestUser("admin", { name: "Zoë Ünïcode" });
     await recordAudit({ actor: null, action: "auth.sign_in_failed" });
-    await recordAudit({ actor: admin, action: "parameter.changed", target: { type: "parameter", id: "x" }, ip: "10.0.0.1", details: { note: "ünïcode ✓ 𝄞", n: 1.5, nested: { b: [1, null], a: "x\ny" } } });
+    await recordAudit({
+      actor: admin,
+      action: "parameter.changed",
+      target: { type: "parameter", id: "x" },
+      ip: "10.0.0.1",
+      details: { note: "ünïcode ✓ 𝄞", n: 1.5, nested: { b: [1, null], a: "x\ny" } },
+    });
     // 60 inserts from separate connections at once: each takes its turn on the chain's head.
     const clients = await Promise.all(
       Array.from({ length: 6 }, async () => {
@@ -76,13 +82,13 @@ describe("the audit trail's hash chain", () => {
     const client = new pg.Client({ connectionString: appUrl });
     await client.connect();
     try {
-      await client.query(
-        "insert into audit_log (action, at, chain_seq, prev_hash, hash) values ('forged.backdated', '2001-01-01', 1, 'x', 'y')",
-      );
+      await client.query("insert into audit_log (action, at, chain_seq, prev_hash, hash) values ('forged.backdated', '2001-01-01', 1, 'x', 'y')");
     } finally {
       await client.end();
     }
-    const { rows } = await db.execute<{ at: string; chain_seq: string }>(sql`select at::text as at, chain_seq from audit_log where action = 'forged.backdated'`);
+    const { rows } = await db.execute<{ at: string; chain_seq: string }>(
+      sql`select at::text as at, chain_seq from audit_log where action = 'forged.backdated'`,
+    );
     expect(rows[0]!.chain_seq).toBe("63");
     expect(new Date(rows[0]!.at).getFullYear()).toBeGreaterThan(2020);
     expect((await verifyAuditChain()).ok).toBe(true);

@@ -33,7 +33,10 @@ describe("audit of streamed bytes", () => {
     await recordStreamed({ viewer: other, session: target, bytes: 7, ip: null, resource: "hls playlist" });
     await flushStreamed();
 
-    const entries = await db.select().from(auditLog).where(and(eq(auditLog.action, "session.streamed"), eq(auditLog.targetId, session.hash)));
+    const entries = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "session.streamed"), eq(auditLog.targetId, session.hash)));
     expect(entries.map((e) => e.actorId).sort()).toEqual([auditor.id, other.id].sort());
     expect(entries.find((e) => e.actorId === auditor.id)).toMatchObject({ ip: "10.0.0.1", targetType: "session", details: { first: "hls media" } });
     const [stream] = await db.select().from(playbackStreams).where(eq(playbackStreams.userId, auditor.id));

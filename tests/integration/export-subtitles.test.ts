@@ -42,22 +42,26 @@ describe("the keystroke log as subtitles", () => {
     expect(vtt).not.toMatch(/[^-]-->[^ ]/);
   });
 
-  it.each(["mp4", "webm"] as const)("keeps every typed character in the %s video's subtitle track", async (format) => {
-    const subtitles = path.join(dir, `log-${format}.vtt`);
-    await writeFile(subtitles, toWebVtt(buildCues(keys(TYPED))));
-    const output = path.join(dir, `video.${format}`);
-    const plan = planConversion({
-      source: media,
-      output,
-      format,
-      facts: { videoCodec: "h264", audioCodec: null, hasAudio: false, height: 360 },
-      subtitles,
-      watermarkFile: null,
-      fontFile: null,
-      title: "Session test",
-    });
-    await execa(ffmpegPath(), plan.args, { timeout: 120_000 });
-    const track = await subtitleTrack(output);
-    expect(track).toContain(TYPED);
-  }, 120_000);
+  it.each(["mp4", "webm"] as const)(
+    "keeps every typed character in the %s video's subtitle track",
+    async (format) => {
+      const subtitles = path.join(dir, `log-${format}.vtt`);
+      await writeFile(subtitles, toWebVtt(buildCues(keys(TYPED))));
+      const output = path.join(dir, `video.${format}`);
+      const plan = planConversion({
+        source: media,
+        output,
+        format,
+        facts: { videoCodec: "h264", audioCodec: null, hasAudio: false, height: 360 },
+        subtitles,
+        watermarkFile: null,
+        fontFile: null,
+        title: "Session test",
+      });
+      await execa(ffmpegPath(), plan.args, { timeout: 120_000 });
+      const track = await subtitleTrack(output);
+      expect(track).toContain(TYPED);
+    },
+    120_000,
+  );
 });

@@ -49,7 +49,9 @@ const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(param
 const auth = (token: string, extra: Record<string, string> = {}) => ({ Authorization: `Bearer ${token}`, ...extra });
 
 function start(token: string, body: Record<string, unknown>) {
-  return postStart(new Request(`${BASE}/sessions`, { method: "POST", headers: auth(token, { "Content-Type": "application/json" }), body: JSON.stringify(body) }));
+  return postStart(
+    new Request(`${BASE}/sessions`, { method: "POST", headers: auth(token, { "Content-Type": "application/json" }), body: JSON.stringify(body) }),
+  );
 }
 const startBody = (hash: string, extra: Record<string, unknown> = {}) => ({
   hash,
@@ -79,7 +81,11 @@ function status(token: string, hash: string) {
 }
 function finish(token: string, hash: string, body: Record<string, unknown>) {
   return postFinish(
-    new Request(`${BASE}/sessions/${hash}/finish`, { method: "POST", headers: auth(token, { "Content-Type": "application/json" }), body: JSON.stringify(body) }),
+    new Request(`${BASE}/sessions/${hash}/finish`, {
+      method: "POST",
+      headers: auth(token, { "Content-Type": "application/json" }),
+      body: JSON.stringify(body),
+    }),
     ctx({ hash }),
   );
 }
@@ -100,7 +106,11 @@ describe("a session belongs to the token that started it", () => {
     expect((await finish(tokenB, hash, { endedAt: "2026-03-01T10:05:00Z", totalChunks: 0 })).status).toBe(404);
     // Starting the same hash again from another token does not hand the session over.
     expect((await start(tokenB, startBody(hash))).status).toBe(409);
-    const stored = await db.select().from(sessionEvents).innerJoin(remoteSessions, eq(remoteSessions.id, sessionEvents.sessionId)).where(eq(remoteSessions.hash, hash));
+    const stored = await db
+      .select()
+      .from(sessionEvents)
+      .innerJoin(remoteSessions, eq(remoteSessions.id, sessionEvents.sessionId))
+      .where(eq(remoteSessions.hash, hash));
     expect(stored).toHaveLength(0);
     // The session's own token still works.
     const asA = await status(tokenA, hash);
@@ -197,7 +207,11 @@ describe("the server log", () => {
     await start(tokenA, startBody(hash));
     const logged: string[] = [];
     const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((a) => (a instanceof Error ? `${a.stack}\n${JSON.stringify(a, Object.getOwnPropertyNames(a))}` : typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+      logged.push(
+        args
+          .map((a) => (a instanceof Error ? `${a.stack}\n${JSON.stringify(a, Object.getOwnPropertyNames(a))}` : typeof a === "string" ? a : JSON.stringify(a)))
+          .join(" "),
+      );
     });
     // The database refuses every insert of events or sessions: what is logged about it?
     await asOwner("REVOKE INSERT ON session_events, remote_sessions FROM session_video_app");

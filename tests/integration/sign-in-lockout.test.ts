@@ -32,9 +32,7 @@ async function attempt(email: string, password: string, ip = "") {
 describe("sign-in lockout", () => {
   it("counts 40 parallel guesses as 40: no more than the threshold are checked, and the right password among them is locked out", async () => {
     const user = await createTestUser("auditor", { password: "the right password" });
-    const outcomes = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => attempt(user.email, i === 29 ? "the right password" : `guess ${i}`)),
-    );
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => attempt(user.email, i === 29 ? "the right password" : `guess ${i}`)));
     const checked = outcomes.filter((o) => o !== "locked");
     expect(checked.length).toBeLessThanOrEqual(THROTTLE.accountLockAfter);
     expect(outcomes.filter((o) => o === "locked").length).toBeGreaterThanOrEqual(40 - THROTTLE.accountLockAfter);

@@ -44,4 +44,3 @@ describe("sweeping partial files left by a crash", () => {
     expect((await readdir(path.join(recordings, "recordings/7"))).sort()).toEqual(["chunks", "notes.partial"]);
   });
 });
-
