@@ -60,8 +60,8 @@ describe("audit trail page", () => {
     });
     expect(page.problems).toEqual(
       expect.arrayContaining([
-        "The start date must be a date (YYYY-MM-DD).",
-        "The end date must be a date (YYYY-MM-DD).",
+        "The start date must be a date between 2000 and 2100 (YYYY-MM-DD).",
+        "The end date must be a date between 2000 and 2100 (YYYY-MM-DD).",
         "The actor filter is too long (320 characters at most).",
         'Unknown action "no.such_action".',
         "The page link is not valid; showing the newest entries.",

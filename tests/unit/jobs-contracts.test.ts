@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { JOBS } from "@/lib/jobs";
 import { HANDLERS } from "@/lib/worker/handlers";
 
-const jobsDir = path.resolve(import.meta.dirname, "@/lib/jobs");
+const jobsDir = path.resolve(import.meta.dirname, "../../lib/jobs");
 /** The files of lib/jobs that are the queue itself, not a job's contract. */
 const NOT_CONTRACTS = new Set(["index.ts", "queue.ts", "define-job.ts"]);
 
