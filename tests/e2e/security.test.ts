@@ -113,7 +113,8 @@ describe("security headers", () => {
   });
 
   it("runs the app under that policy (no violation), and an admin page does not load inside another origin's frame", async () => {
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    const page = await context.newPage();
     const violations: string[] = [];
     page.on("console", (m) => {
       if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
@@ -126,16 +127,26 @@ describe("security headers", () => {
     await page.waitForURL((u) => u.pathname === "/settings/audit");
     expect(violations).toEqual([]);
 
-    // Another origin (a data: page here) frames the admin page: the browser refuses to show it.
-    const framer = await browser.newPage();
-    await framer.goto(`data:text/html,<iframe id="f" src="${app.url}/settings/users" width="800" height="600"></iframe>`);
-    await framer.waitForTimeout(1500);
-    const frame = framer.frames().find((f) => f !== framer.mainFrame());
-    const framedText = await frame?.evaluate(() => document.body?.innerText ?? "").catch(() => "");
-    expect(framedText ?? "").not.toContain("Users");
-    expect(frame?.url() ?? "").not.toBe(`${app.url}/settings/users`);
-    await framer.close();
-    await page.close();
+    // Another origin (another port of this machine, served here) frames the app's pages, the admin page with the
+    // admin's cookie (the same site): the browser shows none of them.
+    const framed = [`${app.url}/signin`, `${app.url}/settings/users`];
+    const evil = http.createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end(framed.map((src) => `<iframe src="${src}" width="600" height="400"></iframe>`).join(""));
+    });
+    await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
+    const framer = await context.newPage();
+    await framer.goto(`http://127.0.0.1:${(evil.address() as { port: number }).port}/`);
+    await framer.waitForTimeout(2000);
+    const frames = framer.frames().filter((f) => f !== framer.mainFrame());
+    expect(frames).toHaveLength(2);
+    for (const frame of frames) {
+      const text = await frame.evaluate(() => document.body?.innerText ?? "").catch(() => "");
+      expect(text).not.toMatch(/Session Video|Sign in|Users/);
+      expect(framed).not.toContain(frame.url());
+    }
+    evil.close();
+    await context.close();
   });
 
   it("over HTTPS: Secure cookies with the __Secure- prefix, HSTS, and upgrade-insecure-requests", async () => {
