@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -46,6 +47,37 @@ const schema = z.object({
       }
       return entries;
     }),
+  /** Where recordings live: this machine's disk, or an S3-compatible store shared by every node. */
+  STORAGE: z.enum(["local", "s3"]).default("local"),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  // S3's bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens.
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name (3-63 lowercase letters, digits, dots, hyphens)")
+    .optional(),
+  S3_PREFIX: z
+    .string()
+    .regex(/^([a-z0-9][a-z0-9_.-]*\/)*([a-z0-9][a-z0-9_.-]*)?$/, "must be a key prefix like sessions/ (lowercase, no leading slash)")
+    .default(""),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(["0", "1"]).optional(),
+  /** Size of this node's cache of immutable objects read from the store (HLS segments), in MiB. */
+  S3_CACHE_MB: z.coerce.number().int().min(0).max(1024 * 1024).default(2048),
+  /** This node's name in the cluster; the host name by default. */
+  NODE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "must be 1-63 letters, digits, dots, hyphens or underscores")
+    .default(os.hostname().slice(0, 63) || "node"),
+  /** This node's own URL (NEXTAUTH_URL is the product's); shown on Settings > Cluster. */
+  NODE_URL: z.string().url().optional(),
+}).superRefine((value, ctx) => {
+  if (value.STORAGE !== "s3") return;
+  if (!value.S3_BUCKET) ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required with STORAGE=s3" });
+  if (!value.S3_ACCESS_KEY_ID !== !value.S3_SECRET_ACCESS_KEY) {
+    ctx.addIssue({ code: "custom", path: [value.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"], message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together" });
+  }
 });
 
 const parsed = schema.safeParse(process.env);
@@ -57,6 +89,9 @@ if (!parsed.success) {
 export const env = {
   ...parsed.data,
   DATA_DIR: path.resolve(parsed.data.DATA_DIR),
+  // Path-style addressing (http://host/bucket/key) is what MinIO, Ceph RGW and most S3-compatible servers expect.
+  S3_FORCE_PATH_STYLE: parsed.data.S3_FORCE_PATH_STYLE ? parsed.data.S3_FORCE_PATH_STYLE === "1" : Boolean(parsed.data.S3_ENDPOINT),
+  S3_PREFIX: parsed.data.S3_PREFIX && !parsed.data.S3_PREFIX.endsWith("/") ? `${parsed.data.S3_PREFIX}/` : parsed.data.S3_PREFIX,
 };
 
 export type Env = typeof env;

@@ -26,7 +26,24 @@ const isPartialOf = (base: string, name: string) => name.startsWith(`${base}.`) 
 
 /** Storage on the local disk under `root` (./data/recordings by default). */
 export class LocalDiskStorage implements Storage {
+  readonly kind = "local" as const;
+  readonly held = null;
+
   constructor(readonly root: string) {}
+
+  describe(): string {
+    return `local disk at ${this.root}`;
+  }
+
+  async health(): Promise<{ ok: boolean; latencyMs: number; error: string | null }> {
+    const started = performance.now();
+    try {
+      await mkdir(this.root, { recursive: true });
+      return { ok: true, latencyMs: Math.round(performance.now() - started), error: null };
+    } catch (error) {
+      return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };
+    }
+  }
 
   private file(key: string): string {
     return path.join(this.root, ...assertKey(key).split("/"));

@@ -7,17 +7,45 @@ export type StagedObject = {
   size: number;
   sha256: string;
   /** Makes the bytes the object `key`, replacing what was there, durably; afterwards `discard` does nothing. */
-  commit(): Promise<void>;
+  commit(options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Keeps the bytes on this node's own disk (they are fsynced already) when a
+   * shared store cannot take them now: `key` reads from there on this node
+   * until `Storage.held.push` copies it to the store. Only a remote store
+   * offers it, and only for chunks; afterwards `discard` does nothing.
+   */
+  hold?: () => Promise<void>;
   /** Drops the bytes; `key` stays as it was. */
   discard(): Promise<void>;
 };
 
 /**
+ * Objects this node keeps on its own disk because the shared store could not
+ * take them when they arrived (see StagedObject.hold). Until pushed they exist
+ * nowhere else: losing this node's disk loses them.
+ */
+export interface HeldObjects {
+  has(key: string): Promise<boolean>;
+  /** Copies the object to the store, checked against what is known of it, then removes this node's copy. */
+  push(key: string, expected: { size: number; sha256: string }): Promise<void>;
+  list(prefix: string): AsyncIterable<StoredObject>;
+}
+
+/**
  * Where recordings, playable media and exported videos live. Keys are built
  * by the code from database ids (see keys.ts), never taken from a request.
- * The local disk is the default; an S3-compatible store implements the same.
+ * The local disk is the default (local.ts); an S3-compatible store shared by
+ * the nodes of a cluster implements the same (s3.ts).
  */
 export interface Storage {
+  /** "local": this machine's disk (one node); "s3": a store shared by every node of a cluster. */
+  readonly kind: "local" | "s3";
+  /** What a remote store keeps on this node until it can take it; null where this disk is the store. */
+  readonly held: HeldObjects | null;
+  /** Where the objects are, for logs and Settings > Cluster (no secrets). */
+  describe(): string;
+  /** Whether the store answers, and how fast. */
+  health(): Promise<{ ok: boolean; latencyMs: number; error: string | null }>;
   /** Streams `body` into `key`; the object appears whole or not at all. */
   write(key: string, body: AsyncIterable<Uint8Array>): Promise<{ size: number; sha256: string }>;
   /**
@@ -51,7 +79,7 @@ export interface Storage {
   list(prefix: string): AsyncIterable<StoredObject>;
   /**
    * A local file path for tools that need one (ffmpeg, ffprobe). Local disk
-   * returns the file itself; a remote store would download to a temp file.
+   * returns the file itself; a remote store downloads it to a temp file.
    * Call `release` when done.
    */
   localPath(key: string): Promise<{ path: string; release: () => Promise<void> }>;
