@@ -52,8 +52,7 @@ export function getStorage(): Storage {
  * bucket or key is an error now and not at the first upload. A store that
  * cannot be reached only warns: chunks are then held on this node until it answers.
  */
-export async function checkStorageAtStart(node: string): Promise<void> {
-  const storage = getStorage();
+export async function checkStorageAtStart(node: string, storage: Storage = getStorage()): Promise<void> {
   if (!(storage instanceof S3Storage)) return;
   try {
     await storage.checkAccess(node);

@@ -216,20 +216,26 @@ export class S3Storage implements Storage {
     return new StoreError(`The store could not be used (${message}) while it ${what}`, { kind: "failed", code });
   }
 
+  /** HeadBucket, its failure as a StoreError. */
+  private async headBucket(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }), { abortSignal: AbortSignal.timeout(5_000) });
+    } catch (error) {
+      const status = (error as S3ServiceException).$metadata?.httpStatusCode;
+      // HeadBucket answers a missing bucket with a bare 404 (a HEAD response has no body to name it).
+      if (status === 404) throw new StoreError(`The bucket "${this.settings.bucket}" does not exist at ${this.describe()} (404)`, { kind: "refused", status, code: "NoSuchBucket" });
+      throw this.translate(error, "checked the bucket");
+    }
+  }
+
   /** Whether the bucket answers with these credentials, and how fast. */
   async health(): Promise<{ ok: boolean; latencyMs: number; error: string | null }> {
     const started = performance.now();
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }), { abortSignal: AbortSignal.timeout(5_000) });
+      await this.headBucket();
       return { ok: true, latencyMs: Math.round(performance.now() - started), error: null };
     } catch (error) {
-      const status = (error as S3ServiceException).$metadata?.httpStatusCode;
-      // HeadBucket answers a missing bucket with a bare 404 (no code in a HEAD response).
-      const translated =
-        status === 404
-          ? new StoreError(`The bucket "${this.settings.bucket}" does not exist at ${this.describe()} (404)`, { kind: "refused", status })
-          : this.translate(error, "checked the bucket");
-      return { ok: false, latencyMs: Math.round(performance.now() - started), error: translated.message };
+      return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };
     }
   }
 
@@ -239,11 +245,7 @@ export class S3Storage implements Storage {
    * byte for byte. Throws a StoreError naming what is wrong.
    */
   async checkAccess(node: string): Promise<void> {
-    const health = await this.health();
-    if (!health.ok) {
-      const error = new StoreError(health.error ?? "The store does not answer", { kind: "refused" });
-      throw error;
-    }
+    await this.headBucket();
     const key = `health/${node.toLowerCase().replace(/[^a-z0-9_.-]/g, "-")}`;
     const bytes = randomBytes(64);
     const written = await this.write(key, [bytes]);

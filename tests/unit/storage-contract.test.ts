@@ -85,7 +85,7 @@ describe.each(["local", "s3"])("storage contract: %s", (name) => {
 
   it("lists by prefix (past one page of a listing), stats, deletes; a missing object is ENOENT / null", async () => {
     for (let i = 0; i < 12; i++) await storage().write(`recordings/4/chunks/${String(i).padStart(8, "0")}`, [Buffer.from(`c${i}`)]);
-    await storage().write("recordings/40/media", [Buffer.from("other recording")]);
+    await storage().write("recordings/40/media", Readable.from([Buffer.from("other recording")]));
     const keys: string[] = [];
     for await (const o of storage().list("recordings/4/chunks/")) keys.push(o.key);
     expect(keys.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `recordings/4/chunks/${String(i).padStart(8, "0")}`));
@@ -97,7 +97,7 @@ describe.each(["local", "s3"])("storage contract: %s", (name) => {
 
   it("hands ffmpeg a local file and imports a finished one", async () => {
     const bytes = randomBytes(50_000);
-    await storage().write("recordings/5/media", [bytes]);
+    await storage().write("recordings/5/media", Readable.from([bytes]));
     const local = await storage().localPath("recordings/5/media");
     expect((await readFile(local.path)).equals(bytes)).toBe(true);
     await local.release();
@@ -118,7 +118,7 @@ describe.each(["local", "s3"])("storage contract: %s", (name) => {
 describe("S3 storage on this node", () => {
   it("serves a second read of a segment from the node's cache, without a request to the store", async () => {
     const bytes = randomBytes(3 * 1024 * 1024);
-    await s3Storage.write("recordings/7/playable-g1.mp4", [bytes]);
+    await s3Storage.write("recordings/7/playable-g1.mp4", Readable.from([bytes]));
     const gets = () => s3.requests.GET ?? 0;
     const before = gets();
     const first = await s3Storage.readRange("recordings/7/playable-g1.mp4", { start: 100, end: 400_000 });
@@ -134,7 +134,7 @@ describe("S3 storage on this node", () => {
 
   it("keeps the cache within its bound, least recently used out, and forgets a deleted key", async () => {
     const objects = [0, 1, 2, 3, 4, 5].map(() => randomBytes(1024 * 1024));
-    for (const [i, b] of objects.entries()) await s3Storage.write(`recordings/8/playable-p${i}.mp4`, [b]);
+    for (const [i, b] of objects.entries()) await s3Storage.write(`recordings/8/playable-p${i}.mp4`, Readable.from([b]));
     for (let i = 0; i < objects.length; i++) await s3Storage.readRange(`recordings/8/playable-p${i}.mp4`, { start: 0, end: 1000 });
     const cache = (s3Storage as unknown as { cache: { size: number; maxBytes: number } }).cache;
     expect(cache.size).toBeLessThanOrEqual(cache.maxBytes);

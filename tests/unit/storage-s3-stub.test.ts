@@ -1,0 +1,105 @@
+/**
+ * What no local S3 server does, against a stub of the SDK client
+ * (aws-sdk-client-mock): a store that answers another checksum, a bad digest,
+ * 503 SlowDown, a 412, refused credentials at start. Everything else is tested
+ * against a real S3-speaking server (storage-contract.test.ts).
+ */
+import { createHash } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import {
+  DeleteObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { checkStorageAtStart, createS3Storage } from "@/lib/storage";
+
+const s3 = mockClient(S3Client);
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "sv-s3-stub-"));
+});
+afterEach(() => s3.reset());
+afterAll(async () => {
+  s3.restore();
+  await rm(work, { recursive: true, force: true });
+});
+
+const storage = () =>
+  createS3Storage(
+    { endpoint: "http://127.0.0.1:1", region: "us-east-1", bucket: "stub", prefix: "", accessKeyId: "a", secretAccessKey: "b", forcePathStyle: true },
+    path.join(work, "node"),
+    { cacheBytes: 0 },
+  );
+const b64 = (data: string) => createHash("sha256").update(data).digest("base64");
+const serviceError = (name: string, status: number) =>
+  new S3ServiceException({ name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status }, message: name });
+
+describe("S3 storage against a stubbed SDK client", () => {
+  it("sends the SHA-256 of every write and accepts the store's answer when it matches", async () => {
+    s3.on(PutObjectCommand).resolves({ ChecksumSHA256: b64("chunk bytes") });
+    const staged = await storage().stage("recordings/1/chunks/00000000", Readable.from([Buffer.from("chunk bytes")]));
+    await staged.commit();
+    const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(put.ChecksumSHA256).toBe(b64("chunk bytes"));
+    expect(put.ContentLength).toBe(11);
+  });
+
+  it("refuses a write whose answered checksum differs, and removes what the store kept", async () => {
+    s3.on(PutObjectCommand).resolves({ ChecksumSHA256: b64("other bytes") });
+    s3.on(DeleteObjectCommand).resolves({});
+    const staged = await storage().stage("recordings/1/chunks/00000001", Readable.from([Buffer.from("chunk bytes")]));
+    await expect(staged.commit()).rejects.toMatchObject({ name: "StoreError", detail: { kind: "corrupt" } });
+    expect(s3.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input.Key)).toContain("recordings/1/chunks/00000001");
+    await staged.discard();
+  });
+
+  it("checks the size where the store answers no checksum", async () => {
+    s3.on(PutObjectCommand).resolves({});
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 5 });
+    s3.on(DeleteObjectCommand).resolves({});
+    await expect(storage().write("recordings/1/media", [Buffer.from("eleven byte")])).rejects.toThrow(/kept 5 bytes.*not the 11 sent/);
+  });
+
+  it("tries a bad digest and 503 SlowDown again, then gives a StoreError the caller can act on", async () => {
+    s3.on(PutObjectCommand).rejectsOnce(serviceError("BadDigest", 400)).rejectsOnce(serviceError("SlowDown", 503)).resolves({ ChecksumSHA256: b64("abc") });
+    const staged = await storage().stage("recordings/2/chunks/00000000", Readable.from([Buffer.from("abc")]));
+    await staged.commit();
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(3);
+
+    s3.reset();
+    s3.on(PutObjectCommand).rejects(serviceError("SlowDown", 503));
+    const busy = await storage().stage("recordings/2/chunks/00000001", Readable.from([Buffer.from("abc")]));
+    await expect(busy.commit()).rejects.toMatchObject({ name: "StoreError", detail: { kind: "busy", code: "SlowDown" } });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(3);
+    // Still staged: the caller can hold it on this node.
+    await busy.hold!();
+  });
+
+  it("does not retry a 412 (a condition that will not become true by trying again)", async () => {
+    s3.on(PutObjectCommand).rejects(serviceError("PreconditionFailed", 412));
+    const staged = await storage().stage("recordings/3/chunks/00000000", Readable.from([Buffer.from("abc")]));
+    await expect(staged.commit()).rejects.toMatchObject({ detail: { kind: "refused", status: 412 } });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+    await staged.discard();
+  });
+
+  it("stops the start on refused credentials or a missing bucket, naming the variables to check", async () => {
+    s3.on(HeadBucketCommand).rejects(serviceError("InvalidAccessKeyId", 403));
+    await expect(checkStorageAtStart("node-a", storage())).rejects.toThrow(/STORAGE=s3: .*InvalidAccessKeyId.*check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY/);
+    s3.reset();
+    s3.on(HeadBucketCommand).rejects(serviceError("NotFound", 404));
+    await expect(checkStorageAtStart("node-a", storage())).rejects.toThrow(/bucket "stub" does not exist.*check S3_BUCKET/);
+    // Unreachable: a warning, the node starts and holds chunks until the store answers.
+    s3.reset();
+    s3.on(HeadBucketCommand).rejects(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    await expect(checkStorageAtStart("node-a", storage())).resolves.toBeUndefined();
+  });
+});
