@@ -84,7 +84,7 @@ describe.each(["local", "s3"])("storage contract: %s", (name) => {
   });
 
   it("lists by prefix (past one page of a listing), stats, deletes; a missing object is ENOENT / null", async () => {
-    for (let i = 0; i < 12; i++) await storage().write(`recordings/4/chunks/${String(i).padStart(8, "0")}`, [Buffer.from(`c${i}`)]);
+    for (let i = 0; i < 12; i++) await storage().write(`recordings/4/chunks/${String(i).padStart(8, "0")}`, Readable.from([Buffer.from(`c${i}`)]));
     await storage().write("recordings/40/media", Readable.from([Buffer.from("other recording")]));
     const keys: string[] = [];
     for await (const o of storage().list("recordings/4/chunks/")) keys.push(o.key);
