@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { startNode } from "@/lib/cluster";
 import { closeDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { ensureFirstAdmin } from "@/lib/setup/admin";
@@ -23,6 +24,7 @@ function run(cmd: string, args: string[], extraEnv: Record<string, string>): Chi
 async function main() {
   const { databaseUrl, embedded } = await prepareRuntime();
   await ensureFirstAdmin();
+  const node = await startNode({ worker: env.WORKER === "1" });
   const seeded = env.SEED_DEMO === "1" ? await seedDemoIfEmpty() : false;
 
   const serverEnv: Record<string, string> = {
@@ -68,6 +70,7 @@ async function main() {
     stopping = true;
     web.kill("SIGTERM");
     for (const w of workers) await w.stop().catch((e) => console.error("[start] worker stop", e));
+    await node.stop();
     await closeDb();
     await embedded?.stop();
     process.exit(code);

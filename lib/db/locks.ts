@@ -21,6 +21,8 @@ export const LOCK_CLASSES = {
   signInAccount: 0x53494e, // "SIN"
   /** Counting a sign-in attempt from one address (lib/users/queries.ts), for the length of a transaction. */
   signInAddress: 0x534941, // "SIA"
+  /** Copying a node's held chunks to the shared store, one process per node (lib/cluster/sync.ts). */
+  sync: 0x53594e, // "SYN"
 } as const;
 
 export type LockKey = { class: number; id: number | string };

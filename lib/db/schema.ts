@@ -193,6 +193,8 @@ export const recordings = pgTable("recordings", {
   integrityCheckedAt: timestamp("integrity_checked_at", { withTimezone: true }),
   integrityFirstBadChunk: integer("integrity_first_bad_chunk"),
   integrityDetail: text("integrity_detail"),
+  /** The node (NODE_NAME) that received the recording's first chunk. */
+  receivedBy: text("received_by"),
   createdAt: createdAt(),
   finishedAt: timestamp("finished_at", { withTimezone: true }),
 });
@@ -209,8 +211,24 @@ export const recordingChunks = pgTable(
     sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
     sha256: text("sha256").notNull(),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The node whose own disk holds the chunk because the shared store could
+     * not take it when it arrived; null once it is in the shared store (and
+     * always on local storage). Its sync job clears it.
+     */
+    heldBy: text("held_by"),
+    /** Copies to the shared store tried so far, why the last one failed, and when the next one is due. */
+    syncAttempts: integer("sync_attempts").notNull().default(0),
+    syncError: text("sync_error"),
+    syncNextAt: timestamp("sync_next_at", { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.recordingId, t.seq] }), check("recording_chunks_seq_check", sql`${t.seq} >= 0`)],
+  (t) => [
+    primaryKey({ columns: [t.recordingId, t.seq] }),
+    check("recording_chunks_seq_check", sql`${t.seq} >= 0`),
+    index("recording_chunks_held_idx")
+      .on(t.heldBy, t.syncNextAt)
+      .where(sql`${t.heldBy} is not null`),
+  ],
 );
 export type RecordingChunk = typeof recordingChunks.$inferSelect;
 
@@ -382,6 +400,29 @@ export const sessionCommands = pgTable(
 export type SessionCommand = typeof sessionCommands.$inferSelect;
 
 // ─── Administration ──────────────────────────────────────────────────────────
+
+/**
+ * The nodes of the cluster (one row per NODE_NAME), kept by each node's
+ * heartbeat: what Settings > Cluster shows, and what a synchronizing
+ * recording says about the node it waits on.
+ */
+export const clusterNodes = pgTable("cluster_nodes", {
+  name: text("name").primaryKey(),
+  url: text("url"),
+  version: text("version").notNull(),
+  pid: integer("pid"),
+  workerRunning: boolean("worker_running").notNull().default(false),
+  /** "local" or "s3", and where (no secrets). */
+  storage: text("storage").notNull(),
+  storeOk: boolean("store_ok"),
+  storeError: text("store_error"),
+  storeLatencyMs: integer("store_latency_ms"),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
+  /** Set when the node stopped cleanly; null while it runs (or after it died). */
+  stoppedAt: timestamp("stopped_at", { withTimezone: true }),
+});
+export type ClusterNode = typeof clusterNodes.$inferSelect;
 
 /** Key/value system parameters; values are validated by lib/settings. */
 export const systemParameters = pgTable("system_parameters", {

@@ -1,12 +1,13 @@
 import "server-only";
 import { ACCEPTS_CHUNKS } from "@/lib/domain/recordings";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { limitedBody } from "@/lib/http/body";
 import { assembleRecordingJob } from "@/lib/jobs/assemble-recording";
 import { onRecordingReady } from "@/lib/recordings/ready";
 import { getRecordingBySession, listChunks } from "@/lib/recordings/queries";
 import type { RemoteSession } from "@/lib/db/schema";
-import { getStorage, storageKeys } from "@/lib/storage";
+import { describeStoreError, getStorage, isStoreError, storageKeys } from "@/lib/storage";
 import { assembleRecording, isAssemblyInterrupted } from "./assemble";
 import {
   claimRecordingForAssembly,
@@ -32,6 +33,10 @@ import {
 
 /** A worker finishes an assembly left undone after this long: finish itself takes seconds, even for GiBs. */
 const ASSEMBLY_SAFETY_NET_SECONDS = 120;
+
+/** How long a chunk's copy to a shared store may take (plus its size at 5 MB/s) before it is held on this node instead. */
+const COMMIT_BUDGET_MS = 10_000;
+const COMMIT_MIN_BYTES_PER_MS = 5_000;
 
 /** The largest chunk accepted; proxies send a few MiB at a time. */
 export const MAX_CHUNK_BYTES = 256 * 1024 * 1024;
@@ -116,6 +121,11 @@ export async function getSessionStatus(hash: string, tokenId: string): Promise<S
  * is computed; only when it matches `X-Chunk-SHA256` is it committed and
  * recorded, and only then acknowledged. The same chunk again is accepted
  * once; another body for an acknowledged number is refused.
+ *
+ * On a shared store, committed means in the store: after the answer, losing
+ * this node loses nothing. When the store cannot take the chunk, it stays on
+ * this node's disk (fsynced), is recorded as held by this node and is
+ * acknowledged; this node's sync job copies it to the store later.
  */
 export async function storeChunk(input: {
   hash: string;
@@ -150,7 +160,7 @@ export async function storeChunk(input: {
     await discardBody();
     return answerKnown(target.chunk);
   }
-  const recording = target.recording ?? (await ensureRecording({ sessionId: session.id }));
+  const recording = target.recording ?? (await ensureRecording({ sessionId: session.id, receivedBy: env.NODE_NAME }));
   if (!ACCEPTS_CHUNKS.includes(recording.status)) {
     return refuse(new AppError(`seq: the recording is finished (${recording.status}); it accepts no more chunks`, 409, "seq"));
   }
@@ -172,7 +182,20 @@ export async function storeChunk(input: {
       seq,
       sizeBytes: staged.size,
       sha256,
-      commitBytes: () => staged.commit(),
+      commitBytes: async () => {
+        try {
+          // Bounded: a store that hangs must not keep the proxy (and the recording's row lock) waiting.
+          await staged.commit({ signal: AbortSignal.timeout(COMMIT_BUDGET_MS + staged.size / COMMIT_MIN_BYTES_PER_MS) });
+          return null;
+        } catch (error) {
+          if (!staged.hold || !(isStoreError(error) || (error as Error).name === "AbortError" || (error as Error).name === "TimeoutError")) throw error;
+          // The shared store cannot take it now: keep it on this node's disk (fsynced already) and acknowledge.
+          await staged.hold();
+          const reason = describeStoreError(error);
+          console.warn(`[ingest] recording ${recording.id} chunk ${seq}: held on node ${env.NODE_NAME} until the store takes it: ${reason}`);
+          return { heldBy: env.NODE_NAME, reason };
+        }
+      },
     });
     if (outcome.kind === "known") return answerKnown(outcome.chunk);
     if (outcome.kind === "closed") throw new AppError("seq: the recording is finished; it accepts no more chunks", 409, "seq");
@@ -289,7 +312,7 @@ export async function finishSession(hash: string, tokenId: string, input: Finish
     return finishReceipt(hash, tokenId);
   }
 
-  const recording = existing ?? (await ensureRecording({ sessionId: session.id }));
+  const recording = existing ?? (await ensureRecording({ sessionId: session.id, receivedBy: env.NODE_NAME }));
   const claimed = await claimRecordingForAssembly({
     id: recording.id,
     expectedChunks: input.totalChunks,

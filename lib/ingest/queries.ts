@@ -57,8 +57,8 @@ export async function insertSessionOnce(values: NewRemoteSession): Promise<{ ses
 }
 
 /** The recording of a session, created on the first chunk. */
-export async function ensureRecording({ sessionId }: { sessionId: number }): Promise<RecordingFacts> {
-  await db.insert(recordings).values({ sessionId }).onConflictDoNothing({ target: recordings.sessionId });
+export async function ensureRecording({ sessionId, receivedBy }: { sessionId: number; receivedBy: string }): Promise<RecordingFacts> {
+  await db.insert(recordings).values({ sessionId, receivedBy }).onConflictDoNothing({ target: recordings.sessionId });
   const row = await getRecordingBySession({ sessionId });
   if (!row) throw new Error(`recording of session ${sessionId} neither inserted nor found`);
   return row;
@@ -116,12 +116,25 @@ async function lockChunkSlot(
   return { status: locked.status, chunk: chunk ?? null };
 }
 
+/** Where the bytes of a chunk went: the shared store (null), or this node's own disk and why. */
+export type ChunkPlacement = { heldBy: string; reason: string } | null;
+
 /** Records chunk `seq` and adds its size to the recording's and the session's, in one statement. */
 async function insertChunk(
   tx: Tx,
-  { sessionId, recordingId, seq, sizeBytes, sha256 }: { sessionId: number; recordingId: number; seq: number; sizeBytes: number; sha256: string },
+  {
+    sessionId,
+    recordingId,
+    seq,
+    sizeBytes,
+    sha256,
+    placement,
+  }: { sessionId: number; recordingId: number; seq: number; sizeBytes: number; sha256: string; placement: ChunkPlacement },
 ) {
-  const added = tx.$with("added").as(tx.insert(recordingChunks).values({ recordingId, seq, sizeBytes, sha256 }).returning({ seq: recordingChunks.seq }));
+  const held = placement ? { heldBy: placement.heldBy, syncError: placement.reason, syncNextAt: sql`now()` } : {};
+  const added = tx.$with("added").as(
+    tx.insert(recordingChunks).values({ recordingId, seq, sizeBytes, sha256, ...held }).returning({ seq: recordingChunks.seq }),
+  );
   const grown = tx.$with("grown").as(
     tx
       .update(recordings)
@@ -140,8 +153,9 @@ async function insertChunk(
  * Records chunk `seq` once, in one transaction: the recording row is locked
  * first (concurrent uploads of this recording, and its finish, take turns
  * from here to commit), then `commitBytes` puts the checked bytes in place
- * and the chunk's row is written. When the chunk was recorded meanwhile, or
- * the recording stopped taking chunks, says so and commits nothing.
+ * (the shared store, or this node's disk when the store cannot take them: it
+ * says which) and the chunk's row is written. When the chunk was recorded
+ * meanwhile, or the recording stopped taking chunks, says so and commits nothing.
  */
 export async function recordChunk(input: {
   sessionId: number;
@@ -149,15 +163,15 @@ export async function recordChunk(input: {
   seq: number;
   sizeBytes: number;
   sha256: string;
-  commitBytes: () => Promise<void>;
-}): Promise<{ kind: "recorded" } | { kind: "known"; chunk: Pick<RecordingChunk, "sha256" | "sizeBytes"> } | { kind: "closed" }> {
+  commitBytes: () => Promise<ChunkPlacement>;
+}): Promise<{ kind: "recorded"; placement: ChunkPlacement } | { kind: "known"; chunk: Pick<RecordingChunk, "sha256" | "sizeBytes"> } | { kind: "closed" }> {
   return db.transaction(async (tx) => {
     const slot = await lockChunkSlot(tx, { recordingId: input.recordingId, seq: input.seq });
     if (slot?.chunk) return { kind: "known", chunk: slot.chunk };
     if (!slot || !ACCEPTS_CHUNKS.includes(slot.status)) return { kind: "closed" };
-    await input.commitBytes();
-    await insertChunk(tx, input);
-    return { kind: "recorded" };
+    const placement = await input.commitBytes();
+    await insertChunk(tx, { ...input, placement });
+    return { kind: "recorded", placement };
   });
 }
 
