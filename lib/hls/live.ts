@@ -1,5 +1,6 @@
 import "server-only";
 import { PassThrough, type Readable } from "node:stream";
+import { env } from "@/lib/env";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { parseFmp4, type ByteSource, type Fmp4Layout } from "./fmp4";
 import { groupSegments, SEGMENT_TARGET_S, type Segment } from "./playlist";
@@ -11,7 +12,8 @@ import { listChunks } from "@/lib/recordings/queries";
  * then moof + mdat pairs) every complete fragment is already playable, so the
  * EVENT playlist addresses byte ranges of the concatenated chunks directly,
  * without ffmpeg and without copying. Only the contiguous chunks from seq 0
- * count (a missing chunk stops the live edge until it arrives). Other
+ * count (a missing chunk stops the live edge until it arrives, and so does a
+ * chunk held on another node's disk until it reaches the shared store). Other
  * containers (Matroska/WebM) cannot be cut this way and play once finished.
  */
 
@@ -23,7 +25,7 @@ export async function getLiveChunks(recordingId: number): Promise<{ pieces: Piec
   const pieces: Piece[] = [];
   let size = 0;
   for (const [i, row] of rows.entries()) {
-    if (row.seq !== i) break;
+    if (row.seq !== i || (row.heldBy !== null && row.heldBy !== env.NODE_NAME)) break;
     pieces.push({ seq: row.seq, start: size, size: row.sizeBytes });
     size += row.sizeBytes;
   }

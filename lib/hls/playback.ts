@@ -1,4 +1,5 @@
 import "server-only";
+import { getHeldChunksOfRecording, listNodes, type HeldSummary } from "@/lib/cluster";
 import { AppError } from "@/lib/errors";
 import { preparePlaybackJob } from "@/lib/jobs/prepare-playback";
 import type { RecordingFacts } from "@/lib/recordings/queries";
@@ -16,16 +17,33 @@ export type PlaybackState =
   | { kind: "no-media" }
   | { kind: "failed"; reason: string }
   | { kind: "processing"; progress: number | null }
-  | { kind: "synchronizing" }
+  | { kind: "synchronizing"; waiting: WaitingOn[]; reason: string | null }
   | { kind: "live" }
   | { kind: "ready" };
 
-type Facts = Pick<RecordingFacts, "id" | "status" | "statusReason" | "videoCodec" | "playableKey">;
+/** A node whose disk holds chunks of the recording that the shared store does not have yet. */
+export type WaitingOn = HeldSummary & { nodeUrl: string | null; nodeSeenAt: Date | null };
 
-/** In a cluster the row can arrive before the file: it is still being copied to this node. */
+type Facts = Pick<RecordingFacts, "id" | "status" | "statusReason" | "videoCodec" | "playableKey" | "finishedAt">;
+
+/** In a cluster the row can arrive before the bytes: they are still on their way to the shared store. */
 async function stored(key: string | null): Promise<boolean> {
   return key !== null && (await getStorage().stat(key)) !== null;
 }
+
+/** The nodes holding chunks of the recording, with when each was last heard of. */
+async function waitingOn(recordingId: number): Promise<WaitingOn[]> {
+  const held = await getHeldChunksOfRecording({ recordingId });
+  if (held.length === 0) return [];
+  const nodes = new Map((await listNodes()).map((n) => [n.name, n]));
+  return held.map((h) => ({ ...h, nodeUrl: nodes.get(h.node)?.url ?? null, nodeSeenAt: nodes.get(h.node)?.heartbeatAt ?? null }));
+}
+
+const synchronizing = async (recording: Facts): Promise<PlaybackState> => ({
+  kind: "synchronizing",
+  waiting: await waitingOn(recording.id),
+  reason: recording.status === "processing" && recording.finishedAt === null ? recording.statusReason : null,
+});
 
 /**
  * What the player page shows. A recording that needs encoding is queued for
@@ -41,15 +59,20 @@ export async function playbackState(recording: Facts | null): Promise<{ state: P
     return { state: { kind: "failed", reason: recording.statusReason ?? "The recording is incomplete: chunks are missing." }, playlist: null };
   }
   if (recording.status === "receiving") return { state: { kind: "live" }, playlist: null };
+  // Finished, but its chunks are not all in the shared store yet: the assembly waits for them.
+  if (recording.status === "processing" && recording.finishedAt === null) {
+    const state = await synchronizing(recording);
+    if (state.kind === "synchronizing" && (state.waiting.length > 0 || !(await stored(storageKeys.media(recording.id))))) return { state, playlist: null };
+  }
   const playlist = await getStoredPlaylist({ recordingId: recording.id });
-  if (playlist) return { state: (await stored(recording.playableKey)) ? { kind: "ready" } : { kind: "synchronizing" }, playlist };
+  if (playlist) return { state: (await stored(recording.playableKey)) ? { kind: "ready" } : await synchronizing(recording), playlist };
   const progress = await getPreparationProgress(recording.id);
   const needsEncode = recording.videoCodec !== null && recording.videoCodec !== "h264";
   if (progress !== null || needsEncode) {
     await preparePlaybackJob.send({ recordingId: recording.id });
     return { state: { kind: "processing", progress }, playlist: null };
   }
-  return { state: (await stored(storageKeys.media(recording.id))) ? { kind: "ready" } : { kind: "synchronizing" }, playlist: null };
+  return { state: (await stored(storageKeys.media(recording.id))) ? { kind: "ready" } : await synchronizing(recording), playlist: null };
 }
 
 /**
@@ -59,7 +82,7 @@ export async function playbackState(recording: Facts | null): Promise<{ state: P
  * why not: 409 not finished or not playable, 503 (the client comes back, see
  * errorResponse) while it is prepared or synchronizing, 422 when it cannot be played.
  */
-export async function playlistToServe(recording: Facts & ProbeFacts): Promise<StoredPlaylist> {
+export async function playlistToServe(recording: Omit<Facts, "finishedAt"> & ProbeFacts): Promise<StoredPlaylist> {
   const playlist = await getStoredPlaylist({ recordingId: recording.id });
   if (playlist) return playlist;
   // Media exists once the recording is complete ("processing" until the probe, then "ready").

@@ -1,11 +1,12 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { LOCK_CLASSES, withAdvisoryLock } from "@/lib/db/locks";
+import { env } from "@/lib/env";
 import { probeRecordingJob } from "@/lib/jobs/probe-recording";
 import { chainHead } from "@/lib/recordings/chain";
 import { getRecordingById, listChunks, type RecordingFacts } from "@/lib/recordings/queries";
-import { getStorage, storageKeys } from "@/lib/storage";
-import { saveAssemblyOutcome } from "./queries";
+import { describeStoreError, getStorage, isStoreError, storageKeys } from "@/lib/storage";
+import { saveAssemblyOutcome, saveAssemblyWaiting } from "./queries";
 
 /** Claimed by finish ("processing") but never given an outcome (finishedAt): its assembly was cut short. */
 export function isAssemblyInterrupted(recording: Pick<RecordingFacts, "status" | "finishedAt">): boolean {
@@ -18,6 +19,12 @@ export function isAssemblyInterrupted(recording: Pick<RecordingFacts, "status" |
  * compares the whole SHA-256, and queues the probe. Safe to run twice and from
  * several processes: a recording already assembled only gets its probe queued
  * again (deduplicated), anything else is left alone.
+ *
+ * In a cluster it waits, without an outcome, while chunks are held on another
+ * node's disk (that node's sync queues the assembly again once they are in
+ * the shared store) or while the shared store cannot be reached (every node
+ * queues waiting assemblies again every half minute): a store that is down
+ * makes a recording late, never incomplete.
  */
 export async function assembleRecording(recordingId: number): Promise<void> {
   // One assembly at a time across processes (finish, a retried finish, the recovery job); the
@@ -68,6 +75,21 @@ async function assemble(recording: RecordingFacts, stillHeld: () => Promise<void
   if (extra.length > 0) {
     return incomplete(`Received chunk${extra.length === 1 ? "" : "s"} ${listSeqs(extra)} beyond the ${expectedChunks} announced.`);
   }
+  const elsewhere = new Map<string, number>();
+  for (const c of chunks) if (c.heldBy && c.heldBy !== env.NODE_NAME) elsewhere.set(c.heldBy, (elsewhere.get(c.heldBy) ?? 0) + 1);
+  if (elsewhere.size > 0) {
+    const reason = `Waiting for ${[...elsewhere].map(([node, n]) => `node ${node} to copy ${n} chunk${n === 1 ? "" : "s"}`).join(" and ")} to the shared store`;
+    await stillHeld();
+    await saveAssemblyWaiting({ id: recording.id, reason });
+    console.log(`[ingest] recording ${recording.id}: ${reason.toLowerCase()}`);
+    return;
+  }
+  const waitForStore = async (error: unknown) => {
+    const reason = `Waiting for the shared store: ${describeStoreError(error)}`;
+    await stillHeld();
+    await saveAssemblyWaiting({ id: recording.id, reason });
+    console.warn(`[ingest] recording ${recording.id}: ${reason}`);
+  };
 
   const storage = getStorage();
   const mediaKey = storageKeys.media(recording.id);
@@ -78,11 +100,12 @@ async function assemble(recording: RecordingFacts, stillHeld: () => Promise<void
     if (discarded) console.log(`[ingest] recording ${recording.id}: removed ${discarded} unfinished assembly file(s)`);
     written = await storage.write(mediaKey, concatChunks(recording.id, chunks));
   } catch (error) {
+    if (isStoreError(error)) return waitForStore(error);
     return incomplete(`The chunks could not be assembled: ${(error as Error).message}.`);
   }
   if (written.sha256 !== recording.expectedSha256) {
     await stillHeld();
-    await storage.delete(mediaKey);
+    await storage.delete(mediaKey).catch((error) => console.error(`[ingest] recording ${recording.id}: the mismatching media stays in storage`, error));
     return incomplete(
       `The SHA-256 of the assembled media (${written.sha256}) does not match the one the proxy sent (${recording.expectedSha256}).`,
     );

@@ -247,3 +247,11 @@ export async function saveAssemblyOutcome({
 }) {
   await db.update(recordings).set(values).where(eq(recordings.id, id));
 }
+
+/** An assembly that waits (chunks on another node, the store down): the reason, shown to the proxy and on the report; no outcome yet. */
+export async function saveAssemblyWaiting({ id, reason }: { id: number; reason: string }) {
+  await db
+    .update(recordings)
+    .set({ statusReason: reason })
+    .where(and(eq(recordings.id, id), eq(recordings.status, "processing"), isNull(recordings.finishedAt)));
+}

@@ -1,12 +1,14 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { env } from "@/lib/env";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { CHAIN_START, chainLink } from "./chain";
 import { getRecordingById, listChunks, saveIntegrity } from "./queries";
 
 export type VerificationResult = {
   recordingId: number;
-  status: "verified" | "mismatch";
+  /** pending: chunks are still held on another node's disk; nothing was stored. */
+  status: "verified" | "mismatch" | "pending";
   firstBadChunk: number | null;
   detail: string;
   checkedAt: Date;
@@ -28,13 +30,26 @@ async function hashObject(key: string): Promise<{ sha256: string; size: number }
  * Re-reads every chunk of a recording (streaming: memory stays flat), compares
  * each with its recorded SHA-256, recomputes the hash chain, looks for chunk
  * files that should not be there, and re-hashes the assembled media. Stores
- * the outcome on the recording.
+ * the outcome on the recording. In a cluster, a recording with chunks still
+ * held on another node's disk is not judged ("pending"): those bytes are
+ * not readable here yet, which says nothing about their integrity.
  */
 export async function verifyRecording({ recordingId }: { recordingId: number }): Promise<VerificationResult> {
   const recording = await getRecordingById({ id: recordingId });
   if (!recording) throw new Error(`recording ${recordingId} not found`);
   const storage = getStorage();
   const chunks = await listChunks({ recordingId });
+  const elsewhere = chunks.filter((c) => c.heldBy !== null && c.heldBy !== env.NODE_NAME);
+  if (elsewhere.length > 0) {
+    const nodes = [...new Set(elsewhere.map((c) => c.heldBy))].join(", ");
+    return {
+      recordingId,
+      status: "pending",
+      firstBadChunk: null,
+      detail: `${elsewhere.length} chunk${elsewhere.length === 1 ? " is" : "s are"} still on node ${nodes}, not yet in the shared store; verify again once synchronized.`,
+      checkedAt: new Date(),
+    };
+  }
   const problems: string[] = [];
   let firstBad: number | null = null;
   const bad = (seq: number | null, message: string) => {

@@ -20,7 +20,9 @@ export const verifyRecordingAction = defineAction({
       message:
         result.status === "verified"
           ? `Verified: ${result.detail}`
-          : `Mismatch${result.firstBadChunk !== null ? ` from chunk ${result.firstBadChunk}` : ""}: ${result.detail}`,
+          : result.status === "pending"
+            ? `Not verified yet: ${result.detail}`
+            : `Mismatch${result.firstBadChunk !== null ? ` from chunk ${result.firstBadChunk}` : ""}: ${result.detail}`,
     };
   },
 });

@@ -1,4 +1,5 @@
 import { Time } from "@/app/_components/time";
+import { getHeldChunksOfRecording } from "@/lib/cluster";
 import { formatDuration, formatSize } from "@/lib/format";
 import type { SessionReport } from "@/lib/sessions/report";
 import { VerifyNowButton } from "./integrity-verify-button";
@@ -16,7 +17,8 @@ const RECORDING_STATUS: Record<string, { label: string; badge: string }> = {
  * ffprobe found in it, and whether its chunks still match their hashes.
  * The caller has already checked that `viewer` may see the session.
  */
-export function IntegritySection({ report: { session, recording, viewer } }: { report: SessionReport }) {
+export async function IntegritySection({ report: { session, recording, viewer } }: { report: SessionReport }) {
+  const held = recording ? await getHeldChunksOfRecording({ recordingId: recording.id }) : [];
   const status = recording ? (RECORDING_STATUS[recording.status] ?? { label: recording.status, badge: "" }) : null;
   return (
     <section className="panel" aria-labelledby="section-integrity" data-testid="integrity-section">
@@ -38,7 +40,27 @@ export function IntegritySection({ report: { session, recording, viewer } }: { r
             <dd>
               {formatSize(recording.sizeBytes)}
               {recording.expectedChunks !== null ? <span className="muted"> in {recording.expectedChunks} chunks</span> : null}
+              {recording.receivedBy ? (
+                <span className="muted" data-testid="received-by">
+                  {" "}
+                  by node {recording.receivedBy}
+                </span>
+              ) : null}
             </dd>
+            {held.length > 0 ? (
+              <>
+                <dt>Not in the shared store</dt>
+                <dd data-testid="held-chunks">
+                  {held.map((h) => (
+                    <div key={h.node}>
+                      {h.chunks} chunk{h.chunks === 1 ? "" : "s"} ({formatSize(h.bytes)}) on the disk of node <strong>{h.node}</strong> only, since{" "}
+                      <Time date={h.since} />
+                      {h.lastError ? <span className="muted">. Last copy attempt: {h.lastError}</span> : null}
+                    </div>
+                  ))}
+                </dd>
+              </>
+            ) : null}
             {recording.probed ? (
               <>
                 <dt>Duration</dt>

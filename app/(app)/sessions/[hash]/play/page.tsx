@@ -11,6 +11,7 @@ import { getRecordingBySession } from "@/lib/recordings/queries";
 import { getSessionForPage } from "@/lib/sessions/access";
 import { Player } from "./player";
 import { RefreshWhile } from "./refresh-while";
+import { SynchronizingNotice } from "./synchronizing";
 
 export const metadata = { title: "Session player · Session Video" };
 
@@ -75,9 +76,7 @@ export default async function PlayPage({
               The recording cannot be played. {state.reason}
             </p>
           ) : state.kind === "synchronizing" ? (
-            <p className="alert alert-info" data-state="synchronizing">
-              Synchronizing: the video is still being copied to this server of the cluster. This page updates by itself.
-            </p>
+            <SynchronizingNotice waiting={state.waiting} reason={state.reason} now={new Date()} />
           ) : (
             <div className="alert alert-info" data-state="processing">
               <p>Processing: the recording is being prepared for playback. This page updates by itself.</p>
