@@ -25,6 +25,7 @@ export function SideMenu({ isAdmin }: { isAdmin: boolean }) {
       items: [
         { href: "/settings/parameters", label: "Remote session" },
         { href: "/settings/rules", label: "Audited commands" },
+        { href: "/settings/cluster", label: "Cluster" },
       ],
     });
     groups.push({
