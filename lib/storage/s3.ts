@@ -79,6 +79,8 @@ export function createS3Client(settings: S3Settings, options: { maxAttempts?: nu
     responseChecksumValidation: "WHEN_REQUIRED",
     maxAttempts: options.maxAttempts ?? 3,
     retryMode: "standard",
+    // The SDK's own warnings (e.g. "a non-retryable streaming request" failed) repeat what the StoreError says.
+    logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     requestHandler: new NodeHttpHandler({
       // A store that does not accept the connection within 3 s is down for this request's purpose.
       connectionTimeout: 3_000,
@@ -188,7 +190,8 @@ export class S3Storage implements Storage {
   private translate(error: unknown, what: string, key?: string): Error {
     if (isStoreError(error)) return error;
     const where = this.describe();
-    if (error instanceof S3ServiceException || (error as { $metadata?: unknown }).$metadata) {
+    const answered = (error as S3ServiceException).$metadata?.httpStatusCode;
+    if (error instanceof S3ServiceException || answered) {
       const e = error as S3ServiceException;
       const status = e.$metadata?.httpStatusCode;
       const code = e.name;
