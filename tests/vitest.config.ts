@@ -22,7 +22,9 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
-          globalSetup: ["tests/support/global-postgres.ts"],
+          // TEST_STORAGE=s3 runs them on the S3 backend against a local S3-speaking server (CI runs both).
+          globalSetup: ["tests/support/global-postgres.ts", "tests/support/global-storage.ts"],
+          setupFiles: ["tests/support/storage-prefix.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
