@@ -67,7 +67,7 @@ export async function startClusterNode(input: {
   const dataDir = input.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), `sv-node-${input.name}-`)));
   const port = input.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     DATABASE_URL: input.databaseUrl,
