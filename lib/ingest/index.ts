@@ -185,7 +185,7 @@ export async function storeChunk(input: {
       commitBytes: async () => {
         try {
           // Bounded: a store that hangs must not keep the proxy (and the recording's row lock) waiting.
-          await staged.commit({ signal: AbortSignal.timeout(COMMIT_BUDGET_MS + staged.size / COMMIT_MIN_BYTES_PER_MS) });
+          await staged.commit({ signal: AbortSignal.timeout(Math.round(COMMIT_BUDGET_MS + staged.size / COMMIT_MIN_BYTES_PER_MS)) });
           return null;
         } catch (error) {
           if (!staged.hold || !(isStoreError(error) || (error as Error).name === "AbortError" || (error as Error).name === "TimeoutError")) throw error;

@@ -13,7 +13,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { and, eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startLocalS3, type LocalS3 } from "@/lib/cli/local-s3";
 import { closeDb, db, useDatabaseUrl } from "@/lib/db/client";
 import { auditLog, clusterNodes, recordingChunks, recordings, remoteSessions, videoExports } from "@/lib/db/schema";
@@ -114,6 +114,11 @@ beforeAll(async () => {
   browser = await launchBrowser();
   pageB = await browser.newPage();
   await signIn(pageB, nodeB.url, auditor.email, auditor.password);
+});
+
+afterEach((context) => {
+  // What the nodes said, for a failure's diagnosis.
+  if (context.task.result?.state === "fail") console.error([...(nodeA?.output ?? []), ...(nodeB?.output ?? [])].slice(-80).join(""));
 });
 
 afterAll(async () => {
