@@ -189,7 +189,7 @@ export async function storeChunk(input: {
           return null;
         } catch (error) {
           if (!staged.hold || !(isStoreError(error) || (error as Error).name === "AbortError" || (error as Error).name === "TimeoutError")) throw error;
-          // The shared store cannot take it now: keep it on this node's disk (fsynced already) and acknowledge.
+          // The shared store cannot take it now: keep it on this node's disk (fsynced) and acknowledge.
           await staged.hold();
           const reason = describeStoreError(error);
           console.warn(`[ingest] recording ${recording.id} chunk ${seq}: held on node ${env.NODE_NAME} until the store takes it: ${reason}`);

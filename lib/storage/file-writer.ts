@@ -53,7 +53,7 @@ parentPort.on("message", (message) => {
       parentPort.postMessage({ id, type: "written", buffer: message.buffer }, [message.buffer]);
     } else if (type === "end") {
       // fsync before close: a committed object survives a crash of the machine too.
-      fs.fsyncSync(file.fd);
+      if (message.sync !== false) fs.fsyncSync(file.fd);
       const fd = file.fd;
       file.fd = -1; // closed even if close throws: its number may belong to another file by then
       fs.closeSync(fd);
@@ -137,12 +137,17 @@ function errorFrom(reply: { message: string; code?: string }): Error {
 }
 
 /**
- * Creates `path` (which must not exist), writes `body` into it, fsyncs and
+ * Creates `path` (which must not exist), writes `body` into it, fsyncs
+ * (unless `sync: false`: a staging file whose durability is the store's) and
  * closes it; returns its size and SHA-256. Pieces may be bytes or strings
  * (UTF-8); they are copied, never kept or changed. If `body`, the disk or the
  * thread fails, the file is removed and the error thrown.
  */
-export async function writeFileHashed(path: string, body: AsyncIterable<ArrayBufferView | string>): Promise<{ size: number; sha256: string }> {
+export async function writeFileHashed(
+  path: string,
+  body: AsyncIterable<ArrayBufferView | string>,
+  options: { sync?: boolean } = {},
+): Promise<{ size: number; sha256: string }> {
   const thread = pickThread();
   const id = nextId++;
   const free: ArrayBuffer[] = [];
@@ -216,7 +221,7 @@ export async function writeFileHashed(path: string, body: AsyncIterable<ArrayBuf
       }
     }
     if (filled > 0) send();
-    thread.worker.postMessage({ id, type: "end" });
+    thread.worker.postMessage({ id, type: "end", sync: options.sync !== false });
     return await finished;
   } catch (error) {
     if (!failure) {

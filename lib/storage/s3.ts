@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, open, rm, stat } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
@@ -339,7 +339,8 @@ export class S3Storage implements Storage {
     assertKey(key);
     await mkdir(this.dirs.staging, { recursive: true });
     const temp = path.join(this.dirs.staging, `${randomBytes(8).toString("hex")}.partial`);
-    const { size, sha256 } = await writeFileHashed(temp, body);
+    // Not fsynced here: once in the store the file is dropped; hold() fsyncs it before it counts.
+    const { size, sha256 } = await writeFileHashed(temp, body, { sync: false });
     let settled = false;
     return {
       size,
@@ -351,7 +352,13 @@ export class S3Storage implements Storage {
       },
       hold: HOLDABLE.test(key)
         ? async () => {
-            // The staged file is fsynced already; a rename (same file system) and a synced folder make it durable here.
+            // fsync the bytes, then a rename (same file system) and a synced folder make it durable here.
+            const handle = await open(temp, "r+");
+            try {
+              await handle.sync();
+            } finally {
+              await handle.close();
+            }
             await this.heldDisk.importFile(key, temp);
             settled = true;
           }

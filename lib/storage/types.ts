@@ -9,7 +9,7 @@ export type StagedObject = {
   /** Makes the bytes the object `key`, replacing what was there, durably; afterwards `discard` does nothing. */
   commit(options?: { signal?: AbortSignal }): Promise<void>;
   /**
-   * Keeps the bytes on this node's own disk (they are fsynced already) when a
+   * Keeps the bytes on this node's own disk, fsynced, when a
    * shared store cannot take them now: `key` reads from there on this node
    * until `Storage.held.push` copies it to the store. Only a remote store
    * offers it, and only for chunks; afterwards `discard` does nothing.
