@@ -15,13 +15,23 @@ import { startEmbeddedPostgres } from "@/lib/setup/embedded-postgres";
 import { startLocalS3 } from "./local-s3";
 
 const root = path.resolve("data/cluster-demo");
-const ports = { s3: Number(process.env.CLUSTER_DEMO_S3_PORT ?? 9000), a: Number(process.env.CLUSTER_DEMO_PORT_A ?? 3001), b: Number(process.env.CLUSTER_DEMO_PORT_B ?? 3002) };
+const ports = {
+  s3: Number(process.env.CLUSTER_DEMO_S3_PORT ?? 9000),
+  a: Number(process.env.CLUSTER_DEMO_PORT_A ?? 3001),
+  b: Number(process.env.CLUSTER_DEMO_PORT_B ?? 3002),
+};
 
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: the node exited with code ${child.exitCode}`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`${url} did not answer in ${timeoutMs / 1000} s`);
@@ -43,10 +53,14 @@ async function main() {
   const nodes: ChildProcess[] = [];
   const startNode = (name: string, port: number, extra: Record<string, string>) => {
     const url = `http://localhost:${port}`;
-    const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "--tsconfig", "tsconfig.json", "lib/cli/start.ts"], {
-      stdio: "inherit",
-      env: { ...process.env, ...shared, PORT: String(port), NODE_NAME: name, NODE_URL: url, NEXTAUTH_URL: url, DATA_DIR: path.join(root, name), ...extra },
-    });
+    const child = spawn(
+      process.execPath,
+      [path.resolve("node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "--tsconfig", "tsconfig.json", "lib/cli/start.ts"],
+      {
+        stdio: "inherit",
+        env: { ...process.env, ...shared, PORT: String(port), NODE_NAME: name, NODE_URL: url, NEXTAUTH_URL: url, DATA_DIR: path.join(root, name), ...extra },
+      },
+    );
     nodes.push(child);
     return { child, url };
   };

@@ -28,7 +28,11 @@ export type LocalS3 = {
   stop(): Promise<void>;
 };
 
-export async function startLocalS3({ bucket = "session-video", port = 0, host = "127.0.0.1" }: { bucket?: string; port?: number; host?: string } = {}): Promise<LocalS3> {
+export async function startLocalS3({
+  bucket = "session-video",
+  port = 0,
+  host = "127.0.0.1",
+}: { bucket?: string; port?: number; host?: string } = {}): Promise<LocalS3> {
   const backend = await startFauxqs({ port: 0, logger: false, host: "127.0.0.1" } as Parameters<typeof startFauxqs>[0]);
   backend.createBucket(bucket);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -36,13 +40,10 @@ export async function startLocalS3({ bucket = "session-video", port = 0, host = 
   const sockets = new Set<Socket>();
   const relay = http.createServer((req, res) => {
     requests[req.method ?? "?"] = (requests[req.method ?? "?"] ?? 0) + 1;
-    const upstream = http.request(
-      { host: "127.0.0.1", port: backend.port, method: req.method, path: req.url, headers: req.headers, agent },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
+    const upstream = http.request({ host: "127.0.0.1", port: backend.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
     upstream.on("error", () => res.destroy());
     req.pipe(upstream);
   });

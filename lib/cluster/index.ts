@@ -9,10 +9,4 @@
  */
 export { HEARTBEAT_MS, nodeUrl, SILENT_AFTER_MS, startNode } from "./node";
 export { syncHeldChunks } from "./sync";
-export {
-  getHeldChunksOfRecording,
-  listNodes,
-  listSynchronizingRecordings,
-  summarizeHeldChunksByNode,
-  type HeldSummary,
-} from "./queries";
+export { getHeldChunksOfRecording, listNodes, listSynchronizingRecordings, summarizeHeldChunksByNode, type HeldSummary } from "./queries";

@@ -70,7 +70,19 @@ export async function markChunkSynced({ recordingId, seq, node }: { recordingId:
     .where(and(eq(recordingChunks.recordingId, recordingId), eq(recordingChunks.seq, seq), eq(recordingChunks.heldBy, node)));
 }
 
-export async function markChunkSyncFailed({ recordingId, seq, node, error, retryInSeconds }: { recordingId: number; seq: number; node: string; error: string; retryInSeconds: number }) {
+export async function markChunkSyncFailed({
+  recordingId,
+  seq,
+  node,
+  error,
+  retryInSeconds,
+}: {
+  recordingId: number;
+  seq: number;
+  node: string;
+  error: string;
+  retryInSeconds: number;
+}) {
   await db
     .update(recordingChunks)
     .set({

@@ -20,7 +20,15 @@ export function syncBackoffSeconds(attempts: number): number {
  * One process per node at a time (an advisory lock on the node's name): the
  * web process receives chunks, any process of the node may run this.
  */
-export async function syncHeldChunks({ node, storage, limit = 200 }: { node: string; storage: Storage; limit?: number }): Promise<{ copied: number; failed: number } | null> {
+export async function syncHeldChunks({
+  node,
+  storage,
+  limit = 200,
+}: {
+  node: string;
+  storage: Storage;
+  limit?: number;
+}): Promise<{ copied: number; failed: number } | null> {
   const held = storage.held;
   if (!held) return { copied: 0, failed: 0 };
   const due = await listHeldChunksDue({ node, limit });
@@ -41,14 +49,26 @@ export async function syncHeldChunks({ node, storage, limit = 200 }: { node: str
       } catch (error) {
         failed++;
         const reason = describeStoreError(error);
-        await markChunkSyncFailed({ recordingId: chunk.recordingId, seq: chunk.seq, node, error: reason, retryInSeconds: syncBackoffSeconds(chunk.syncAttempts) });
+        await markChunkSyncFailed({
+          recordingId: chunk.recordingId,
+          seq: chunk.seq,
+          node,
+          error: reason,
+          retryInSeconds: syncBackoffSeconds(chunk.syncAttempts),
+        });
         if (chunk.syncAttempts === 0 || chunk.syncAttempts % 10 === 0) {
           console.warn(`[cluster] ${node}: chunk ${chunk.seq} of recording ${chunk.recordingId} not copied yet (attempt ${chunk.syncAttempts + 1}): ${reason}`);
         }
         // The store is down: the others would fail the same way now.
         if ((error as { detail?: { kind?: string } }).detail?.kind === "unreachable") {
           for (const rest of due.slice(due.indexOf(chunk) + 1)) {
-            await markChunkSyncFailed({ recordingId: rest.recordingId, seq: rest.seq, node, error: reason, retryInSeconds: syncBackoffSeconds(rest.syncAttempts) });
+            await markChunkSyncFailed({
+              recordingId: rest.recordingId,
+              seq: rest.seq,
+              node,
+              error: reason,
+              retryInSeconds: syncBackoffSeconds(rest.syncAttempts),
+            });
             failed++;
           }
           break;

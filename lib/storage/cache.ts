@@ -133,7 +133,7 @@ export class BlockCache {
       blocks.push(bytes);
     }
     // Fetch each run of missing blocks at once; concurrent readers of the same run share the fetch.
-    for (let i = 0; i < blocks.length; ) {
+    for (let i = 0; i < blocks.length;) {
       if (blocks[i]) {
         i++;
         continue;

@@ -20,7 +20,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { BlockCache } from "./cache";
+import type { BlockCache } from "./cache";
 import { isStoreError, notFound, StoreError } from "./errors";
 import { writeFileHashed } from "./file-writer";
 import { assertKey } from "./keys";
@@ -72,9 +72,7 @@ export function createS3Client(settings: S3Settings, options: { maxAttempts?: nu
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
     credentials:
-      settings.accessKeyId && settings.secretAccessKey
-        ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey }
-        : undefined,
+      settings.accessKeyId && settings.secretAccessKey ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } : undefined,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     maxAttempts: options.maxAttempts ?? 3,
@@ -141,7 +139,19 @@ class PartHasher {
 }
 
 /** Network failures that mean "no answer", as Node and the SDK name them. */
-const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE", "TimeoutError", "RequestTimeout", "AbortError"]);
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "TimeoutError",
+  "RequestTimeout",
+  "AbortError",
+]);
 
 /**
  * An S3-compatible object store (AWS S3, MinIO, Ceph RGW…) shared by every
@@ -196,9 +206,14 @@ export class S3Storage implements Storage {
       const status = e.$metadata?.httpStatusCode;
       const code = e.name;
       if (key && (code === "NoSuchKey" || code === "NotFound") && status === 404) return notFound(key);
-      if (code === "NoSuchBucket") return new StoreError(`The bucket "${this.settings.bucket}" does not exist at ${where} (NoSuchBucket)`, { kind: "refused", status, code });
+      if (code === "NoSuchBucket")
+        return new StoreError(`The bucket "${this.settings.bucket}" does not exist at ${where} (NoSuchBucket)`, { kind: "refused", status, code });
       if (status === 403 || code === "InvalidAccessKeyId" || code === "SignatureDoesNotMatch" || code === "AccessDenied") {
-        return new StoreError(`The store refused the credentials or the request (${code}, ${status ?? "?"}) while it ${what}`, { kind: "refused", status, code });
+        return new StoreError(`The store refused the credentials or the request (${code}, ${status ?? "?"}) while it ${what}`, {
+          kind: "refused",
+          status,
+          code,
+        });
       }
       if (status === 503 || status === 500 || code === "SlowDown" || code === "ServiceUnavailable" || code === "InternalError") {
         return new StoreError(`The store is busy or failing (${code}, ${status ?? "?"}) while it ${what}`, { kind: "busy", status, code });
@@ -209,7 +224,11 @@ export class S3Storage implements Storage {
       if (status === 412 || code === "PreconditionFailed") {
         return new StoreError(`A condition of the request did not hold (${code}, 412) while it ${what}`, { kind: "refused", status, code });
       }
-      return new StoreError(`The store answered ${code} (${status ?? "?"}) while it ${what}`, { kind: status && status < 500 ? "refused" : "failed", status, code });
+      return new StoreError(`The store answered ${code} (${status ?? "?"}) while it ${what}`, {
+        kind: status && status < 500 ? "refused" : "failed",
+        status,
+        code,
+      });
     }
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
     if (code && UNREACHABLE.has(code)) {
@@ -226,7 +245,12 @@ export class S3Storage implements Storage {
     } catch (error) {
       const status = (error as S3ServiceException).$metadata?.httpStatusCode;
       // HeadBucket answers a missing bucket with a bare 404 (a HEAD response has no body to name it).
-      if (status === 404) throw new StoreError(`The bucket "${this.settings.bucket}" does not exist at ${this.describe()} (404)`, { kind: "refused", status, code: "NoSuchBucket" });
+      if (status === 404)
+        throw new StoreError(`The bucket "${this.settings.bucket}" does not exist at ${this.describe()} (404)`, {
+          kind: "refused",
+          status,
+          code: "NoSuchBucket",
+        });
       throw this.translate(error, "checked the bucket");
     }
   }
@@ -276,7 +300,11 @@ export class S3Storage implements Storage {
     }
   }
 
-  async write(key: string, body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: { signal?: AbortSignal } = {}): Promise<{ size: number; sha256: string }> {
+  async write(
+    key: string,
+    body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ size: number; sha256: string }> {
     const hasher = new PartHasher(PART_SIZE);
     const source = async function* () {
       yield* body as AsyncIterable<Uint8Array>;
@@ -328,7 +356,8 @@ export class S3Storage implements Storage {
         return;
       } catch (error) {
         const translated = this.translate(error, `wrote ${key}`);
-        const retry = isStoreError(translated) && (translated.detail.kind === "busy" || translated.detail.kind === "unreachable" || translated.detail.kind === "corrupt");
+        const retry =
+          isStoreError(translated) && (translated.detail.kind === "busy" || translated.detail.kind === "unreachable" || translated.detail.kind === "corrupt");
         if (!retry || attempt >= FILE_PUT_ATTEMPTS || signal?.aborted) throw translated;
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt + Math.random() * 100));
       }
@@ -423,7 +452,9 @@ export class S3Storage implements Storage {
       // A server that ignores the Range header answers the whole object: never pass that off as the range.
       if (range && !(answer.ContentRange ?? "").startsWith(`bytes ${range.start}-`)) {
         (answer.Body as Readable | undefined)?.destroy();
-        throw new StoreError(`The store answered ${answer.ContentRange ?? "the whole object"} for bytes ${range.start}-${range.end} of ${key}`, { kind: "corrupt" });
+        throw new StoreError(`The store answered ${answer.ContentRange ?? "the whole object"} for bytes ${range.start}-${range.end} of ${key}`, {
+          kind: "corrupt",
+        });
       }
       return answer.Body as Readable;
     } catch (error) {

@@ -138,7 +138,10 @@ async function main() {
       const { rows } = await cluster.query(`select * from ${table}`);
       for (const row of rows) {
         const columns = Object.keys(row);
-        await local.query(`insert into ${table} (${columns.join(", ")}) values (${columns.map((_, i) => `$${i + 1}`).join(", ")})`, columns.map((c) => row[c]));
+        await local.query(
+          `insert into ${table} (${columns.join(", ")}) values (${columns.map((_, i) => `$${i + 1}`).join(", ")})`,
+          columns.map((c) => row[c]),
+        );
       }
     }
     await cluster.end();
@@ -149,7 +152,19 @@ async function main() {
     console.log(`Making a ${LIVE_SECONDS} s fragmented H.264 recording…`);
     const source = await makeMedia({ seconds: LIVE_SECONDS, kind: "h264", audio: true });
     const fragmented = path.join(work, "live.mp4");
-    await execa(ffmpegPath(), ["-hide_banner", "-loglevel", "error", "-y", "-i", source, "-c", "copy", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", fragmented]);
+    await execa(ffmpegPath(), [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-i",
+      source,
+      "-c",
+      "copy",
+      "-movflags",
+      "+frag_keyframe+empty_moov+default_base_moof",
+      fragmented,
+    ]);
     const media = await readFile(fragmented);
 
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
@@ -169,7 +184,15 @@ async function main() {
     const cookiesL = await cookiesFor(l!.url);
     const header = (cookies: { name: string; value: string }[]) => cookies.map((c) => `${c.name}=${c.value}`).join("; ");
     const start = (api: IngestClient, hash: string) =>
-      api.start({ hash, protocol: "rdp", host: "10.0.0.1", credentialUsername: "administrator", user: "bench", userIp: "10.0.0.2", startedAt: new Date(Date.now() - 600_000).toISOString() });
+      api.start({
+        hash,
+        protocol: "rdp",
+        host: "10.0.0.1",
+        credentialUsername: "administrator",
+        user: "bench",
+        userIp: "10.0.0.2",
+        startedAt: new Date(Date.now() - 600_000).toISOString(),
+      });
 
     // ─── ack → playable on B ──────────────────────────────────────────────
     console.log("Ack on node A → segment playable on node B…");
@@ -246,7 +269,10 @@ async function main() {
     await local.end();
     localRef = null;
     // The playlist once (prepares playback by stream copy) on the node that will play it: not part of the first frame.
-    for (const [node, hashes, cookies] of [[b!, hashesB, cookiesB], [l!, hashesL, cookiesL]] as const) {
+    for (const [node, hashes, cookies] of [
+      [b!, hashesB, cookiesB],
+      [l!, hashesL, cookiesL],
+    ] as const) {
       for (const hash of hashes) {
         const res = await fetch(`${node.url}/api/sessions/${hash}/hls/playlist.m3u8`, { headers: { cookie: header(cookies) } });
         await res.text();
@@ -292,7 +318,15 @@ async function main() {
       }
       await out.close();
     }
-    const client = createS3Client({ endpoint: s3.endpoint, region: "us-east-1", bucket: "bench-cluster", prefix: "", accessKeyId: "a", secretAccessKey: "b", forcePathStyle: true });
+    const client = createS3Client({
+      endpoint: s3.endpoint,
+      region: "us-east-1",
+      bucket: "bench-cluster",
+      prefix: "",
+      accessKeyId: "a",
+      secretAccessKey: "b",
+      forcePathStyle: true,
+    });
     const putLoop = async () => {
       const fh = await open(bigFile, "r");
       const keys: string[] = [];
@@ -314,10 +348,13 @@ async function main() {
       await Promise.all([lane(), lane()]);
       const seconds = (performance.now() - started) / 1000;
       await fh.close();
-      return { seconds, cleanup: async () => {
-        const { DeleteObjectCommand } = await import("@aws-sdk/client-s3");
-        for (const key of keys) await client.send(new DeleteObjectCommand({ Bucket: "bench-cluster", Key: key }));
-      } };
+      return {
+        seconds,
+        cleanup: async () => {
+          const { DeleteObjectCommand } = await import("@aws-sdk/client-s3");
+          for (const key of keys) await client.send(new DeleteObjectCommand({ Bucket: "bench-cluster", Key: key }));
+        },
+      };
     };
     const ingestRuns: { app: number; baseline: number }[] = [];
     for (let run = 0; run < RUNS; run++) {
@@ -330,7 +367,11 @@ async function main() {
       const app = (performance.now() - t) / 1000;
       ingestRuns.push({ app, baseline: baseline.seconds });
       // Free the store's memory: the chunks of this upload are not needed any more.
-      const [row] = await db.select({ id: recordings.id }).from(recordings).innerJoin(remoteSessions, eq(remoteSessions.id, recordings.sessionId)).where(eq(remoteSessions.hash, hash));
+      const [row] = await db
+        .select({ id: recordings.id })
+        .from(recordings)
+        .innerJoin(remoteSessions, eq(remoteSessions.id, recordings.sessionId))
+        .where(eq(remoteSessions.hash, hash));
       const { DeleteObjectCommand } = await import("@aws-sdk/client-s3");
       for (let seq = 0; seq * CHUNK < INGEST_MIB * MIB; seq++) {
         await client.send(new DeleteObjectCommand({ Bucket: "bench-cluster", Key: `recordings/${row!.id}/chunks/${String(seq).padStart(8, "0")}` }));
@@ -339,15 +380,26 @@ async function main() {
 
     const memory: Record<string, string> = {};
     for (const n of nodes) {
-      memory[n.name] = `web ${((await peakRss(n.web.pid!)) / 1e6).toFixed(0)} MB, worker ${n.worker ? ((await peakRss(n.worker.pid!)) / 1e6).toFixed(0) : "—"} MB`;
+      memory[n.name] =
+        `web ${((await peakRss(n.web.pid!)) / 1e6).toFixed(0)} MB, worker ${n.worker ? ((await peakRss(n.worker.pid!)) / 1e6).toFixed(0) : "—"} MB`;
     }
 
     const mibps = (s: number) => INGEST_MIB / s;
     const appTp = median(ingestRuns.map((r) => mibps(r.app)));
     const baseTp = median(ingestRuns.map((r) => mibps(r.baseline)));
-    console.log(`\nLoad: ${os.loadavg().map((x) => x.toFixed(2)).join(", ")} (1, 5, 15 min) on ${os.cpus().length} cores\n`);
+    console.log(
+      `\nLoad: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(", ")} (1, 5, 15 min) on ${os.cpus().length} cores\n`,
+    );
     console.table({
-      "ack on A → playable on B": { median: `${median(latencies).toFixed(0)} ms`, p95: `${p95(latencies).toFixed(0)} ms`, target: "< 1000 ms", n: latencies.length },
+      "ack on A → playable on B": {
+        median: `${median(latencies).toFixed(0)} ms`,
+        p95: `${p95(latencies).toFixed(0)} ms`,
+        target: "< 1000 ms",
+        n: latencies.length,
+      },
     });
     console.table({
       [`ingest ${INGEST_MIB} MiB`]: {
@@ -358,8 +410,16 @@ async function main() {
       },
     });
     console.table({
-      "first frame, cold": { "node B (S3)": `${median(frames.bCold).toFixed(0)} ms`, "local disk": `${median(frames.lCold).toFixed(0)} ms`, ratio: `${(median(frames.bCold) / median(frames.lCold)).toFixed(2)} (target ≤ 1.5)` },
-      "first frame, warm": { "node B (S3)": `${median(frames.bWarm).toFixed(0)} ms`, "local disk": `${median(frames.lWarm).toFixed(0)} ms`, ratio: `${(median(frames.bWarm) / median(frames.lWarm)).toFixed(2)} (target ≤ 1.1)` },
+      "first frame, cold": {
+        "node B (S3)": `${median(frames.bCold).toFixed(0)} ms`,
+        "local disk": `${median(frames.lCold).toFixed(0)} ms`,
+        ratio: `${(median(frames.bCold) / median(frames.lCold)).toFixed(2)} (target ≤ 1.5)`,
+      },
+      "first frame, warm": {
+        "node B (S3)": `${median(frames.bWarm).toFixed(0)} ms`,
+        "local disk": `${median(frames.lWarm).toFixed(0)} ms`,
+        ratio: `${(median(frames.bWarm) / median(frames.lWarm)).toFixed(2)} (target ≤ 1.1)`,
+      },
     });
     console.table(memory);
     console.log(`S3 requests relayed: ${JSON.stringify(s3.requests)}`);

@@ -71,7 +71,15 @@ function splitInto(buf: Buffer, n: number): Buffer[] {
 }
 
 const start = (hash: string) =>
-  api.start({ hash, protocol: "ssh", host: "db-01", credentialUsername: "root", user: "pat", userIp: "10.0.0.7", startedAt: new Date(Date.now() - 30_000).toISOString() });
+  api.start({
+    hash,
+    protocol: "ssh",
+    host: "db-01",
+    credentialUsername: "root",
+    user: "pat",
+    userIp: "10.0.0.7",
+    startedAt: new Date(Date.now() - 30_000).toISOString(),
+  });
 
 async function readStored(key: string) {
   return Buffer.concat((await (await store.read(key)).toArray()) as Buffer[]);
@@ -109,7 +117,19 @@ beforeAll(async () => {
   // 20 s of H.264 + AAC as a proxy records it: fragmented MP4.
   const source = await makeMedia({ seconds: 20, kind: "h264", audio: true });
   const fragmented = path.join(work, "session.mp4");
-  await execa(ffmpegPath(), ["-hide_banner", "-loglevel", "error", "-y", "-i", source, "-c", "copy", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", fragmented]);
+  await execa(ffmpegPath(), [
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-y",
+    "-i",
+    source,
+    "-c",
+    "copy",
+    "-movflags",
+    "+frag_keyframe+empty_moov+default_base_moof",
+    fragmented,
+  ]);
   media = await readFile(fragmented);
   browser = await launchBrowser();
   pageB = await browser.newPage();
@@ -157,7 +177,10 @@ describe("two nodes, one database, one S3-compatible store", () => {
     await waitFor("the probe", async () => (await recordingOf(hash))?.status === "ready");
 
     await playOnB(hash, 12);
-    const played = await db.select().from(auditLog).where(and(eq(auditLog.action, "session.played"), eq(auditLog.targetId, hash)));
+    const played = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "session.played"), eq(auditLog.targetId, hash)));
     expect(played.length).toBeGreaterThan(0);
     // The bytes B served are the playable file in the store.
     const playable = (await recordingOf(hash))!;
@@ -179,7 +202,10 @@ describe("two nodes, one database, one S3-compatible store", () => {
       expect(res.status()).toBe(200);
       expect((await res.body()).equals(inStore)).toBe(true);
     }
-    const downloads = await db.select().from(auditLog).where(and(eq(auditLog.action, "session.downloaded"), eq(auditLog.targetId, hash)));
+    const downloads = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "session.downloaded"), eq(auditLog.targetId, hash)));
     expect(downloads).toHaveLength(2);
   });
 
@@ -195,7 +221,10 @@ describe("two nodes, one database, one S3-compatible store", () => {
       const finished = await api.finish(hash, { endedAt: new Date().toISOString(), totalChunks: chunks.length, mediaSha256: sha256Hex(media) });
       expect(finished.body.recording?.status).toBe("processing");
       const recording = (await recordingOf(hash))!;
-      const held = await db.select().from(recordingChunks).where(and(eq(recordingChunks.recordingId, recording.id), eq(recordingChunks.heldBy, "node-a")));
+      const held = await db
+        .select()
+        .from(recordingChunks)
+        .where(and(eq(recordingChunks.recordingId, recording.id), eq(recordingChunks.heldBy, "node-a")));
       expect(held.map((c) => c.seq).sort()).toEqual([1, 2, 3, 4]);
       const heldBytes = chunks.slice(1).reduce((n, c) => n + c.length, 0);
 

@@ -151,6 +151,9 @@ describe("ingestion on a shared store that goes away", () => {
     const waiting = await getRecordingById({ id: recording.id });
     expect(waiting).toMatchObject({ status: "processing", finishedAt: null, statusReason: "Waiting for node node-b to copy 1 chunk to the shared store" });
     const { state } = await playbackState(waiting);
-    expect(state).toMatchObject({ kind: "synchronizing", waiting: [{ node: "node-b", chunks: 1, bytes: 50_000, lastError: "The store could not be reached" }] });
+    expect(state).toMatchObject({
+      kind: "synchronizing",
+      waiting: [{ node: "node-b", chunks: 1, bytes: 50_000, lastError: "The store could not be reached" }],
+    });
   });
 });

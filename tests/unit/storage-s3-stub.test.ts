@@ -9,14 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import {
-  DeleteObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { checkStorageAtStart, createS3Storage } from "@/lib/storage";
@@ -69,7 +62,10 @@ describe("S3 storage against a stubbed SDK client", () => {
   });
 
   it("tries a bad digest and 503 SlowDown again, then gives a StoreError the caller can act on", async () => {
-    s3.on(PutObjectCommand).rejectsOnce(serviceError("BadDigest", 400)).rejectsOnce(serviceError("SlowDown", 503)).resolves({ ChecksumSHA256: b64("abc") });
+    s3.on(PutObjectCommand)
+      .rejectsOnce(serviceError("BadDigest", 400))
+      .rejectsOnce(serviceError("SlowDown", 503))
+      .resolves({ ChecksumSHA256: b64("abc") });
     const staged = await storage().stage("recordings/2/chunks/00000000", Readable.from([Buffer.from("abc")]));
     await staged.commit();
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(3);

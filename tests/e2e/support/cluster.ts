@@ -89,10 +89,14 @@ export async function startClusterNode(input: {
   web.stderr?.on("data", (d) => output.push(`[${input.name} web] ${d}`));
   let worker: ChildProcess | null = null;
   if (input.worker !== false) {
-    worker = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "--tsconfig", "tsconfig.json", "lib/cli/worker.ts"], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    worker = spawn(
+      process.execPath,
+      [path.resolve("node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "--tsconfig", "tsconfig.json", "lib/cli/worker.ts"],
+      {
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     worker.stdout?.on("data", (d) => output.push(`[${input.name} worker] ${d}`));
     worker.stderr?.on("data", (d) => output.push(`[${input.name} worker] ${d}`));
   }

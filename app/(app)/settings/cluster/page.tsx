@@ -21,7 +21,7 @@ export default async function ClusterPage() {
     storage.health(),
   ]);
   const heldBy = new Map(held.map((h) => [h.node, h]));
-  const now = Date.now();
+  const now = new Date().getTime();
   return (
     <>
       <div className="breadcrumb">Settings › Cluster</div>
@@ -29,9 +29,8 @@ export default async function ClusterPage() {
         <h1>Cluster</h1>
       </div>
       <p className="muted">
-        Every node shares the database and, with <code>STORAGE=s3</code>, one S3-compatible store for the recordings. A chunk that a node could not
-        put in the store is kept on that node&apos;s disk and copied as soon as the store answers: until then it exists on that disk only. This page
-        updates by itself.
+        Every node shares the database and, with <code>STORAGE=s3</code>, one S3-compatible store for the recordings. A chunk that a node could not put in the
+        store is kept on that node&apos;s disk and copied as soon as the store answers: until then it exists on that disk only. This page updates by itself.
       </p>
 
       <section className="panel" aria-labelledby="cluster-store">
@@ -93,13 +92,18 @@ export default async function ClusterPage() {
                       </td>
                       <td>{n.url ? <span className="mono">{n.url}</span> : "—"}</td>
                       <td>
-                        <Time date={n.heartbeatAt} />{" "}
-                        <span className="muted">({formatDuration(Math.max(0, now - n.heartbeatAt.getTime()))} ago)</span>
+                        <Time date={n.heartbeatAt} /> <span className="muted">({formatDuration(Math.max(0, now - n.heartbeatAt.getTime()))} ago)</span>
                       </td>
                       <td>{n.version}</td>
                       <td>{n.workerRunning && !n.stoppedAt ? "Running" : "No"}</td>
                       <td>
-                        {n.storeOk === null ? "—" : n.storeOk ? `Answering (${n.storeLatencyMs ?? "?"} ms)` : <span role="alert">Not answering: {n.storeError}</span>}
+                        {n.storeOk === null ? (
+                          "—"
+                        ) : n.storeOk ? (
+                          `Answering (${n.storeLatencyMs ?? "?"} ms)`
+                        ) : (
+                          <span role="alert">Not answering: {n.storeError}</span>
+                        )}
                       </td>
                       <td>
                         {h ? (

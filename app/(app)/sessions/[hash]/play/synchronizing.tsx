@@ -13,8 +13,8 @@ export function SynchronizingNotice({ waiting, reason, now }: { waiting: Waiting
   return (
     <div className="alert alert-info" data-state="synchronizing">
       <p>
-        Synchronizing: the video is not in the cluster&apos;s shared store yet, so this server cannot play it. This page updates by itself
-        and plays it as soon as the bytes arrive.
+        Synchronizing: the video is not in the cluster&apos;s shared store yet, so this server cannot play it. This page updates by itself and plays it as soon
+        as the bytes arrive.
       </p>
       {waiting.length > 0 ? (
         <ul data-testid="synchronizing-waiting">
@@ -23,12 +23,20 @@ export function SynchronizingNotice({ waiting, reason, now }: { waiting: Waiting
             return (
               <li key={w.node} data-node={w.node} data-chunks={w.chunks} data-bytes={w.bytes}>
                 Waiting on node <strong>{w.node}</strong>
-                {w.nodeUrl ? <span className="muted"> ({w.nodeUrl})</span> : null}: {w.chunks} chunk{w.chunks === 1 ? "" : "s"} ({formatSize(w.bytes)}) still
-                to copy, since <Time date={w.since} /> ({formatDuration(Math.max(0, now.getTime() - w.since.getTime()))} ago).
+                {w.nodeUrl ? <span className="muted"> ({w.nodeUrl})</span> : null}: {w.chunks} chunk{w.chunks === 1 ? "" : "s"} ({formatSize(w.bytes)}) still to
+                copy, since <Time date={w.since} /> ({formatDuration(Math.max(0, now.getTime() - w.since.getTime()))} ago).
                 {silent ? (
                   <span className="muted">
                     {" "}
-                    That node has not been heard from {w.nodeSeenAt ? <>since <Time date={w.nodeSeenAt} /></> : "yet"}: the chunks are on its disk only.
+                    That node has not been heard from{" "}
+                    {w.nodeSeenAt ? (
+                      <>
+                        since <Time date={w.nodeSeenAt} />
+                      </>
+                    ) : (
+                      "yet"
+                    )}
+                    : the chunks are on its disk only.
                   </span>
                 ) : null}
                 {w.lastError ? (
