@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, open, rm, stat } from "node:fs/promises";
+import type { Dirent } from "node:fs";
+import { mkdir, mkdtemp, open, readdir, rm, stat } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
@@ -14,6 +15,7 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -340,12 +342,14 @@ export class S3Storage implements Storage {
       return;
     }
     for (let attempt = 1; ; attempt++) {
+      // Opened first: a file that is gone (swept) is an error here, not one the SDK's stream leaves unhandled.
+      const body = (await open(file, "r")).createReadStream();
       try {
         const answer = await this.fileClient.send(
           new PutObjectCommand({
             Bucket: this.settings.bucket,
             Key: this.objectKey(key),
-            Body: createReadStream(file),
+            Body: body,
             ContentLength: known.size,
             ChecksumSHA256: sha256b64(known.sha256),
           }),
@@ -360,6 +364,9 @@ export class S3Storage implements Storage {
           isStoreError(translated) && (translated.detail.kind === "busy" || translated.detail.kind === "unreachable" || translated.detail.kind === "corrupt");
         if (!retry || attempt >= FILE_PUT_ATTEMPTS || signal?.aborted) throw translated;
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt + Math.random() * 100));
+      } finally {
+        // The stream owns the file handle: destroying it closes the file, whatever the SDK read of it.
+        body.destroy();
       }
     }
   }
@@ -519,6 +526,68 @@ export class S3Storage implements Storage {
     return aborted;
   }
 
+  /**
+   * On this node: staged files no commit, hold or discard took (every
+   * process's staging folder) and partial files of held chunks, untouched
+   * for `olderThanMs`. In the store: multipart uploads begun before then with
+   * no part uploaded since (a write in progress keeps adding parts; a store
+   * without ListParts is judged by when the upload began). A store that
+   * cannot be asked now is left to the next sweep and to the bucket's
+   * lifecycle rule that aborts incomplete multipart uploads (see README).
+   */
+  async discardStaleUnfinished(olderThanMs: number): Promise<number> {
+    const before = Date.now() - olderThanMs;
+    let removed = await removeStalePartials(path.dirname(this.dirs.staging), before);
+    removed += await this.heldDisk.discardStaleUnfinished(olderThanMs);
+    try {
+      removed += await this.abortStaleUploads(before);
+    } catch (error) {
+      const translated = this.translate(error, "listed the unfinished multipart uploads");
+      // A store without ListMultipartUploads (refused, 501) leaves it to the lifecycle rule.
+      const unsupported = isStoreError(translated) && (translated.detail.kind === "refused" || translated.detail.status === 501);
+      if (!unsupported) console.warn(`[storage] ${translated.message}; the next sweep tries again`);
+    }
+    return removed;
+  }
+
+  private async abortStaleUploads(before: number): Promise<number> {
+    let aborted = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      const listing = await this.client.send(
+        new ListMultipartUploadsCommand({ Bucket: this.settings.bucket, Prefix: this.settings.prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+      );
+      for (const upload of listing.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated.getTime() >= before) continue;
+        if (await this.partSince(upload.Key, upload.UploadId, before)) continue;
+        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.settings.bucket, Key: upload.Key, UploadId: upload.UploadId }));
+        aborted++;
+      }
+      keyMarker = listing.IsTruncated ? listing.NextKeyMarker : undefined;
+      uploadIdMarker = listing.IsTruncated ? listing.NextUploadIdMarker : undefined;
+    } while (keyMarker);
+    return aborted;
+  }
+
+  /** Whether a part of the upload was uploaded at or after `before`; false where the store cannot list parts. */
+  private async partSince(key: string, uploadId: string, before: number): Promise<boolean> {
+    let marker: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(new ListPartsCommand({ Bucket: this.settings.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }));
+        if ((page.Parts ?? []).some((part) => (part.LastModified?.getTime() ?? 0) >= before)) return true;
+        marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+      } while (marker);
+    } catch (error) {
+      const status = (error as S3ServiceException).$metadata?.httpStatusCode;
+      // No ListParts here (fauxqs has none): when the upload began is all there is to go on.
+      if (status && status >= 400 && status !== 500 && status !== 503) return false;
+      throw error;
+    }
+    return false;
+  }
+
   async delete(key: string): Promise<void> {
     this.cache?.invalidate(key);
     if (HOLDABLE.test(key)) await this.heldDisk.delete(key);
@@ -577,4 +646,28 @@ export class S3Storage implements Storage {
     await rm(file, { force: true });
     return { size };
   }
+}
+
+/** Removes `*.partial` files under `dir` last modified before `before`; returns how many. */
+async function removeStalePartials(dir: string, before: number): Promise<number> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    throw error;
+  }
+  let removed = 0;
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) removed += await removeStalePartials(full, before);
+    else if (entry.isFile() && entry.name.endsWith(".partial")) {
+      const s = await stat(full).catch(() => null);
+      if (s && s.mtimeMs < before) {
+        await rm(full, { force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
 }

@@ -27,6 +27,7 @@ import { assembleRecording } from "@/lib/ingest/assemble";
 import { getRecordingById, getRecordingBySession, listChunks } from "@/lib/recordings/queries";
 import { verifyRecording } from "@/lib/recordings/verify";
 import { createS3Storage, getStorage, storageKeys } from "@/lib/storage";
+import { createApiToken } from "@/lib/tokens";
 import { closeDb, useFreshDatabase } from "../support/db";
 
 const { s3, dataDir } = setup;
@@ -37,8 +38,10 @@ const elsewhere = createS3Storage(
   { cacheBytes: 0 },
 );
 
+let tokenId: string;
 beforeAll(async () => {
   await useFreshDatabase();
+  tokenId = (await createApiToken({ name: "proxy-a", createdBy: null })).row.id;
 });
 afterAll(async () => {
   await closeDb();
@@ -49,12 +52,12 @@ afterAll(async () => {
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const body = (b: Buffer) => new Blob([new Uint8Array(b)]).stream();
-const send = (hash: string, seq: number, bytes: Buffer) => storeChunk({ hash, seq, sha256: sha(bytes), body: body(bytes), declaredLength: bytes.length });
+const send = (hash: string, seq: number, bytes: Buffer) => storeChunk({ hash, tokenId, seq, sha256: sha(bytes), body: body(bytes), declaredLength: bytes.length });
 const readElsewhere = async (key: string) => Buffer.concat((await (await elsewhere.read(key)).toArray()) as Buffer[]);
 
 async function newSession() {
   const hash = `cluster-${randomBytes(6).toString("hex")}`;
-  await startSession({ hash, protocol: "ssh", host: "db-1", credentialUsername: "root", user: "pat", userIp: "10.0.0.9", startedAt: new Date().toISOString() });
+  await startSession({ hash, protocol: "ssh", host: "db-1", credentialUsername: "root", user: "pat", userIp: "10.0.0.9", startedAt: new Date().toISOString() }, tokenId);
   return hash;
 }
 
@@ -93,7 +96,7 @@ describe("ingestion on a shared store that goes away", () => {
       expect((await getLiveChunks(recording.id)).pieces).toHaveLength(3);
 
       const media = Buffer.concat(chunks);
-      const finished = await finishSession(hash, { endedAt: new Date().toISOString(), totalChunks: 3, mediaSha256: sha(media) });
+      const finished = await finishSession(hash, tokenId, { endedAt: new Date().toISOString(), totalChunks: 3, mediaSha256: sha(media) });
       // Not incomplete: the assembly waits for the store.
       expect(finished.recording).toMatchObject({ status: "processing" });
       const waiting = await getRecordingById({ id: recording.id });
@@ -147,7 +150,7 @@ describe("ingestion on a shared store that goes away", () => {
 
     expect((await getLiveChunks(recording.id)).pieces.map((p) => p.seq)).toEqual([0]);
     expect(await verifyRecording({ recordingId: recording.id })).toMatchObject({ status: "pending" });
-    await finishSession(hash, { endedAt: new Date().toISOString(), totalChunks: 2, mediaSha256: sha(Buffer.concat(chunks)) });
+    await finishSession(hash, tokenId, { endedAt: new Date().toISOString(), totalChunks: 2, mediaSha256: sha(Buffer.concat(chunks)) });
     const waiting = await getRecordingById({ id: recording.id });
     expect(waiting).toMatchObject({ status: "processing", finishedAt: null, statusReason: "Waiting for node node-b to copy 1 chunk to the shared store" });
     const { state } = await playbackState(waiting);

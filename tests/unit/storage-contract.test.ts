@@ -109,6 +109,17 @@ describe.each(["local", "s3"])("storage contract: %s", (name) => {
     await expect(stat(file)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
+  it("sweeps what an unfinished write left once untouched for longer than asked, and nothing else", async () => {
+    await storage().write("recordings/11/chunks/00000000", Readable.from([Buffer.from("acknowledged")]));
+    const cut = await storage().stage("recordings/11/chunks/00000001", Readable.from([Buffer.from("never committed")]));
+    expect(await storage().discardStaleUnfinished(60 * 60_000)).toBe(0);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await storage().discardStaleUnfinished(10)).toBe(1);
+    await expect(cut.commit()).rejects.toThrow();
+    expect((await readAll(storage(), "recordings/11/chunks/00000000")).toString()).toBe("acknowledged");
+    expect(await storage().stat("recordings/11/chunks/00000001")).toBeNull();
+  });
+
   it("writes a stream of strings as UTF-8", async () => {
     await storage().write("recordings/6/playable.progress.json", Readable.from([JSON.stringify({ progress: 0.5 })]));
     expect(JSON.parse((await readAll(storage(), "recordings/6/playable.progress.json")).toString("utf8"))).toEqual({ progress: 0.5 });

@@ -9,9 +9,19 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { DeleteObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { checkStorageAtStart, createS3Storage } from "@/lib/storage";
 
 const s3 = mockClient(S3Client);
@@ -97,5 +107,42 @@ describe("S3 storage against a stubbed SDK client", () => {
     s3.reset();
     s3.on(HeadBucketCommand).rejects(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
     await expect(checkStorageAtStart("node-a", storage())).resolves.toBeUndefined();
+  });
+
+  it("sweeps multipart uploads begun over the age asked with no part since, keeps those still adding parts, and warns when the store is away", async () => {
+    const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+    s3.on(ListMultipartUploadsCommand)
+      .resolvesOnce({
+        IsTruncated: true,
+        NextKeyMarker: "recordings/2/media",
+        NextUploadIdMarker: "u2",
+        Uploads: [
+          { Key: "recordings/1/media", UploadId: "u1", Initiated: ago(120) }, // a crash two hours ago
+          { Key: "recordings/2/media", UploadId: "u2", Initiated: ago(90) }, // long, but a part went up a minute ago
+        ],
+      })
+      .resolvesOnce({
+        Uploads: [
+          { Key: "recordings/3/media", UploadId: "u3", Initiated: ago(5) }, // just begun
+          { Key: "recordings/4/media", UploadId: "u4", Initiated: ago(300) }, // a store without ListParts
+        ],
+      });
+    s3.on(ListPartsCommand, { UploadId: "u1" }).resolves({ Parts: [{ PartNumber: 1, LastModified: ago(119) }] });
+    s3.on(ListPartsCommand, { UploadId: "u2" }).resolves({ Parts: [{ PartNumber: 1, LastModified: ago(89) }, { PartNumber: 2, LastModified: ago(1) }] });
+    s3.on(ListPartsCommand, { UploadId: "u4" }).rejects(serviceError("NotImplemented", 501));
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    expect(await storage().discardStaleUnfinished(60 * 60_000)).toBe(2);
+    expect(s3.commandCalls(AbortMultipartUploadCommand).map((c) => c.args[0].input.UploadId)).toEqual(["u1", "u4"]);
+    expect(s3.commandCalls(ListMultipartUploadsCommand)[1]!.args[0].input).toMatchObject({ KeyMarker: "recordings/2/media", UploadIdMarker: "u2" });
+
+    s3.reset();
+    s3.on(ListMultipartUploadsCommand).rejects(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      expect(await storage().discardStaleUnfinished(60 * 60_000)).toBe(0);
+      expect(warn.mock.calls.flat().join(" ")).toMatch(/could not be reached.*next sweep/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
