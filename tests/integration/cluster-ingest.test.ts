@@ -52,12 +52,16 @@ afterAll(async () => {
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const body = (b: Buffer) => new Blob([new Uint8Array(b)]).stream();
-const send = (hash: string, seq: number, bytes: Buffer) => storeChunk({ hash, tokenId, seq, sha256: sha(bytes), body: body(bytes), declaredLength: bytes.length });
+const send = (hash: string, seq: number, bytes: Buffer) =>
+  storeChunk({ hash, tokenId, seq, sha256: sha(bytes), body: body(bytes), declaredLength: bytes.length });
 const readElsewhere = async (key: string) => Buffer.concat((await (await elsewhere.read(key)).toArray()) as Buffer[]);
 
 async function newSession() {
   const hash = `cluster-${randomBytes(6).toString("hex")}`;
-  await startSession({ hash, protocol: "ssh", host: "db-1", credentialUsername: "root", user: "pat", userIp: "10.0.0.9", startedAt: new Date().toISOString() }, tokenId);
+  await startSession(
+    { hash, protocol: "ssh", host: "db-1", credentialUsername: "root", user: "pat", userIp: "10.0.0.9", startedAt: new Date().toISOString() },
+    tokenId,
+  );
   return hash;
 }
 

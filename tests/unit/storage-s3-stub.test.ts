@@ -128,7 +128,12 @@ describe("S3 storage against a stubbed SDK client", () => {
         ],
       });
     s3.on(ListPartsCommand, { UploadId: "u1" }).resolves({ Parts: [{ PartNumber: 1, LastModified: ago(119) }] });
-    s3.on(ListPartsCommand, { UploadId: "u2" }).resolves({ Parts: [{ PartNumber: 1, LastModified: ago(89) }, { PartNumber: 2, LastModified: ago(1) }] });
+    s3.on(ListPartsCommand, { UploadId: "u2" }).resolves({
+      Parts: [
+        { PartNumber: 1, LastModified: ago(89) },
+        { PartNumber: 2, LastModified: ago(1) },
+      ],
+    });
     s3.on(ListPartsCommand, { UploadId: "u4" }).rejects(serviceError("NotImplemented", 501));
     s3.on(AbortMultipartUploadCommand).resolves({});
     expect(await storage().discardStaleUnfinished(60 * 60_000)).toBe(2);
