@@ -2,7 +2,10 @@
  * `npm run cluster:demo`: a two-node cluster on this machine, exactly as the
  * README describes one: a local S3-compatible server, one PostgreSQL (embedded,
  * under ./data/cluster-demo/postgres) and two `npm start`s with their own PORT,
- * NODE_NAME and DATA_DIR, on the same DATABASE_URL and bucket.
+ * NODE_NAME and DATA_DIR, on the same DATABASE_URL and bucket. The nodes
+ * connect as the application's role and migrate as the owner role
+ * (DATABASE_OWNER_URL), as an external PostgreSQL is set up (README ›
+ * PostgreSQL roles).
  *
  * The local S3 server keeps its objects in memory, so every run starts from
  * an empty ./data/cluster-demo. Ctrl+C stops everything.
@@ -11,6 +14,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { DB_ROLES, provisionRoles, urlAs } from "@/lib/db/roles";
 import { startEmbeddedPostgres } from "@/lib/setup/embedded-postgres";
 import { startLocalS3 } from "./local-s3";
 
@@ -43,10 +47,13 @@ async function main() {
   const s3 = await startLocalS3({ bucket: "session-video", port: ports.s3 });
   console.log(`[cluster-demo] S3-compatible server on ${s3.endpoint}, bucket session-video (in memory)`);
   const database = await startEmbeddedPostgres(path.join(root, "postgres"));
-  console.log(`[cluster-demo] PostgreSQL on ${database.url}`);
+  await provisionRoles(database.url, database.rolePasswords);
+  const appUrl = urlAs(database.url, { name: DB_ROLES.app, password: database.rolePasswords.app });
+  console.log(`[cluster-demo] PostgreSQL on 127.0.0.1:${new URL(database.url).port}, the nodes connect as ${DB_ROLES.app}`);
   const shared = {
     ...s3.env,
-    DATABASE_URL: database.url,
+    DATABASE_URL: appUrl,
+    DATABASE_OWNER_URL: urlAs(database.url, { name: DB_ROLES.owner, password: database.rolePasswords.owner }),
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? "cluster-demo-admin",
   };

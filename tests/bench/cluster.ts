@@ -1,5 +1,5 @@
 /**
- * `npm run bench:cluster`: two nodes (next start + worker each) on one
+ * `npm run bench:cluster`: two nodes (web server + worker each) on one
  * PostgreSQL and one S3-compatible server (lib/cli/local-s3.ts, in this
  * process), and a third node on local disk with a database of its own as the
  * same-run baseline. Measures:
@@ -31,6 +31,7 @@ import pg from "pg";
 import { chromium, type Browser } from "playwright-core";
 import { startLocalS3 } from "@/lib/cli/local-s3";
 import { applyMigrations } from "@/lib/db/migrate";
+import { DB_ROLES, provisionRoles, urlAs } from "@/lib/db/roles";
 import { closeDb, db, useDatabaseUrl } from "@/lib/db/client";
 import { recordings, remoteSessions, users } from "@/lib/db/schema";
 import { parseFmp4 } from "@/lib/hls/fmp4";
@@ -109,16 +110,20 @@ async function main() {
     await admin.query("create database localdisk");
     await admin.end();
     const dbUrl = (name: string) => Object.assign(new URL(pgServer.url), { pathname: `/${name}` }).toString();
-    await applyMigrations(dbUrl("cluster"));
-    await applyMigrations(dbUrl("localdisk"));
+    // The nodes connect as the application's role; the schema is migrated as the owner's (lib/db/roles.ts).
+    const appUrl = (name: string) => urlAs(dbUrl(name), { name: DB_ROLES.app, password: pgServer.rolePasswords.app });
+    for (const name of ["cluster", "localdisk"]) {
+      await provisionRoles(dbUrl(name), pgServer.rolePasswords);
+      await applyMigrations(urlAs(dbUrl(name), { name: DB_ROLES.owner, password: pgServer.rolePasswords.owner }), { appRole: DB_ROLES.app });
+    }
     const secret = randomBytes(32).toString("hex");
     const s3Env = { ...s3.env, S3_PREFIX: "" };
 
     console.log("Starting node-a and node-b (S3) and node-l (local disk)…");
     const [a, b, l] = await Promise.all([
-      startClusterNode({ name: "node-a", databaseUrl: dbUrl("cluster"), storageEnv: s3Env, secret, dataDir: path.join(work, "node-a") }),
-      startClusterNode({ name: "node-b", databaseUrl: dbUrl("cluster"), storageEnv: s3Env, secret, dataDir: path.join(work, "node-b") }),
-      startClusterNode({ name: "node-l", databaseUrl: dbUrl("localdisk"), storageEnv: { STORAGE: "local" }, secret, dataDir: path.join(work, "node-l") }),
+      startClusterNode({ name: "node-a", databaseUrl: appUrl("cluster"), storageEnv: s3Env, secret, dataDir: path.join(work, "node-a") }),
+      startClusterNode({ name: "node-b", databaseUrl: appUrl("cluster"), storageEnv: s3Env, secret, dataDir: path.join(work, "node-b") }),
+      startClusterNode({ name: "node-l", databaseUrl: appUrl("localdisk"), storageEnv: { STORAGE: "local" }, secret, dataDir: path.join(work, "node-l") }),
     ]);
     nodes.push(a!, b!, l!);
 

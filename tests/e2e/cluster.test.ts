@@ -1,5 +1,5 @@
 /**
- * Two nodes as two sets of processes (next start + worker each, their own
+ * Two nodes as two sets of processes (web server + worker each, their own
  * NODE_NAME, port and data folder) sharing one PostgreSQL and one
  * S3-compatible server: a recording sent to node A plays, seeks and downloads
  * on node B; a store that stops while A receives makes B show Synchronizing

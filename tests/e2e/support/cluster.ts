@@ -1,7 +1,8 @@
 /**
  * Nodes of a cluster for the tests and the benchmark: each node is the built
- * app (`next start`) and a worker (`lib/cli/worker.ts`, which also runs the
- * node's heartbeat and the sync of its held chunks), with its own NODE_NAME,
+ * app behind the product's web server (as `npm start` runs it) and a worker
+ * (`lib/cli/worker.ts`, which also runs the node's heartbeat and the sync of
+ * its held chunks), with its own NODE_NAME,
  * port and data folder, all on one PostgreSQL database and one S3-compatible
  * store.
  */
@@ -11,6 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "@/lib/setup/free-port";
+import { webServerArgs } from "@/lib/setup/web-process";
 
 export type ClusterNodeProcess = {
   name: string;
@@ -81,7 +83,8 @@ export async function startClusterNode(input: {
     ...input.extraEnv,
   };
   const output: string[] = [];
-  const web = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // The product's web server (Next.js behind lib/http/web-server.ts), as `npm start` runs it.
+  const web = spawn(process.execPath, webServerArgs({ port, hostname: "127.0.0.1" }), {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -102,7 +105,7 @@ export async function startClusterNode(input: {
   }
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (web.exitCode !== null) throw new Error(`node ${input.name}: next start exited:\n${output.join("")}`);
+    if (web.exitCode !== null) throw new Error(`node ${input.name}: the web server exited:\n${output.join("")}`);
     if (worker && worker.exitCode !== null) throw new Error(`node ${input.name}: the worker exited:\n${output.join("")}`);
     const up = await fetch(`${url}/signin`).then(
       (r) => r.ok,
