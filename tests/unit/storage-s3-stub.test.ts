@@ -11,6 +11,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -19,6 +21,7 @@ import {
   PutObjectCommand,
   S3Client,
   S3ServiceException,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -62,6 +65,36 @@ describe("S3 storage against a stubbed SDK client", () => {
     await expect(staged.commit()).rejects.toMatchObject({ name: "StoreError", detail: { kind: "corrupt" } });
     expect(s3.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input.Key)).toContain("recordings/1/chunks/00000001");
     await staged.discard();
+  });
+
+  describe("a multipart upload (over one 8 MiB part)", () => {
+    const MIB = 1024 * 1024;
+    // 8 MiB + 8 MiB + 1 MiB: three parts, each with its own SHA-256; the store answers the SHA-256 of the three digests, "-3".
+    const body = [Buffer.alloc(8 * MIB, 1), Buffer.alloc(8 * MIB, 2), Buffer.alloc(MIB, 3)];
+    const digest = (b: Buffer) => createHash("sha256").update(b).digest();
+    const composite = `${createHash("sha256").update(Buffer.concat(body.map(digest))).digest("base64")}-3`;
+    const stubParts = () => {
+      s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "mp1" });
+      s3.on(UploadPartCommand).callsFake((input: { PartNumber: number }) => ({ ETag: `"e${input.PartNumber}"`, ChecksumSHA256: digest(body[input.PartNumber - 1]!).toString("base64") }));
+      s3.on(DeleteObjectCommand).resolves({});
+      s3.on(AbortMultipartUploadCommand).resolves({});
+    };
+
+    it("asks the store for SHA-256 parts and accepts its answer when it is the composite of what was sent", async () => {
+      stubParts();
+      s3.on(CompleteMultipartUploadCommand).resolves({ ChecksumSHA256: composite });
+      await expect(storage().write("recordings/9/media", body)).resolves.toMatchObject({ size: 17 * MIB });
+      expect(s3.commandCalls(CreateMultipartUploadCommand)[0]!.args[0].input.ChecksumAlgorithm).toBe("SHA256");
+      expect(s3.commandCalls(UploadPartCommand)).toHaveLength(3);
+      expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+    });
+
+    it("removes the object when the store answers another composite checksum", async () => {
+      stubParts();
+      s3.on(CompleteMultipartUploadCommand).resolves({ ChecksumSHA256: `${b64("something else")}-3` });
+      await expect(storage().write("recordings/9/media", body)).rejects.toMatchObject({ name: "StoreError", detail: { kind: "corrupt" } });
+      expect(s3.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input.Key)).toEqual(["recordings/9/media"]);
+    });
   });
 
   it("checks the size where the store answers no checksum", async () => {
