@@ -234,6 +234,14 @@ describe("two nodes, one database, one S3-compatible store", () => {
       expect(await waiting.getAttribute("data-chunks")).toBe("4");
       expect(await waiting.getAttribute("data-bytes")).toBe(String(heldBytes));
       expect(await waiting.textContent()).toMatch(/Waiting on node node-a.*4 chunks.*still to copy, since/);
+      // An admin on node B sees the same under Settings > Cluster: node A's chunks waiting, and this recording synchronizing.
+      const adminPage = await browser.newPage();
+      await signIn(adminPage, nodeB.url, admin.email, admin.password);
+      await adminPage.goto(`${nodeB.url}/settings/cluster`);
+      expect(await adminPage.locator('[data-testid=cluster-nodes] tr[data-node="node-a"]').getAttribute("data-held")).toBe("4");
+      const syncRow = adminPage.locator(`[data-testid=cluster-synchronizing] tr[data-session="${hash}"]`);
+      expect(await syncRow.textContent()).toMatch(/node-a.*4 \(/);
+      await adminPage.close();
       // The store is back; nobody touches anything: node A copies, a worker assembles and probes, B's page updates itself.
       await s3.resume();
       resumed = true;
