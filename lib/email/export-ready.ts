@@ -15,8 +15,14 @@ export function sessionReportUrl(hash: string): string {
 const escapeHtml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
-/** "Your video of session … is ready": HTML and plain text with the same facts. */
-export function exportReadyEmail(input: { to: string; session: RemoteSession; videoExport: VideoExport }): Email {
+/**
+ * "Your video of session … is ready": HTML and plain text with the same facts.
+ * `recipientId` is the user it goes to: the idempotency key names one email
+ * (this export, this recipient). Resend answers a key reused with another
+ * payload (another `to`) with 409 for good, so a key per export would keep
+ * every recipient but the first from ever getting it.
+ */
+export function exportReadyEmail(input: { to: string; recipientId: string; session: RemoteSession; videoExport: VideoExport }): Email {
   const { session, videoExport: exp } = input;
   const link = sessionReportUrl(session.hash);
   const facts: [string, string][] = [
@@ -49,5 +55,5 @@ export function exportReadyEmail(input: { to: string; session: RemoteSession; vi
 <a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>
 ${exp.expiresAt ? `<p>The video is kept until ${escapeHtml(formatDateTime(exp.expiresAt, "UTC"))}.</p>` : ""}
 </body></html>`;
-  return { to: input.to, subject, html, text, idempotencyKey: `export-ready-${exp.id}` };
+  return { to: input.to, subject, html, text, idempotencyKey: `export-ready/${exp.id}/${input.recipientId}` };
 }

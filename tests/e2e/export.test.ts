@@ -1,7 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -16,31 +15,7 @@ import { createSessionWithRecording, makeScreenRecording, probe } from "../suppo
 import { createTestUser } from "../support/users";
 import { launchBrowser, signIn } from "./support/browser";
 import { startAppServer, type AppServer } from "./support/server";
-
-/** A local stand-in for Resend's emails API: POST /emails with a Bearer key answers { id }. */
-type SentEmail = { authorization: string | undefined; body: { from: string; to: string[]; subject: string; html: string; text: string } };
-async function startResendMock(key: string) {
-  const emails: SentEmail[] = [];
-  const server = http.createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c) => (raw += c));
-    req.on("end", () => {
-      if (req.method !== "POST" || req.url !== "/emails") {
-        res.writeHead(404, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "not found" }));
-        return;
-      }
-      if (req.headers.authorization !== `Bearer ${key}`) {
-        res.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ name: "validation_error", message: "API key is invalid" }));
-        return;
-      }
-      emails.push({ authorization: req.headers.authorization, body: JSON.parse(raw) });
-      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ id: `mock-${emails.length}` }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const address = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}`, emails, close: () => new Promise((r) => server.close(r)) };
-}
+import { startResendStandIn } from "../support/resend-stand-in";
 
 /** tsx runs the worker in a child process: SIGKILL the whole tree, as a crash would. */
 function descendants(pid: number): number[] {
@@ -75,7 +50,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
 
 const RESEND_KEY = "re_test_key_123";
 let app: AppServer;
-let resend: Awaited<ReturnType<typeof startResendMock>>;
+let resend: Awaited<ReturnType<typeof startResendStandIn>>;
 let browser: Browser;
 let worker: ChildProcess;
 let storage: LocalDiskStorage;
@@ -84,7 +59,7 @@ let auditor: Awaited<ReturnType<typeof createTestUser>>;
 let mediaDir: string;
 
 beforeAll(async () => {
-  resend = await startResendMock(RESEND_KEY);
+  resend = await startResendStandIn(RESEND_KEY);
   app = await startAppServer({ RESEND_API_KEY: RESEND_KEY, RESEND_BASE_URL: resend.url });
   worker = await app.startWorker();
   storage = new LocalDiskStorage(path.join(app.dataDir, "recordings"));
@@ -145,7 +120,7 @@ describe("video for download", () => {
     const row = (await exportOf(session.id))!;
     expect(row).toMatchObject({ status: "done", watermark: true, format: "mp4" });
 
-    const email = await waitFor("the email at the Resend mock", async () => resend.emails.find((e) => e.body.to.includes(auditor.email)), 60_000);
+    const email = await waitFor("the email at the Resend stand-in", async () => resend.emails.find((e) => e.body.to.includes(auditor.email)), 60_000);
     expect(email.authorization).toBe(`Bearer ${RESEND_KEY}`);
     expect(email.body.text).toContain(`${app.url}/sessions/${session.hash}`);
     expect(email.body.html).toContain(`href="${app.url}/sessions/${session.hash}"`);

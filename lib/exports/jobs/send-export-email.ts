@@ -17,7 +17,7 @@ export const sendExportEmailHandler = handleJob(sendExportEmailJob, async ({ exp
   const setStatus = (emailStatus: "sent" | "outbox" | "failed", emailError: string | null) =>
     userId ? setRecipientEmailStatus({ exportId, userId, emailStatus, emailError }) : setExportEmailStatus({ id: exportId, emailStatus, emailError });
   try {
-    const result = await sendEmail(exportReadyEmail({ to: row.to, session: row.session, videoExport: row.export }));
+    const result = await sendEmail(exportReadyEmail({ to: row.to, recipientId: userId ?? row.export.requestedBy, session: row.session, videoExport: row.export }));
     await setStatus(result.transport === "resend" ? "sent" : "outbox", null);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
