@@ -306,9 +306,13 @@ export async function finishSession(hash: string, tokenId: string, input: Finish
     // Finished already (a retried finish): answer with what is stored.
     return finishReceipt(hash, tokenId);
   }
+  if (!existing && session.status !== "active") {
+    // Finished already without media (a retried finish): the first outcome stands, as for a
+    // session with media. Closing again would turn a failed session into a closed one.
+    return finishReceipt(hash, tokenId);
+  }
   if (input.totalChunks === 0 && !existing) {
-    await close();
-    await onRecordingReady(session.id);
+    if (await close()) await onRecordingReady(session.id);
     return finishReceipt(hash, tokenId);
   }
 

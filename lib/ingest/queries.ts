@@ -201,11 +201,17 @@ export async function insertSessionEvents({ sessionId, events }: { sessionId: nu
 }
 
 /** The proxy finished the session: when, and how (an error message makes it "failed"). */
+/**
+ * Ends an active session; false when it had ended already (a retried or a
+ * concurrent finish): the first outcome stands.
+ */
 export async function closeSession({ id, endedAt, errorMessage }: { id: number; endedAt: Date; errorMessage: string | null }) {
-  await db
+  const rows = await db
     .update(remoteSessions)
     .set({ endedAt, status: errorMessage ? "failed" : "closed", errorMessage })
-    .where(eq(remoteSessions.id, id));
+    .where(and(eq(remoteSessions.id, id), eq(remoteSessions.status, "active")))
+    .returning({ id: remoteSessions.id });
+  return rows.length > 0;
 }
 
 /**

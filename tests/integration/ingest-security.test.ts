@@ -138,6 +138,26 @@ describe("an admin moves a session to another token", () => {
   });
 });
 
+describe("finishing is idempotent", () => {
+  it("keeps the first outcome of a session without media when the finish is retried", async () => {
+    const hash = "retriedfinish001";
+    expect((await start(tokenA, startBody(hash))).status).toBe(201);
+    const failed = { endedAt: "2026-03-01T10:05:00Z", totalChunks: 0, errorMessage: "connection reset by target" };
+    const first = await finish(tokenA, hash, failed);
+    expect(first.status).toBe(200);
+    const receipt = await first.json();
+    expect(receipt).toMatchObject({ status: "failed" });
+    // The proxy lost the answer and retries; a later, different finish does not rewrite the stored outcome either.
+    const again = await finish(tokenA, hash, failed);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(receipt);
+    const other = await finish(tokenA, hash, { endedAt: "2026-03-01T10:09:00Z", totalChunks: 0 });
+    expect(await other.json()).toEqual(receipt);
+    const [row] = await db.select().from(remoteSessions).where(eq(remoteSessions.hash, hash));
+    expect(row).toMatchObject({ status: "failed", errorMessage: "connection reset by target", endedAt: new Date("2026-03-01T10:05:00Z") });
+  });
+});
+
 describe("chunk numbers", () => {
   it.each(["1e3", "0x10", " 1", "1 ", "01", "+1", "1.0", "-0", "", "10000001"])("refuses %j with a 400 naming seq", async (seq) => {
     const hash = "seqsession000001";
