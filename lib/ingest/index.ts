@@ -30,6 +30,9 @@ import {
   type SessionStatusOutput,
   type StartSessionInput,
 } from "./schemas";
+import { MAX_CHUNK_BYTES, MAX_EVENTS_PER_BATCH } from "./limits";
+
+export { MAX_CHUNK_BYTES, MAX_EVENTS_BATCH_BYTES, MAX_EVENTS_PER_BATCH } from "./limits";
 
 /** A worker finishes an assembly left undone after this long: finish itself takes seconds, even for GiBs. */
 const ASSEMBLY_SAFETY_NET_SECONDS = 120;
@@ -37,12 +40,6 @@ const ASSEMBLY_SAFETY_NET_SECONDS = 120;
 /** How long a chunk's copy to a shared store may take (plus its size at 5 MB/s) before it is held on this node instead. */
 const COMMIT_BUDGET_MS = 10_000;
 const COMMIT_MIN_BYTES_PER_MS = 5_000;
-
-/** The largest chunk accepted; proxies send a few MiB at a time. */
-export const MAX_CHUNK_BYTES = 256 * 1024 * 1024;
-/** The largest events batch (JSON lines). */
-export const MAX_EVENTS_BATCH_BYTES = 8 * 1024 * 1024;
-export const MAX_EVENTS_PER_BATCH = 20_000;
 
 /** The one answer for a session that does not exist and for one another token started. */
 const noSession = (hash: string) => new AppError(`hash: no session ${hash}; start it first`, 404, "hash");
@@ -208,9 +205,27 @@ export async function storeChunk(input: {
 // ─── events ──────────────────────────────────────────────────────────────────
 
 /**
- * Parses a batch of JSON lines. All or nothing: one bad line refuses the whole
- * batch, so a query event with result data leaves no trace of its batch.
+ * Parses a batch of events: JSON lines (`application/x-ndjson`, one event a
+ * line) or, with `application/json`, a JSON array of events. All or
+ * nothing: one bad event refuses the whole batch, so a query event with
+ * result data leaves no trace of its batch.
  */
+export function parseEventBatch(text: string, contentType: string | null): SessionEventInput[] {
+  const mediaType = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  // JSON lines sent as application/json (as proxies did before arrays were accepted) are still JSON lines.
+  if (mediaType !== "application/json" || !text.trimStart().startsWith("[")) return parseEventLines(text);
+  let values: unknown;
+  try {
+    values = JSON.parse(text);
+  } catch {
+    throw new AppError("body: is not valid JSON", 400, "body");
+  }
+  if (!Array.isArray(values)) throw new AppError("body: is not valid JSON", 400, "body");
+  if (values.length > MAX_EVENTS_PER_BATCH) throw new AppError(`body: at most ${MAX_EVENTS_PER_BATCH} events per batch`, 413, "body");
+  return values.map((value, i) => checkedEvent(value, `body.${i}`));
+}
+
+/** Parses a batch of JSON lines (one event a line, blank lines ignored). */
 export function parseEventLines(text: string): SessionEventInput[] {
   const events: SessionEventInput[] = [];
   const lines = text.split("\n");
@@ -224,27 +239,32 @@ export function parseEventLines(text: string): SessionEventInput[] {
     } catch {
       throw new AppError(`${where}: is not valid JSON`, 400, where);
     }
-    if (value && typeof value === "object" && (value as { type?: unknown }).type === "query") {
-      const leaked = RESULT_DATA_KEYS.filter((k) => k in value);
-      if (leaked.length > 0) {
-        // Name the keys only: the values are result data and must not be echoed or logged.
-        throw new AppError(`${where}.${leaked[0]}: a query event must not carry result data (${leaked.join(", ")}); send the statement, outcome and rows affected only`, 422, `${where}.${leaked[0]}`);
-      }
-    }
-    const parsed = sessionEventSchema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = [where, ...(issue?.path.map(String) ?? [])].join(".");
-      const message =
-        issue?.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : (issue?.message ?? "is invalid");
-      throw new AppError(`${field}: ${message}`, 422, field);
-    }
-    events.push(withStorableText(parsed.data));
+    events.push(checkedEvent(value, where));
     if (events.length > MAX_EVENTS_PER_BATCH) {
       throw new AppError(`body: at most ${MAX_EVENTS_PER_BATCH} events per batch`, 413, "body");
     }
   }
   return events;
+}
+
+/** One event of a batch, validated (422 naming `where` and the field), its texts made storable. */
+function checkedEvent(value: unknown, where: string): SessionEventInput {
+  if (value && typeof value === "object" && (value as { type?: unknown }).type === "query") {
+    const leaked = RESULT_DATA_KEYS.filter((k) => k in value);
+    if (leaked.length > 0) {
+      // Name the keys only: the values are result data and must not be echoed or logged.
+      throw new AppError(`${where}.${leaked[0]}: a query event must not carry result data (${leaked.join(", ")}); send the statement, outcome and rows affected only`, 422, `${where}.${leaked[0]}`);
+    }
+  }
+  const parsed = sessionEventSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = [where, ...(issue?.path.map(String) ?? [])].join(".");
+    const message =
+      issue?.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : (issue?.message ?? "is invalid");
+    throw new AppError(`${field}: ${message}`, 422, field);
+  }
+  return withStorableText(parsed.data);
 }
 
 /**

@@ -72,7 +72,9 @@ export const finishSessionSchema = z
     endedAt: timestamp,
     errorMessage: z.string().max(4000).nullish().meta({ description: "Why the session failed, when it did" }),
     totalChunks: z.number().int().min(0).max(10_000_000).meta({ description: "How many chunks the proxy sent (0 when no media)" }),
-    mediaSha256: sha256.nullish().meta({ description: "SHA-256 of the whole media (the chunks concatenated in order)" }),
+    mediaSha256: sha256
+      .nullish()
+      .meta({ description: "SHA-256 of the whole media (the chunks concatenated in order). Required when totalChunks is more than 0 (422 without it); may be absent or null only when no chunk was sent" }),
   })
   .strict()
   ;
@@ -188,6 +190,13 @@ export const sessionStatusSchema = z
   ;
 export type SessionStatusOutput = z.infer<typeof sessionStatusSchema>;
 
+/** POST /api/v1/sessions: 201 when this call started the session, 200 when it had been started already. */
+export const startReceiptSchema = z.object({
+  hash: sessionHashSchema,
+  status: z.enum(SESSION_STATUSES),
+  created: z.boolean().meta({ description: "true when this call started the session (201), false when it existed (200)" }),
+});
+
 export const chunkReceiptSchema = z
   .object({ seq: z.number().int(), sha256: sha256, sizeBytes: z.number().int(), duplicate: z.boolean() })
   ;
@@ -204,7 +213,10 @@ export const finishReceiptSchema = z.object({
 
 /** GET /api/v1/audited-commands: the enabled rules the proxies enforce (Block, Interrupt), with their version. */
 export const auditedCommandsSchema = z.object({
-  version: z.number().int().describe("Raised by every change to the rules; also the ETag, so a poll answered 304 means nothing changed"),
+  version: z
+    .number()
+    .int()
+    .describe('Raised by every change to the rules. The ETag is `"rules-v<version>"` (e.g. `"rules-v3"`): a poll with it in If-None-Match is answered 304 while nothing changed'),
   syntax: z.literal("re2").describe("Patterns are RE2 regular expressions, matched anywhere in the command"),
   rules: z.array(
     z.object({

@@ -1,4 +1,5 @@
 import { getEnabledRuleSet } from "@/lib/analysis/queries/rules";
+import { noneMatchSatisfied } from "@/lib/http/conditional";
 import { defineRoute } from "@/lib/http/route";
 import type { AuditedCommands } from "@/lib/ingest/schemas";
 
@@ -11,8 +12,11 @@ export const GET = defineRoute({
   handler: async ({ request }) => {
     const { version, rules } = await getEnabledRuleSet();
     const etag = `"rules-v${version}"`;
-    // Proxies poll: while the version stays the same they get a 304 without the rules.
-    if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers: { etag } });
+    // Proxies poll: while the version stays the same they get a 304 without the rules. RFC 9110
+    // §13.1.2: `*` or any tag of the list, compared weakly (W/"rules-v3" matches "rules-v3").
+    if (noneMatchSatisfied(request.headers.get("if-none-match"), etag)) {
+      return new Response(null, { status: 304, headers: { etag, "cache-control": "no-store" } });
+    }
     const body: AuditedCommands = {
       version,
       /** RE2 syntax, matched anywhere in the command; database rules ignore case. */

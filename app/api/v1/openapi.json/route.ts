@@ -7,6 +7,5 @@ export const dynamic = "force-dynamic";
 export const GET = defineRoute({
   name: "openapi",
   caller: "anyone",
-  handler: async ({ request }) =>
-    Response.json(buildOpenApiDocument(new URL(request.url).origin), { headers: { "Cache-Control": "public, max-age=300" } }),
+  handler: async () => Response.json(buildOpenApiDocument(), { headers: { "Cache-Control": "public, max-age=300" } }),
 });
