@@ -1,6 +1,7 @@
 import "server-only";
 import { Readable } from "node:stream";
 import parseRange from "range-parser";
+import { noneMatchSatisfied, parseEntityTags, strongMatch } from "./conditional";
 
 export type ByteRange = { start: number; end: number };
 
@@ -22,9 +23,30 @@ export function requestedRange(request: Request, size: number): ByteRange | "who
 }
 
 /**
+ * Whether a Range may be honoured under If-Range (RFC 9110 §13.1.5): without
+ * If-Range, yes; with an entity tag, only when it strongly matches `etag`;
+ * with a date, only when it is exactly `lastModified`. Otherwise the
+ * representation changed: the answer is 200 with the whole object.
+ */
+export function ifRangeHolds(request: Request, etag: string | undefined, lastModified: string | undefined): boolean {
+  const value = request.headers.get("if-range");
+  if (value === null) return true;
+  const trimmed = value.trim();
+  if (trimmed.startsWith('"') || trimmed.startsWith("W/")) {
+    const tags = parseEntityTags(trimmed);
+    return !!etag && !!tags && tags.length === 1 && strongMatch(tags[0]!, etag);
+  }
+  if (!lastModified) return false;
+  const asked = Date.parse(trimmed);
+  return !Number.isNaN(asked) && asked === Date.parse(lastModified);
+}
+
+/**
  * A byte-range response for GET and HEAD (RFC 9110 §14): 206 with
  * Content-Range for one range, 200 for the whole object, 416 for a range
- * outside it. Used by the HLS media routes and the video downloads alike.
+ * outside it; 304 when If-None-Match names the current `etag` (weakly, or
+ * `*`); a Range under an If-Range that no longer holds gets the whole object.
+ * Used by the HLS media routes and the video downloads alike.
  */
 export async function rangeResponse(input: {
   request: Request;
@@ -48,7 +70,13 @@ export async function rangeResponse(input: {
     ...input.headers,
   };
   if (input.etag) base.ETag = input.etag;
-  const asked = requestedRange(input.request, input.size);
+  if (input.etag && noneMatchSatisfied(input.request.headers.get("if-none-match"), input.etag)) {
+    // The client has these bytes (RFC 9110 §13.1.2): nothing is sent, so nothing is served.
+    return new Response(null, { status: 304, headers: base });
+  }
+  const asked = ifRangeHolds(input.request, input.etag, input.headers?.["Last-Modified"])
+    ? requestedRange(input.request, input.size)
+    : "whole";
   if (asked === "unsatisfiable") {
     return new Response(null, { status: 416, headers: { ...base, "Content-Range": `bytes */${input.size}` } });
   }

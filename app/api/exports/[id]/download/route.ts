@@ -25,6 +25,8 @@ const serve = defineRoute({
       size: object.size,
       contentType: CONTENT_TYPES[exp.format],
       cacheControl: "private, no-store",
+      // Strong: the file of a finished export never changes (another conversion is another export).
+      etag: `"${exp.id}-${object.size}"`,
       headers: {
         "Content-Disposition": `attachment; filename="${downloadFileName(session, exp.format)}"`,
         "Last-Modified": object.modifiedAt.toUTCString(),
