@@ -24,7 +24,7 @@ import {
   startExportRun,
   updateExportProgress,
 } from "./queries";
-import { buildCommandCues, buildCues, toWebVtt } from "./subtitles";
+import { buildCommandCues, buildCues, clipCues, toWebVtt } from "./subtitles";
 
 export const WATERMARK_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 const TEMP_PREFIX = "sv-export-";
@@ -147,6 +147,7 @@ async function prepareConversion(exportId: string, held: Held): Promise<Prepared
   const [info, events] = await Promise.all([getExportForEmail({ id: exportId }), listLoggedEvents({ sessionId: row.sessionId })]);
   let cues = buildCues(events);
   if (cues.length === 0) cues = buildCommandCues(events);
+  cues = clipCues(cues, recording.durationMs);
   const subtitles = cues.length > 0 ? path.join(tempDir, "log.vtt") : null;
   if (subtitles) await writeFile(subtitles, toWebVtt(cues));
 

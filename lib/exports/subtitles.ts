@@ -101,6 +101,16 @@ export function buildCues(events: LoggedEvent[]): Cue[] {
   return cues;
 }
 
+/**
+ * Cues cut at the end of the video: a cue past it would make the file longer
+ * than the recording (a WebM lasts as long as its longest track), and the
+ * "Time" shown with it wrong. Cues starting at or after the end are dropped.
+ */
+export function clipCues(cues: Cue[], durationMs: number | null | undefined): Cue[] {
+  if (!durationMs || durationMs <= 0) return cues;
+  return cues.filter((c) => c.startMs < durationMs).map((c) => (c.endMs > durationMs ? { ...c, endMs: durationMs } : c));
+}
+
 /** Terminal sessions without key events but with command events still get a log. */
 export function buildCommandCues(events: LoggedEvent[]): Cue[] {
   return events

@@ -84,6 +84,27 @@ describe("converting a recording into the video for download", () => {
     expect(row.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
   });
 
+  it("is no longer than the recording: a last cue running past the video is cut at its end", async () => {
+    const media = await makeRecordingFile("h264-aac-mp4", { seconds: 3 });
+    cleanups.push(media.cleanup);
+    // A key at 2.8 s: its cue would linger 4 s, past the 3 s of video.
+    const { session, recording } = await createSessionWithRecording({
+      storage: getStorage(),
+      file: media.file,
+      kind: "h264-aac-mp4",
+      events: [{ tMs: 2800, type: "key", data: { key: "q" } }],
+    });
+    for (const format of ["mp4", "webm"] as const) {
+      const exp = await newExport(session.id, format);
+      expect(await runExportConversion({ exportId: exp.id })).toBe("done");
+      const { row, file } = await exportedFile(exp.id);
+      const info = await probe(file);
+      expect(Math.abs(info.durationMs - recording.durationMs!), format).toBeLessThan(150);
+      // The "Time" the pages and the email show.
+      expect(Math.abs(row.durationMs! - recording.durationMs!), format).toBeLessThan(150);
+    }
+  });
+
   it("transcodes VP9 into MP4 and H.264 into WebM, with WebVTT subtitles in WebM", async () => {
     const vp9 = await sessionWith("vp9-opus-webm", { seconds: 4 });
     const toMp4 = await newExport(vp9.session.id, "mp4");
