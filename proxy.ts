@@ -1,11 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { RETURN_PATH_HEADER } from "@/lib/auth/return-path";
 import { env } from "@/lib/env";
 import { pageContentSecurityPolicy, servedOverHttps, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 
 /**
  * Runs before every page (Next.js 16's proxy, formerly middleware): a fresh
  * CSP nonce per request, given to Next.js through the request's headers (it
- * puts it on its scripts) and sent to the browser; HSTS over HTTPS; and a
+ * puts it on its scripts) and sent to the browser; the path and query asked
+ * for, for the return path after sign-in; HSTS over HTTPS; and a
  * server action posted from another origin is refused with a 403 here
  * (Next.js refuses it too, but with a 500). The API's headers are static
  * (next.config.ts) and its routes do not pass through here.
@@ -22,6 +24,8 @@ export function proxy(request: NextRequest) {
   const policy = pageContentSecurityPolicy(nonce, { https, dev: env.NODE_ENV === "development" });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
+  // The page asked for, query included, for the sign-in's return path (requireViewer): a page cannot read its own URL.
+  requestHeaders.set(RETURN_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   requestHeaders.set("Content-Security-Policy", policy);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);

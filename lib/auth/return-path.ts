@@ -11,6 +11,9 @@ const PLACEHOLDER = "http://return-path.invalid";
 
 export const DEFAULT_RETURN_PATH = "/sessions";
 
+/** The request header in which proxy.ts hands a page the path and query it was asked for. */
+export const RETURN_PATH_HEADER = "x-return-path";
+
 export function safeReturnPath(raw: string | string[] | null | undefined, fallback = DEFAULT_RETURN_PATH): string {
   const value = Array.isArray(raw) ? raw[0] : raw;
   if (!value || value.length > 2048 || !value.startsWith("/")) return fallback;

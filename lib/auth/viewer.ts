@@ -6,6 +6,7 @@ import { cache } from "react";
 import type { Role } from "@/lib/domain/roles";
 import { accountAccepts, type SessionToken } from "./account";
 import { clientAddress } from "./client-address";
+import { RETURN_PATH_HEADER, safeReturnPath } from "./return-path";
 import { getSignedInAccount } from "./queries";
 import { authOptions } from "./options";
 
@@ -72,7 +73,11 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
 /** For pages: signed-out viewers go to the sign-in page and come back afterwards. */
 export async function requireViewer(returnTo?: string): Promise<Viewer> {
   const viewer = await getViewer();
-  if (!viewer) redirect(returnTo ? `/signin?callbackUrl=${encodeURIComponent(returnTo)}` : "/signin");
+  if (!viewer) {
+    // Back exactly where the link pointed (path and query, as proxy.ts saw them); `returnTo` when that is unknown.
+    const asked = safeReturnPath((await headers()).get(RETURN_PATH_HEADER), "") || returnTo;
+    redirect(asked ? `/signin?callbackUrl=${encodeURIComponent(asked)}` : "/signin");
+  }
   return viewer;
 }
 

@@ -12,6 +12,11 @@ export function sessionReportUrl(hash: string): string {
   return `${appUrl()}/sessions/${encodeURIComponent(hash)}`;
 }
 
+/** The report showing one video: the one an email announced, even after the download settings changed. */
+export function announcedVideoUrl(hash: string, exportId: string): string {
+  return `${sessionReportUrl(hash)}?video=${encodeURIComponent(exportId)}`;
+}
+
 const escapeHtml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
@@ -24,7 +29,7 @@ const escapeHtml = (s: string) =>
  */
 export function exportReadyEmail(input: { to: string; recipientId: string; session: RemoteSession; videoExport: VideoExport }): Email {
   const { session, videoExport: exp } = input;
-  const link = sessionReportUrl(session.hash);
+  const link = announcedVideoUrl(session.hash, exp.id);
   const facts: [string, string][] = [
     ["Session ID", session.hash],
     ["Host", session.host],

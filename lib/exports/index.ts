@@ -143,11 +143,33 @@ export async function cancelExport({ id, viewer, ip }: { id: string; viewer: Vie
   return row;
 }
 
-/** The export the page shows for a session: the live one for the current options, else the last attempt. */
-export async function getExportForPage({ session, viewer }: { session: Pick<RemoteSession, "id">; viewer: Viewer }) {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The export the page shows for a session: the live one for the current
+ * options, else the last attempt. `announcedId` is the video an email
+ * announced (its link names it): when it is another one than the current
+ * (the download settings changed since, or it expired), it is returned as
+ * `announced`, so the page shows that video, or says it is gone and offers
+ * the current one. Only an export of this session counts.
+ */
+export async function getExportForPage({
+  session,
+  viewer,
+  announcedId,
+}: {
+  session: Pick<RemoteSession, "id">;
+  viewer: Viewer;
+  announcedId?: string | null;
+}) {
   const options = await currentExportOptions({ viewer });
   const current = await getLatestExport({ sessionId: session.id, optionsKey: options.optionsKey });
   // Someone who asked for a video another person's conversion was already making gets their own email.
   const ownEmail = current && current.requestedBy !== viewer.id ? await getRecipientEmail({ exportId: current.id, userId: viewer.id }) : null;
-  return { options, export: current, ownEmail };
+  let announced: VideoExport | null = null;
+  if (announcedId && UUID.test(announcedId) && announcedId !== current?.id) {
+    const found = await getViewableExport({ id: announcedId, viewer });
+    if (found && found.session.id === session.id) announced = found.export;
+  }
+  return { options, export: current, ownEmail, announced };
 }

@@ -122,8 +122,9 @@ describe("video for download", () => {
 
     const email = await waitFor("the email at the Resend stand-in", async () => resend.emails.find((e) => e.body.to.includes(auditor.email)), 60_000);
     expect(email.authorization).toBe(`Bearer ${RESEND_KEY}`);
-    expect(email.body.text).toContain(`${app.url}/sessions/${session.hash}`);
-    expect(email.body.html).toContain(`href="${app.url}/sessions/${session.hash}"`);
+    // The link names the video the email announced.
+    expect(email.body.text).toContain(`${app.url}/sessions/${session.hash}?video=${row.id}`);
+    expect(email.body.html).toContain(`href="${app.url}/sessions/${session.hash}?video=${row.id}"`);
     expect(email.body.text).toContain(session.hash);
     await waitFor("email status sent", async () => (await exportOf(session.id))?.emailStatus === "sent", 30_000);
 
@@ -152,6 +153,14 @@ describe("video for download", () => {
     expect(Buffer.compare(await part.body(), body.subarray(1000, 5000))).toBe(0);
     const tail = await page.request.get(`${app.url}/api/exports/${row.id}/download`, { headers: { Range: "bytes=-100" } });
     expect(Buffer.compare(await tail.body(), body.subarray(body.length - 100))).toBe(0);
+    // A strong ETag; If-Range with another validator gets the whole file (RFC 9110 §13.1.5), the right one the range.
+    const etag = download.headers()["etag"]!;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    const stale = await page.request.get(`${app.url}/api/exports/${row.id}/download`, { headers: { Range: "bytes=1000-4999", "If-Range": '"stale"' } });
+    expect(stale.status()).toBe(200);
+    expect((await stale.body()).length).toBe(body.length);
+    const fresh = await page.request.get(`${app.url}/api/exports/${row.id}/download`, { headers: { Range: "bytes=1000-4999", "If-Range": etag } });
+    expect(fresh.status()).toBe(206);
     const beyond = await page.request.get(`${app.url}/api/exports/${row.id}/download`, { headers: { Range: `bytes=${body.length}-` } });
     expect(beyond.status()).toBe(416);
     expect(beyond.headers()["content-range"]).toBe(`bytes */${body.length}`);
@@ -160,7 +169,7 @@ describe("video for download", () => {
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, "session.downloaded"), eq(auditLog.targetId, session.hash)));
-    expect(downloads.length).toBe(3);
+    expect(downloads.length).toBe(5);
     expect(downloads.every((d) => d.actorId === auditor.id)).toBe(true);
 
     // Asking again shows the same export instead of starting another.

@@ -17,8 +17,17 @@ import { VulnerabilityAnalysisSection } from "./_sections/vulnerability-analysis
 export const metadata = { title: "Video of session · Session Video" };
 
 // GET /sessions/[hash] - the session report ("Video of session"); a session the viewer may not see is a 404 like a missing one.
-export default async function SessionReportPage({ params }: { params: Promise<{ hash: string }> }) {
+export default async function SessionReportPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ hash: string }>;
+  searchParams: Promise<{ video?: string | string[] }>;
+}) {
   const { hash } = await params;
+  // ?video=<export id>: the link of a "video is ready" email names the video it announced.
+  const { video } = await searchParams;
+  const announcedId = typeof video === "string" ? video : null;
   const viewer = await requireViewer(isSessionHash(hash) ? `/sessions/${hash}` : "/sessions");
   if (!isSessionHash(hash)) notFound();
   const session = await getSessionForPage({ hash, viewer, asked: "report" });
@@ -51,7 +60,7 @@ export default async function SessionReportPage({ params }: { params: Promise<{ 
       <VulnerabilityAnalysisSection session={session} />
       <SessionSection report={report} />
       {recording ? <IntegritySection report={report} /> : null}
-      <VideoOfSessionSection session={session} viewer={viewer} />
+      <VideoOfSessionSection session={session} viewer={viewer} announcedId={announcedId} />
     </>
   );
 }

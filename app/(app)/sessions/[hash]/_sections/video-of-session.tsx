@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { Viewer } from "@/lib/auth/viewer";
-import type { RemoteSession } from "@/lib/db/schema";
+import type { RemoteSession, VideoExport } from "@/lib/db/schema";
 import { getExportForPage } from "@/lib/exports";
 import { formatDuration, formatSize } from "@/lib/format";
 import { GenerateVideoButton } from "./generate-video-button";
@@ -12,32 +12,44 @@ import { GenerateVideoButton } from "./generate-video-button";
 export async function VideoOfSessionSection({
   session,
   viewer,
+  announcedId,
 }: {
   session: Pick<RemoteSession, "id" | "hash" | "status">;
   viewer: Viewer;
+  /** The video an email announced (the link's ?video=). */
+  announcedId?: string | null;
 }) {
-  const { options, export: exp } = await getExportForPage({ session, viewer });
+  const { options, export: exp, announced } = await getExportForPage({ session, viewer, announcedId });
   if (!options.enabled) return null;
   const downloadPage = `/sessions/${encodeURIComponent(session.hash)}/download`;
+  const announcedLabel = announced ? `${announced.format.toUpperCase()}, ${formatSize(announced.sizeBytes ?? 0)}` : "";
   return (
     <section className="panel" id="section-video-of-session" aria-labelledby="video-of-session-heading">
       <h2 id="video-of-session-heading">Video of session</h2>
-      {exp?.status === "done" ? (
-        <>
-          <dl className="facts">
-            <dt>Size</dt>
-            <dd data-testid="video-size">{formatSize(exp.sizeBytes ?? 0)}</dd>
-            <dt>Time</dt>
-            <dd data-testid="video-time">{formatDuration(exp.durationMs ?? 0)}</dd>
-            <dt>Format</dt>
-            <dd data-testid="video-format">{exp.format.toUpperCase()}</dd>
-          </dl>
-          <div className="actions" style={{ marginTop: "1rem" }}>
-            <a className="button button-primary" href={`/api/exports/${exp.id}/download`} download>
-              Video download
-            </a>
-          </div>
-        </>
+      {announced?.status === "done" ? (
+        <div data-testid="announced-video">
+          <p className="muted">The video the email announced ({announcedLabel}):</p>
+          <VideoFacts exp={announced} />
+          {options.format !== announced.format ? (
+            <p className="muted" style={{ marginTop: "1rem" }}>
+              The download settings have changed since: a new video would be {options.format.toUpperCase()}.
+            </p>
+          ) : null}
+        </div>
+      ) : announced ? (
+        <p className="alert alert-warn" role="note" data-testid="announced-video-gone">
+          The video the email announced ({announcedLabel}) is no longer available
+          {announced.status === "expired" ? ": it was deleted after its retention period" : ""}.{" "}
+          {exp?.status === "done" ? "It was replaced by the video below." : "You can generate it again below."}
+        </p>
+      ) : null}
+      {announced?.status === "done" && exp ? (
+        <p className="muted" style={{ marginTop: "1rem" }}>
+          With the current settings:
+        </p>
+      ) : null}
+      {announced?.status === "done" && !exp ? null : exp?.status === "done" ? (
+        <VideoFacts exp={exp} />
       ) : exp?.status === "queued" || exp?.status === "running" ? (
         <p className="muted">
           The video is being generated ({Math.floor(exp.progress * 100)} %).{" "}
@@ -56,5 +68,26 @@ export async function VideoOfSessionSection({
         </>
       )}
     </section>
+  );
+}
+
+/** Size, Time, Format and the download button of a finished video. */
+function VideoFacts({ exp }: { exp: Pick<VideoExport, "id" | "sizeBytes" | "durationMs" | "format"> }) {
+  return (
+    <>
+      <dl className="facts">
+        <dt>Size</dt>
+        <dd data-testid="video-size">{formatSize(exp.sizeBytes ?? 0)}</dd>
+        <dt>Time</dt>
+        <dd data-testid="video-time">{formatDuration(exp.durationMs ?? 0)}</dd>
+        <dt>Format</dt>
+        <dd data-testid="video-format">{exp.format.toUpperCase()}</dd>
+      </dl>
+      <div className="actions" style={{ marginTop: "1rem" }}>
+        <a className="button button-primary" href={`/api/exports/${exp.id}/download`} download>
+          Video download
+        </a>
+      </div>
+    </>
   );
 }
