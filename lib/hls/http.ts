@@ -127,8 +127,8 @@ export const hlsUrls = {
   /**
    * The media file as the VOD playlist names it: relative to the playlist's URL (RFC 8216 §4.1),
    * so that each of a 2-hour recording's 1 800 segments costs 26 bytes of URI instead of ~75.
-   * Next.js gzips the playlist on every request (it drops a Content-Encoding a route handler
-   * sets), so its size is what serving it costs.
+   * Our web server gzips playlists for clients that accept it (lib/http/web-server.ts: Next.js
+   * compresses nothing here and drops a Content-Encoding a route handler sets).
    */
   mediaFromPlaylist: (generation: string) => `v/${generation}/media.mp4`,
   liveMedia: (hash: string) => `/api/sessions/${encodeURIComponent(hash)}/hls/live/media.mp4`,
