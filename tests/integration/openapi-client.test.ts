@@ -122,9 +122,7 @@ describe("the OpenAPI document", () => {
   it("gives openapi-typescript what it needs for a typed client that compiles", async () => {
     // openapi-typescript's documented way to type binary bodies: `format: binary` becomes Blob.
     const BLOB = ts.factory.createTypeReferenceNode(ts.factory.createIdentifier("Blob"));
-    const types = astToString(
-      await openapiTS(structuredClone(doc) as never, { transform: (schema) => (schema.format === "binary" ? BLOB : undefined) }),
-    );
+    const types = astToString(await openapiTS(structuredClone(doc) as never, { transform: (schema) => (schema.format === "binary" ? BLOB : undefined) }));
     expect(types).toContain("Blob");
     await writeFile(path.join(work, "api.d.ts"), types);
     await symlink(path.resolve("node_modules"), path.join(work, "node_modules"));
@@ -164,7 +162,18 @@ export async function lifecycle(client: ReturnType<typeof createClient<paths>>, 
     );
     await writeFile(
       path.join(work, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: "ES2022", module: "ESNext", moduleResolution: "Bundler", lib: ["ES2022", "DOM"], skipLibCheck: true }, files: ["proxy.ts"] }),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: "ES2022",
+          module: "ESNext",
+          moduleResolution: "Bundler",
+          lib: ["ES2022", "DOM"],
+          skipLibCheck: true,
+        },
+        files: ["proxy.ts"],
+      }),
     );
     const tsc = spawnSync(process.execPath, [path.resolve("node_modules/typescript/bin/tsc"), "-p", work], { encoding: "utf8" });
     expect(tsc.stdout + tsc.stderr).toBe("");
@@ -177,7 +186,15 @@ describe("a whole session through a client generated from the document", () => {
     const client = createClient<never>({ baseUrl: "http://app.test", fetch: checkedFetch, headers: { Authorization: `Bearer ${token}` } });
     const c = client as unknown as Record<"GET" | "POST" | "PUT", (p: string, o?: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>>;
     const hash = "openapiclient0001";
-    const start = { hash, protocol: "ssh", host: "db-01.internal", credentialUsername: "root", user: "alice@example.com", userIp: "10.0.0.7", startedAt: "2026-03-01T10:00:00Z" };
+    const start = {
+      hash,
+      protocol: "ssh",
+      host: "db-01.internal",
+      credentialUsername: "root",
+      user: "alice@example.com",
+      userIp: "10.0.0.7",
+      startedAt: "2026-03-01T10:00:00Z",
+    };
 
     const started = await c.POST("/api/v1/sessions", { body: start });
     expect(started.response.status).toBe(201);
@@ -221,10 +238,18 @@ describe("a whole session through a client generated from the document", () => {
     expect((await c.GET("/api/v1/sessions/{hash}", { params: { path: { hash: "nosuchsession0001" } } })).response.status).toBe(404);
 
     const finishPath = { params: { path: { hash } } };
-    expect((await c.POST("/api/v1/sessions/{hash}/finish", { ...finishPath, body: { endedAt: "2026-03-01T10:05:00Z", totalChunks: 1 } })).response.status).toBe(422);
-    const hugeFinish = await c.POST("/api/v1/sessions/{hash}/finish", { ...finishPath, body: { endedAt: "2026-03-01T10:05:00Z", totalChunks: 1, errorMessage: "x".repeat(1024 * 1024) } });
+    expect((await c.POST("/api/v1/sessions/{hash}/finish", { ...finishPath, body: { endedAt: "2026-03-01T10:05:00Z", totalChunks: 1 } })).response.status).toBe(
+      422,
+    );
+    const hugeFinish = await c.POST("/api/v1/sessions/{hash}/finish", {
+      ...finishPath,
+      body: { endedAt: "2026-03-01T10:05:00Z", totalChunks: 1, errorMessage: "x".repeat(1024 * 1024) },
+    });
     expect(hugeFinish.response.status).toBe(413);
-    const finished = await c.POST("/api/v1/sessions/{hash}/finish", { ...finishPath, body: { endedAt: "2026-03-01T10:05:00Z", totalChunks: 1, mediaSha256: sha } });
+    const finished = await c.POST("/api/v1/sessions/{hash}/finish", {
+      ...finishPath,
+      body: { endedAt: "2026-03-01T10:05:00Z", totalChunks: 1, mediaSha256: sha },
+    });
     expect(finished.response.status).toBe(200);
     expect(finished.data).toMatchObject({ hash, status: "closed" });
     expect((await chunk(1, media)).response.status).toBe(409);
