@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { inArray } from "drizzle-orm";
 import { closeDb, db } from "@/lib/db/client";
 import { recordings, remoteSessions } from "@/lib/db/schema";
-import { seedDemoRecordings } from "@/lib/demo/recordings";
+import { seedDemoRecordings } from "@/lib/demo/send";
 import { ensureDemoAccounts } from "@/lib/demo/sessions";
 import { env } from "@/lib/env";
 import { authSecret, prepareRuntime } from "@/lib/setup/runtime";

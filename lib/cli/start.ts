@@ -57,7 +57,7 @@ async function main() {
   console.log(`[start] Session Video on http://localhost:${env.PORT}`);
   if (seeded) {
     // Real recordings go through the public ingestion API, like a proxy's, once the server answers.
-    const { seedDemoRecordings } = await import("@/lib/demo/recordings");
+    const { seedDemoRecordings } = await import("@/lib/demo/send");
     seedDemoRecordings({ baseUrl: `http://127.0.0.1:${env.PORT}` }).then(
       ({ sessions }) => console.log(`[demo] ${sessions.length} demo recordings sent through the ingestion API`),
       (error) => console.error("[demo] demo recordings failed:", error instanceof Error ? error.message : error),
