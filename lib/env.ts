@@ -20,7 +20,8 @@ const schema = z.object({
   SESSION_MAX_AGE_HOURS: z.coerce.number().min(0.01).max(24 * 7).default(8),
   ADMIN_EMAIL: z.string().email().default("admin@example.com"),
   ADMIN_PASSWORD: z.string().min(8).optional(),
-  SEED_DEMO: z.enum(["0", "1"]).default("1"),
+  /** Unset: demo data on the embedded database only, never on a DATABASE_URL (see parseEnv). */
+  SEED_DEMO: z.enum(["0", "1"]).optional(),
   RESEND_API_KEY: z.string().min(1).optional(),
   RESEND_BASE_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().min(3).default("Session Video <session-video@example.com>"),
@@ -80,18 +81,27 @@ const schema = z.object({
   }
 });
 
-const parsed = schema.safeParse(process.env);
-if (!parsed.success) {
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-  throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+/**
+ * Validates an environment. Demo data (made-up sessions, and accounts a demo
+ * can sign in with) goes by default only into the embedded database: a
+ * DATABASE_URL may be a production server, so there it takes SEED_DEMO=1.
+ */
+export function parseEnv(source: Record<string, string | undefined>) {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return {
+    ...parsed.data,
+    DATA_DIR: path.resolve(parsed.data.DATA_DIR),
+    SEED_DEMO: parsed.data.SEED_DEMO ?? (parsed.data.DATABASE_URL ? "0" : "1"),
+    // Path-style addressing (http://host/bucket/key) is what MinIO, Ceph RGW and most S3-compatible servers expect.
+    S3_FORCE_PATH_STYLE: parsed.data.S3_FORCE_PATH_STYLE ? parsed.data.S3_FORCE_PATH_STYLE === "1" : Boolean(parsed.data.S3_ENDPOINT),
+    S3_PREFIX: parsed.data.S3_PREFIX && !parsed.data.S3_PREFIX.endsWith("/") ? `${parsed.data.S3_PREFIX}/` : parsed.data.S3_PREFIX,
+  };
 }
 
-export const env = {
-  ...parsed.data,
-  DATA_DIR: path.resolve(parsed.data.DATA_DIR),
-  // Path-style addressing (http://host/bucket/key) is what MinIO, Ceph RGW and most S3-compatible servers expect.
-  S3_FORCE_PATH_STYLE: parsed.data.S3_FORCE_PATH_STYLE ? parsed.data.S3_FORCE_PATH_STYLE === "1" : Boolean(parsed.data.S3_ENDPOINT),
-  S3_PREFIX: parsed.data.S3_PREFIX && !parsed.data.S3_PREFIX.endsWith("/") ? `${parsed.data.S3_PREFIX}/` : parsed.data.S3_PREFIX,
-};
+export const env = parseEnv(process.env);
 
 export type Env = typeof env;
