@@ -12,7 +12,14 @@ export function random(seed: number) {
     x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
     return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)) };
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  const pick = <T,>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const weighted = <T,>(list: ReadonlyArray<readonly [T, number]>): T => {
+    let r = next() * list.reduce((sum, [, w]) => sum + w, 0);
+    for (const [value, w] of list) if ((r -= w) < 0) return value;
+    return list[list.length - 1]![0];
+  };
+  return { next, int, pick, weighted };
 }
 
 export async function ffmpeg(args: string[], timeoutMs = 240_000) {

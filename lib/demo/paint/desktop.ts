@@ -1,4 +1,4 @@
-/** Desktops (RDP, VNC): windows, a taskbar clock, typing, a moving pointer and sound. */
+/** Desktops (RDP, VNC, a browser): windows, a taskbar clock, typing, a moving pointer and sound. */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SessionEventInput } from "@/lib/ingest/schemas";
@@ -29,7 +29,15 @@ function pointerExpression(points: Desktop["pointer"], axis: "x" | "y"): string 
   return `if(lt(t,${points[0]!.t / 1000}),${points[0]![axis]},${expr})`;
 }
 
-export async function renderDesktop(dir: string, name: string, desktop: Desktop, { width, height, fps }: { width: number; height: number; fps: number }) {
+/** What a desktop shows: boxes drawn with drawbox, ASS text, the pointer's path, and the events a proxy would send. */
+export type DesktopPicture = { boxes: string[]; ass: string; pointerX: string; pointerY: string; events: SessionEventInput[] };
+
+/**
+ * Paints a desktop: windows opening, the taskbar with a button per window
+ * (and a clock, unless `clock` is false: a clock changes every picture),
+ * typing, and the pointer moving along its waypoints.
+ */
+export function paintDesktop(desktop: Desktop, { width, height, clock = true }: { width: number; height: number; clock?: boolean }): DesktopPicture {
   const rnd = random(desktop.seed);
   const events: SessionEventInput[] = [];
   const lines: AssLine[] = [];
@@ -49,9 +57,9 @@ export async function renderDesktop(dir: string, name: string, desktop: Desktop,
     }
     events.push({ type: "window", t: w.openAt, title: w.title });
   });
-  for (let s = 0; s * 1000 < end; s += 1) {
-    const clock = new Date(Date.UTC(2026, 0, 1, 9, 41, s)).toISOString().slice(11, 19);
-    lines.push({ start: s * 1000, end: Math.min(end, (s + 1) * 1000), style: "Task", x: width - 90, y: height - 27, text: clock });
+  for (let s = 0; clock && s * 1000 < end; s += 1) {
+    const time = new Date(Date.UTC(2026, 0, 1, 9, 41, s)).toISOString().slice(11, 19);
+    lines.push({ start: s * 1000, end: Math.min(end, (s + 1) * 1000), style: "Task", x: width - 90, y: height - 27, text: time });
   }
   if (desktop.typing) {
     const w = desktop.windows[desktop.typing.windowIndex]!;
@@ -83,28 +91,44 @@ export async function renderDesktop(dir: string, name: string, desktop: Desktop,
     `Style: Task,${SANS_FONT},14,&H00F0F0F0,&H00FFFFFF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,0,0,7,0,0,0,1`,
     `Style: Body,${MONO_FONT},15,&H00202020,&H00FFFFFF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,0,0,7,0,0,0,1`,
   ];
-  const assFile = path.join(dir, `${name}.ass`);
-  await writeFile(assFile, assDocument(width, height, styles, lines));
-  const out = path.join(dir, `${name}.mp4`);
-  const seconds = (end / 1000).toFixed(2);
-  const filter = [
-    `[0:v]${boxes.join(",")},${assFilter(assFile)}[desk]`,
+  events.sort((a, b) => a.t - b.t);
+  return {
+    boxes,
+    ass: assDocument(width, height, styles, lines),
+    pointerX: pointerExpression(pts, "x"),
+    pointerY: pointerExpression(pts, "y"),
+    events,
+  };
+}
+
+/** The filter graph of a painted desktop: input 0 the background, input 1 the pointer's picture; the output is [out]. */
+export function desktopFilter(picture: DesktopPicture, assFile: string, out = "v"): string {
+  return [
+    `[0:v]${picture.boxes.join(",")},${assFilter(assFile)}[desk]`,
     // The pointer: a white arrow-ish box with a dark edge, moved along the path.
     `[1:v]drawbox=x=0:y=0:w=12:h=18:color=0x111111:t=2[ptr]`,
-    `[desk][ptr]overlay=x='${pointerExpression(pts, "x")}':y='${pointerExpression(pts, "y")}':eval=frame[v]`,
+    `[desk][ptr]overlay=x='${picture.pointerX}':y='${picture.pointerY}':eval=frame[${out}]`,
   ].join(";");
+}
+
+/** A desktop recording with sound from the remote machine, encoded as fragmented MP4 (H.264 + AAC). */
+export async function renderDesktop(dir: string, name: string, desktop: Desktop, { width, height, fps }: { width: number; height: number; fps: number }) {
+  const picture = paintDesktop(desktop, { width, height });
+  const assFile = path.join(dir, `${name}.ass`);
+  await writeFile(assFile, picture.ass);
+  const out = path.join(dir, `${name}.mp4`);
+  const seconds = (desktop.durationMs / 1000).toFixed(2);
   await ffmpeg([
     "-f", "lavfi", "-i", `color=c=${desktop.background}:s=${width}x${height}:r=${fps}:d=${seconds}`,
     "-f", "lavfi", "-i", `color=c=white:s=12x18:r=${fps}:d=${seconds}`,
     // Sound from the remote machine: a soft chime each few seconds over a low hum.
     "-f", "lavfi", "-i", `sine=frequency=523:beep_factor=3:sample_rate=44100:duration=${seconds}`,
-    "-filter_complex", filter,
+    "-filter_complex", desktopFilter(picture, assFile),
     "-map", "[v]", "-map", "2:a",
     "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-pix_fmt", "yuv420p", "-g", String(fps * 2),
     "-c:a", "aac", "-b:a", "64k", "-af", "volume=0.15",
     "-movflags", "frag_keyframe+empty_moov+default_base_moof",
     "-shortest", "-y", out,
   ]);
-  events.sort((a, b) => a.t - b.t);
-  return { file: out, events };
+  return { file: out, events: picture.events };
 }
