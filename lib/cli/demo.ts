@@ -1,20 +1,22 @@
 /**
- * `npm run demo [-- --url http://localhost:3000]`: generates the demo recordings
- * with ffmpeg and sends them through the ingestion API. Uses the server at
- * --url (default: this machine's PORT) when it answers; otherwise starts the
- * built app and a worker for the time of the demo.
+ * `npm run demo [-- --url http://localhost:3000]`: the demo accounts (those
+ * missing) and another set of demo sessions, generated with ffmpeg and sent
+ * through the ingestion API. Uses the server at --url (default: this
+ * machine's PORT) when it answers; otherwise starts the built app and workers
+ * for the time of the demo. Like the first start, only where SEED_DEMO allows
+ * demo data (by default the embedded database, never a DATABASE_URL).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { inArray } from "drizzle-orm";
-import { closeDb, db } from "@/lib/db/client";
-import { recordings, remoteSessions } from "@/lib/db/schema";
-import { seedDemoRecordings } from "@/lib/demo/send";
-import { ensureDemoAccounts } from "@/lib/demo/sessions";
+import { closeDb } from "@/lib/db/client";
+import { ensureDemoAccounts } from "@/lib/demo/accounts";
+import { loadDemo } from "@/lib/demo/load";
+import { sendDemo } from "@/lib/demo/send";
 import { env } from "@/lib/env";
 import { authSecret, prepareRuntime } from "@/lib/setup/runtime";
 import { freePort } from "@/lib/setup/free-port";
+import { startWorkerProcesses } from "@/lib/setup/worker-processes";
 
 const { values } = parseArgs({ options: { url: { type: "string" } } });
 const answers = (url: string) =>
@@ -23,48 +25,51 @@ const answers = (url: string) =>
     () => false,
   );
 
+if (env.SEED_DEMO !== "1") {
+  console.error(
+    env.DATABASE_URL
+      ? "[demo] DATABASE_URL is set, and it may be a production database: demo data goes there only with SEED_DEMO=1"
+      : "[demo] SEED_DEMO=0: no demo data",
+  );
+  process.exit(1);
+}
 
 const started = Date.now();
 const { databaseUrl, embedded } = await prepareRuntime();
 let web: ChildProcess | null = null;
 let worker: { stop: () => Promise<void> } | null = null;
+let helpers: { stop: () => Promise<void> } | null = null;
 let stopping = false;
 try {
-  let url = values.url ?? `http://localhost:${env.PORT}`;
-  if (!(await answers(url))) {
+  // The PAM users of the demo sessions, so their sessions link to accounts.
+  await ensureDemoAccounts();
+  const url = values.url ?? `http://localhost:${env.PORT}`;
+  if (await answers(url)) {
+    // That server's workers do the background work.
+    await sendDemo({ baseUrl: url });
+  } else {
     if (values.url) throw new Error(`${url} does not answer`);
     const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    console.log(`[demo] no server on port ${env.PORT}: starting the built app on ${url} for the demo`);
+    const own = `http://127.0.0.1:${port}`;
+    console.log(`[demo] no server on port ${env.PORT}: starting the built app on ${own} for the demo`);
+    const serverEnv = { DATABASE_URL: databaseUrl, DATA_DIR: env.DATA_DIR, NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" };
     web = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
       stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, DATA_DIR: env.DATA_DIR, NEXTAUTH_URL: url, NEXTAUTH_SECRET: await authSecret() },
+      env: { ...process.env, ...serverEnv, NODE_ENV: "production", NEXTAUTH_URL: own, NEXTAUTH_SECRET: await authSecret() },
     });
     web.on("exit", (code) => {
       if (code && !stopping) console.error(`[demo] next start exited with ${code} (is there a build? run npm run build)`);
     });
     const { startWorker } = await import("@/lib/worker");
     worker = await startWorker();
-  }
-  // The PAM users of the demo recordings, so their sessions link to accounts.
-  await ensureDemoAccounts();
-  const { sessions } = await seedDemoRecordings({ baseUrl: url });
-  if (worker) {
-    // Our own worker: stay until it has probed what was sent.
-    const deadline = Date.now() + 5 * 60_000;
-    for (;;) {
-      const rows = await db
-        .select({ status: recordings.status })
-        .from(recordings)
-        .where(inArray(recordings.sessionId, db.select({ id: remoteSessions.id }).from(remoteSessions).where(inArray(remoteSessions.hash, sessions))));
-      const waiting = rows.filter((r) => r.status === "processing").length;
-      if (waiting === 0 || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    helpers = startWorkerProcesses({ count: 2, env: serverEnv });
+    // Our own workers: stay until they have done the background work on what was sent.
+    await loadDemo({ baseUrl: own, startedAt: started });
   }
   console.log(`[demo] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } finally {
   stopping = true;
+  await helpers?.stop();
   await worker?.stop();
   if (web && web.exitCode === null) {
     const exited = new Promise((r) => web!.once("exit", r));

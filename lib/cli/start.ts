@@ -1,7 +1,8 @@
 /**
  * `npm start`: database (embedded unless DATABASE_URL), migrations, first admin,
- * demo data on an empty database, a build when there is none, then the web
- * server on PORT and a background worker in this process.
+ * demo accounts on an empty database (SEED_DEMO), a build when there is none,
+ * then the web server on PORT and a background worker in this process, and
+ * the demo sessions through the ingestion API once the server answers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -11,10 +12,14 @@ import { closeDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { ensureFirstAdmin } from "@/lib/setup/admin";
 import { authSecret, prepareRuntime } from "@/lib/setup/runtime";
-import { seedDemoIfEmpty } from "@/lib/demo/seed";
 import { webServerArgs } from "@/lib/setup/web-process";
+import { startWorkerProcesses } from "@/lib/setup/worker-processes";
+import { prepareDemoIfEmpty } from "@/lib/demo/seed";
 
 const dev = process.argv.includes("--dev");
+const startedAt = Date.now() - process.uptime() * 1000;
+/** Workers of their own for the time the demo loads: each takes one job a second from a queue. */
+const DEMO_EXTRA_WORKERS = 3;
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
 
 function run(cmd: string, args: string[], extraEnv: Record<string, string>): ChildProcess {
@@ -25,13 +30,16 @@ async function main() {
   const { databaseUrl, embedded } = await prepareRuntime();
   await ensureFirstAdmin();
   const node = await startNode({ worker: env.WORKER === "1" });
-  const seeded = env.SEED_DEMO === "1" ? await seedDemoIfEmpty() : false;
+  // Demo accounts now (their passwords are printed beside the admin's); demo sessions once the server answers.
+  const demo = env.SEED_DEMO === "1" ? await prepareDemoIfEmpty() : false;
 
   const serverEnv: Record<string, string> = {
     DATABASE_URL: databaseUrl,
     NEXTAUTH_SECRET: await authSecret(),
     NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`,
     DATA_DIR: env.DATA_DIR,
+    // Next.js collects usage data unless told not to; this product sends nothing anywhere by itself.
+    NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
   };
 
   if (!dev && !existsSync(path.resolve(".next/BUILD_ID"))) {
@@ -55,13 +63,15 @@ async function main() {
   const { backfillSessionCommands } = await import("@/lib/analysis/rules");
   if (await backfillSessionCommands()) console.log("[analysis] sessions analyzed before the command search: re-analysis queued");
   console.log(`[start] Session Video on http://localhost:${env.PORT}`);
-  if (seeded) {
-    // Real recordings go through the public ingestion API, like a proxy's, once the server answers.
-    const { seedDemoRecordings } = await import("@/lib/demo/send");
-    seedDemoRecordings({ baseUrl: `http://127.0.0.1:${env.PORT}` }).then(
-      ({ sessions }) => console.log(`[demo] ${sessions.length} demo recordings sent through the ingestion API`),
-      (error) => console.error("[demo] demo recordings failed:", error instanceof Error ? error.message : error),
-    );
+  let demoWorkers: { stop: () => Promise<void> } | null = null;
+  if (demo) {
+    // Through the public ingestion API, like a proxy's, in the background: the list is usable meanwhile.
+    demoWorkers = env.WORKER === "1" ? startWorkerProcesses({ count: DEMO_EXTRA_WORKERS, env: serverEnv }) : null;
+    const { loadDemo } = await import("@/lib/demo/load");
+    loadDemo({ baseUrl: `http://127.0.0.1:${env.PORT}`, startedAt })
+      .catch((error) => console.error("[demo] the demo sessions failed:", error instanceof Error ? error.message : error))
+      .finally(() => demoWorkers?.stop())
+      .catch((error) => console.error("[demo] stopping the demo's workers", error));
   }
 
   let stopping = false;
@@ -69,6 +79,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     web.kill("SIGTERM");
+    await demoWorkers?.stop().catch((e) => console.error("[start] demo workers stop", e));
     for (const w of workers) await w.stop().catch((e) => console.error("[start] worker stop", e));
     await node.stop();
     await closeDb();

@@ -1,16 +1,16 @@
 import { count } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { remoteSessions } from "@/lib/db/schema";
+import { ensureDemoAccounts } from "./accounts";
 
 /**
- * Loads the demo accounts and sessions when the database has no sessions yet.
- * Returns whether it did, so that the caller also sends the demo recordings
- * once the server is up.
+ * On a database without sessions: creates the demo accounts (their passwords
+ * printed once) and returns true, so that the caller sends the demo sessions
+ * once the server is up (load.ts).
  */
-export async function seedDemoIfEmpty(): Promise<boolean> {
+export async function prepareDemoIfEmpty(): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(remoteSessions);
   if ((row?.n ?? 0) > 0) return false;
-  const { seedDemo } = await import("./sessions");
-  await seedDemo();
+  await ensureDemoAccounts();
   return true;
 }

@@ -1,12 +1,14 @@
-import { count, sql } from "drizzle-orm";
+import { count, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/users/password";
 import { db } from "@/lib/db/client";
 import { getUserByEmail } from "@/lib/users/queries";
-import { listSessions } from "@/lib/sessions/queries";
 import { PROTOCOLS } from "@/lib/domain/sessions";
-import { remoteSessions, users } from "@/lib/db/schema";
-import { DEMO_ACCOUNTS, seedDemo } from "@/lib/demo/sessions";
+import { users } from "@/lib/db/schema";
+import { DEMO_ACCOUNTS, ensureDemoAccounts } from "@/lib/demo/accounts";
+import { UNIT_MS } from "@/lib/demo/paint/units";
+import { planDemoSessions, SESSION_COUNT } from "@/lib/demo/plan";
+import { scenesOf } from "@/lib/demo/scenes";
 import { closeDb, useFreshDatabase } from "../support/db";
 
 beforeAll(async () => {
@@ -16,43 +18,74 @@ afterAll(async () => {
   await closeDb();
 });
 
-describe("demo data", () => {
-  it("creates the demo accounts once and a few hundred realistic sessions", async () => {
-    await seedDemo();
-    for (const account of DEMO_ACCOUNTS) {
+/** The passwords the demo used to publish in its README and log. */
+const PUBLISHED = ["auditor-demo", "user-demo"];
+
+describe("demo accounts", () => {
+  it("get passwords generated for this install, not fixed ones, and keep them", async () => {
+    const created = await ensureDemoAccounts();
+    expect(created.map((a) => a.email).sort()).toEqual(DEMO_ACCOUNTS.map((a) => a.email).sort());
+    for (const account of created) {
       const user = await getUserByEmail({ email: account.email });
-      expect(user?.role).toBe(account.role);
+      expect(user?.role).toBe(DEMO_ACCOUNTS.find((a) => a.email === account.email)!.role);
       expect(await verifyPassword(user!.passwordHash, account.password)).toBe(true);
+      for (const known of PUBLISHED) expect(await verifyPassword(user!.passwordHash, known)).toBe(false);
+      expect(account.password.length).toBeGreaterThanOrEqual(20);
     }
-    const sessions = await db.select().from(remoteSessions);
-    expect(sessions.length).toBeGreaterThanOrEqual(200);
-    expect(new Set(sessions.map((s) => s.protocol))).toEqual(new Set(PROTOCOLS));
-    expect(sessions.every((s) => /^[0-9a-f]{32}$/.test(s.hash))).toBe(true);
-    const ninetyDaysAgo = Date.now() - 91 * 24 * 3600 * 1000;
-    expect(sessions.every((s) => s.startedAt.getTime() > ninetyDaysAgo && s.startedAt.getTime() <= Date.now())).toBe(true);
-    const failed = sessions.filter((s) => s.status === "failed");
-    expect(failed.length).toBeGreaterThan(5);
-    expect(failed.every((s) => s.errorMessage && s.recordingSize === 0 && s.endedAt)).toBe(true);
-    const active = sessions.filter((s) => s.status === "active");
-    expect(active.length).toBe(2);
-    expect(active.every((s) => s.endedAt === null)).toBe(true);
-    const closed = sessions.filter((s) => s.status === "closed");
-    expect(closed.every((s) => s.endedAt! > s.startedAt && s.recordingSize > 0 && !s.errorMessage)).toBe(true);
+    expect(new Set(created.map((a) => a.password)).size).toBe(created.length);
 
-    // Each demo "user" account sees its own sessions, and only those.
-    const alice = await getUserByEmail({ email: "alice@example.com" });
-    const page = await listSessions({ viewer: { id: alice!.id, role: "user" }, limit: 500 });
-    expect(page.rows.length).toBeGreaterThan(10);
-    expect(page.rows.every((r) => r.userName === alice!.name)).toBe(true);
-
-    // Seeding again adds sessions but keeps the accounts as they are.
+    // Again: the accounts exist, nothing is created and their passwords stay.
     const [before] = await db.select({ n: count() }).from(users);
-    await seedDemo();
+    expect(await ensureDemoAccounts()).toEqual([]);
     const [after] = await db.select({ n: count() }).from(users);
     expect(after!.n).toBe(before!.n);
-    const [total] = await db.select({ n: count() }).from(remoteSessions);
-    expect(total!.n).toBe(sessions.length * 2);
-    const [dupes] = (await db.execute<{ n: number }>(sql`select count(*)::int n from (select hash from remote_sessions group by hash having count(*) > 1) d`)).rows;
-    expect(dupes!.n).toBe(0);
+    const auditor = created.find((a) => a.role === "auditor")!;
+    const user = await getUserByEmail({ email: auditor.email });
+    expect(await verifyPassword(user!.passwordHash, auditor.password)).toBe(true);
+
+    // Another install (here: the same database without those accounts) gets other passwords.
+    await db.delete(users).where(inArray(users.email, DEMO_ACCOUNTS.map((a) => a.email)));
+    const other = await ensureDemoAccounts();
+    expect(other.find((a) => a.role === "auditor")!.password).not.toBe(auditor.password);
+  });
+});
+
+describe("demo sessions plan", () => {
+  const now = Date.UTC(2026, 2, 10, 12, 0, 0);
+  const plan = planDemoSessions({ now });
+
+  it("has a few hundred sessions across all protocols over the last 90 days, newest first", () => {
+    expect(plan.length).toBe(SESSION_COUNT);
+    expect(new Set(plan.map((s) => s.start.protocol))).toEqual(new Set(PROTOCOLS));
+    const ninetyOneDaysAgo = now - 91 * 24 * 3600 * 1000;
+    expect(plan.every((s) => s.startedAt.getTime() > ninetyOneDaysAgo && s.startedAt.getTime() <= now)).toBe(true);
+    expect(plan.map((s) => s.startedAt.getTime())).toEqual(plan.map((s) => s.startedAt.getTime()).sort((a, b) => b - a));
+    // The same on every machine.
+    expect(planDemoSessions({ now })).toEqual(plan);
+  });
+
+  it("records every session but the failed connections, for as long as it lasted", () => {
+    const failed = plan.filter((s) => s.status === "failed");
+    expect(failed.length).toBeGreaterThan(5);
+    expect(failed.every((s) => s.errorMessage && s.scene === null && s.units === 0)).toBe(true);
+    const recorded = plan.filter((s) => s.status !== "failed");
+    expect(recorded.every((s) => s.scene !== null && s.units >= 1 && s.durationMs === s.units * UNIT_MS && !s.errorMessage)).toBe(true);
+    expect(plan.filter((s) => s.status === "active").length).toBe(2);
+    // What the recording shows is the session's own target.
+    for (const s of recorded) {
+      expect(scenesOf(s.start.protocol)).toContainEqual(s.scene);
+      expect([s.start.host, s.start.credentialUsername]).toEqual([s.scene!.host, s.scene!.credential]);
+    }
+    // Mostly short, some long: a few hours of recording in all.
+    const hours = recorded.filter((s) => s.status === "closed").reduce((sum, s) => sum + s.durationMs, 0) / 3_600_000;
+    expect(hours).toBeGreaterThan(3);
+    expect(hours).toBeLessThan(10);
+    expect(recorded.some((s) => s.durationMs >= 15 * 60_000)).toBe(true);
+  });
+
+  it("gives each demo user account sessions of their own", () => {
+    for (const account of DEMO_ACCOUNTS.filter((a) => a.role === "user")) {
+      expect(plan.filter((s) => s.start.user === account.name).length).toBeGreaterThan(10);
+    }
   });
 });
