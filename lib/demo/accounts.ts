@@ -4,10 +4,10 @@
  * admin's: a published password would let anyone into a deployment that kept
  * its demo accounts.
  */
-import { hashPassword } from "@/lib/auth/password";
-import { createUser, getUserByEmail } from "@/lib/db/queries/users";
-import type { Role } from "@/lib/db/schema";
+import type { Role } from "@/lib/domain/roles";
 import { generatePassword } from "@/lib/users";
+import { hashPassword } from "@/lib/users/password";
+import { createUser, getUserByEmail } from "@/lib/users/queries";
 
 export const DEMO_ACCOUNTS: Array<{ email: string; name: string; role: Role }> = [
   { email: "auditor@example.com", name: "Audrey Auditor", role: "auditor" },

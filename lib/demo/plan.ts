@@ -5,7 +5,7 @@
  * one of them is sent through the ingestion API (send.ts), so what the app
  * shows of them (sizes, times, recordings) is what it stored.
  */
-import type { Protocol } from "@/lib/db/schema";
+import type { Protocol } from "@/lib/domain/sessions";
 import type { StartSessionInput } from "@/lib/ingest/schemas";
 import { DEMO_ACCOUNTS } from "./accounts";
 import { random } from "./media";

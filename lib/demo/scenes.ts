@@ -7,7 +7,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Protocol } from "@/lib/db/schema";
+import type { Protocol } from "@/lib/domain/sessions";
 import type { SessionEventInput } from "@/lib/ingest/schemas";
 import { desktopFilter, paintDesktop, type Desktop } from "./paint/desktop";
 import { renderTerminal, type TerminalScript } from "./paint/terminal";

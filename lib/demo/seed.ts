@@ -1,7 +1,5 @@
-import { count } from "drizzle-orm";
-import { db } from "@/lib/db/client";
-import { remoteSessions } from "@/lib/db/schema";
 import { ensureDemoAccounts } from "./accounts";
+import { hasAnySession } from "./queries";
 
 /**
  * On a database without sessions: creates the demo accounts (their passwords
@@ -9,8 +7,7 @@ import { ensureDemoAccounts } from "./accounts";
  * once the server is up (load.ts).
  */
 export async function prepareDemoIfEmpty(): Promise<boolean> {
-  const [row] = await db.select({ n: count() }).from(remoteSessions);
-  if ((row?.n ?? 0) > 0) return false;
+  if (await hasAnySession()) return false;
   await ensureDemoAccounts();
   return true;
 }
