@@ -2,7 +2,7 @@
  * `npm run demo [-- --url http://localhost:3000]`: the demo accounts (those
  * missing) and another set of demo sessions, generated with ffmpeg and sent
  * through the ingestion API. Uses the server at --url (default: this
- * machine's PORT) when it answers; otherwise starts the built app and workers
+ * machine's PORT) when it answers; otherwise starts the built app and a worker
  * for the time of the demo. Like the first start, only where SEED_DEMO allows
  * demo data (by default the embedded database, never a DATABASE_URL).
  */
@@ -16,7 +16,7 @@ import { sendDemo } from "@/lib/demo/send";
 import { env } from "@/lib/env";
 import { authSecret, prepareRuntime } from "@/lib/setup/runtime";
 import { freePort } from "@/lib/setup/free-port";
-import { startWorkerProcesses } from "@/lib/setup/worker-processes";
+import { startWorker } from "@/lib/worker";
 
 const { values } = parseArgs({ options: { url: { type: "string" } } });
 const answers = (url: string) =>
@@ -38,7 +38,6 @@ const started = Date.now();
 const { databaseUrl, embedded } = await prepareRuntime();
 let web: ChildProcess | null = null;
 let worker: { stop: () => Promise<void> } | null = null;
-let helpers: { stop: () => Promise<void> } | null = null;
 let stopping = false;
 try {
   // The PAM users of the demo sessions, so their sessions link to accounts.
@@ -60,16 +59,13 @@ try {
     web.on("exit", (code) => {
       if (code && !stopping) console.error(`[demo] next start exited with ${code} (is there a build? run npm run build)`);
     });
-    const { startWorker } = await import("@/lib/worker");
     worker = await startWorker();
-    helpers = startWorkerProcesses({ count: 2, env: serverEnv });
-    // Our own workers: stay until they have done the background work on what was sent.
+    // Our own worker: stay until it has done the background work on what was sent.
     await loadDemo({ baseUrl: own, startedAt: started });
   }
   console.log(`[demo] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } finally {
   stopping = true;
-  await helpers?.stop();
   await worker?.stop();
   if (web && web.exitCode === null) {
     const exited = new Promise((r) => web!.once("exit", r));

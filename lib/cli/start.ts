@@ -13,13 +13,11 @@ import { env } from "@/lib/env";
 import { ensureFirstAdmin } from "@/lib/setup/admin";
 import { authSecret, prepareRuntime } from "@/lib/setup/runtime";
 import { webServerArgs } from "@/lib/setup/web-process";
-import { startWorkerProcesses } from "@/lib/setup/worker-processes";
+import { loadDemo } from "@/lib/demo/load";
 import { prepareDemoIfEmpty } from "@/lib/demo/seed";
 
 const dev = process.argv.includes("--dev");
 const startedAt = Date.now() - process.uptime() * 1000;
-/** Workers of their own for the time the demo loads: each takes one job a second from a queue. */
-const DEMO_EXTRA_WORKERS = 3;
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
 
 function run(cmd: string, args: string[], extraEnv: Record<string, string>): ChildProcess {
@@ -63,15 +61,11 @@ async function main() {
   const { backfillSessionCommands } = await import("@/lib/analysis/rules");
   if (await backfillSessionCommands()) console.log("[analysis] sessions analyzed before the command search: re-analysis queued");
   console.log(`[start] Session Video on http://localhost:${env.PORT}`);
-  let demoWorkers: { stop: () => Promise<void> } | null = null;
   if (demo) {
     // Through the public ingestion API, like a proxy's, in the background: the list is usable meanwhile.
-    demoWorkers = env.WORKER === "1" ? startWorkerProcesses({ count: DEMO_EXTRA_WORKERS, env: serverEnv }) : null;
-    const { loadDemo } = await import("@/lib/demo/load");
-    loadDemo({ baseUrl: `http://127.0.0.1:${env.PORT}`, startedAt })
-      .catch((error) => console.error("[demo] the demo sessions failed:", error instanceof Error ? error.message : error))
-      .finally(() => demoWorkers?.stop())
-      .catch((error) => console.error("[demo] stopping the demo's workers", error));
+    loadDemo({ baseUrl: `http://127.0.0.1:${env.PORT}`, startedAt }).catch((error) =>
+      console.error("[demo] the demo sessions failed:", error instanceof Error ? error.message : error),
+    );
   }
 
   let stopping = false;
@@ -79,7 +73,6 @@ async function main() {
     if (stopping) return;
     stopping = true;
     web.kill("SIGTERM");
-    await demoWorkers?.stop().catch((e) => console.error("[start] demo workers stop", e));
     for (const w of workers) await w.stop().catch((e) => console.error("[start] worker stop", e));
     await node.stop();
     await closeDb();
