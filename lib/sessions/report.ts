@@ -10,12 +10,19 @@ export type SessionReport = {
   viewer: Viewer;
 };
 
-/** Whether the session has media to play: a recording row, or bytes counted on the session. */
-export function hasRecording({ session, recording }: Pick<SessionReport, "session" | "recording">): boolean {
-  return recording !== null || session.recordingSize > 0;
+/**
+ * Whether the session has media to play: a recording with bytes stored. Only
+ * the recording decides; a session without one (a failed connection) offers
+ * no size, no player and no video, whatever else its row says.
+ */
+export function hasRecording({ recording }: Pick<SessionReport, "recording">): boolean {
+  return recording !== null && recording.sizeBytes > 0;
 }
 
-/** Bytes recorded so far: the recording's own count when there is one, else the session's. */
-export function recordedBytes({ session, recording }: Pick<SessionReport, "session" | "recording">): number {
-  return Math.max(recording?.sizeBytes ?? 0, session.recordingSize);
+/**
+ * The bytes stored for the session's recording: its chunks as received, then
+ * the assembled media once finished. Null without a recording.
+ */
+export function recordedBytes(report: Pick<SessionReport, "recording">): number | null {
+  return hasRecording(report) ? report.recording!.sizeBytes : null;
 }

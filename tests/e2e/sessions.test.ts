@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { setParameter } from "@/lib/settings/queries";
-import { auditLog, remoteSessions, type NewRemoteSession } from "@/lib/db/schema";
+import { auditLog, recordings, remoteSessions, type NewRemoteSession } from "@/lib/db/schema";
 import { closeDb } from "../support/db";
 import { createTestUser } from "../support/users";
 import { launchBrowser, signIn } from "./support/browser";
@@ -20,6 +20,8 @@ let bob: Person;
 const RDP_HASH = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
 const FAILED_HASH = "f00dfeed00000000000000000000beef";
 const ACTIVE_HASH = "acacacac11112222333344445555aaaa";
+/** Closed, but no media ever arrived: no size, no Video button. */
+const UNRECORDED_HASH = "0e0e0e0e99998888777766665555cccc";
 
 beforeAll(async () => {
   app = await startAppServer();
@@ -70,6 +72,18 @@ beforeAll(async () => {
       status: "active",
       recordingSize: 4096,
     },
+    {
+      hash: UNRECORDED_HASH,
+      protocol: "telnet",
+      host: "10.40.3.3",
+      credentialUsername: "netops",
+      userId: bob.id,
+      userName: "Bob Chen",
+      userIp: "10.1.5.9",
+      startedAt: new Date(base + 30_000),
+      endedAt: new Date(base + 90_000),
+      status: "closed",
+    },
   ];
   // Enough older SSH sessions for a second page.
   for (let i = 0; i < 60; i++) {
@@ -87,7 +101,16 @@ beforeAll(async () => {
       recordingSize: 1000 + i,
     });
   }
-  await db.insert(remoteSessions).values(rows);
+  const inserted = await db
+    .insert(remoteSessions)
+    .values(rows)
+    .returning({ id: remoteSessions.id, status: remoteSessions.status, recordingSize: remoteSessions.recordingSize });
+  // Every session that counts recorded bytes has its recording, as ingestion leaves them.
+  await db.insert(recordings).values(
+    inserted
+      .filter((s) => s.recordingSize > 0)
+      .map((s) => ({ sessionId: s.id, status: s.status === "active" ? ("receiving" as const) : ("ready" as const), sizeBytes: s.recordingSize })),
+  );
 });
 afterAll(async () => {
   await browser?.close();
@@ -114,7 +137,7 @@ describe("Remote sessions list and session report", () => {
       await page.waitForURL(`${app.url}${href}`);
     };
     await follow("Older ›");
-    expect(await tableRows(page).count()).toBe(13);
+    expect(await tableRows(page).count()).toBe(14);
     await expect(page.getByRole("link", { name: "Older ›" }).count()).resolves.toBe(0);
     await follow("‹ Newer");
     await expect(tableRows(page).first().getAttribute("data-hash")).resolves.toBe(ACTIVE_HASH);
@@ -165,7 +188,7 @@ describe("Remote sessions list and session report", () => {
     expect(user).toContain("Alice Martins");
     expect(user).toContain("10.1.4.22");
     const session = page.locator("section", { has: page.getByRole("heading", { name: "Session", exact: true }) });
-    expect(await session.textContent()).toContain("5.0 MB");
+    await expect(session.getByTestId("recording-size").textContent()).resolves.toBe("5.0 MB");
     expect(await session.textContent()).toContain("01:02:03");
     await expect(session.getByRole("link", { name: /Video/ }).getAttribute("href")).resolves.toBe(`/sessions/${RDP_HASH}/play`);
     const generate = session.getByRole("button", { name: "Generate video for download" });
@@ -191,8 +214,23 @@ describe("Remote sessions list and session report", () => {
     expect(failedInfo).toContain("Permission denied (publickey,password).");
     const failedSession = page.locator("section", { has: page.getByRole("heading", { name: "Session", exact: true }) });
     expect(await failedSession.textContent()).toContain("No recording");
+    await expect(failedSession.getByTestId("recording-size").textContent()).resolves.toBe("No recording");
     expect(await failedSession.getByRole("link", { name: /Video/ }).count()).toBe(0);
     expect(await failedSession.getByRole("button", { name: "Generate video for download" }).count()).toBe(0);
+
+    // A closed session whose media never arrived: no size and no Video button either, here and in the list.
+    await page.goto(`${app.url}/sessions/${UNRECORDED_HASH}`);
+    const unrecorded = page.locator("section", { has: page.getByRole("heading", { name: "Session", exact: true }) });
+    expect(await unrecorded.textContent()).toContain("No recording was received");
+    await expect(unrecorded.getByTestId("recording-size").textContent()).resolves.toBe("No recording");
+    expect(await unrecorded.getByRole("link", { name: /Video/ }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Generate video for download" }).count()).toBe(0);
+    expect(await page.getByRole("heading", { name: "Video of session", exact: true }).count()).toBe(0);
+    await page.goto(`${app.url}/sessions?q=10.`);
+    const sizeOf = (hash: string) => page.locator(`tr[data-hash="${hash}"] td`).nth(8).textContent();
+    await expect(sizeOf(FAILED_HASH)).resolves.toBe("—");
+    await expect(sizeOf(UNRECORDED_HASH)).resolves.toBe("—");
+    await expect(sizeOf(RDP_HASH)).resolves.toBe("5.0 MB");
 
     // An active session says it is still being recorded.
     await page.goto(`${app.url}/sessions/${ACTIVE_HASH}`);
@@ -257,6 +295,11 @@ describe("Remote sessions list and session report", () => {
     // Enabled: a form whose server action starts the conversion and opens the download screen.
     expect(await session.getByRole("button", { name: "Generate video for download" }).isEnabled()).toBe(true);
     expect(await session.textContent()).not.toContain("turned off");
+
+    // Never offered for a session without a recording, in any section.
+    await page.goto(`${app.url}/sessions/${FAILED_HASH}`);
+    expect(await page.getByRole("button", { name: "Generate video for download" }).count()).toBe(0);
+    expect(await page.getByRole("heading", { name: "Video of session", exact: true }).count()).toBe(0);
 
     // Still not offered for a session that is being recorded.
     await page.goto(`${app.url}/sessions/${ACTIVE_HASH}`);

@@ -6,7 +6,7 @@ import { getRecordingBySession } from "@/lib/recordings/queries";
 import { getSessionForPage } from "@/lib/sessions/access";
 import { shortHash } from "@/lib/format";
 import { isSessionHash, STATUS_LABELS } from "@/lib/domain/sessions";
-import type { SessionReport } from "@/lib/sessions/report";
+import { hasRecording, type SessionReport } from "@/lib/sessions/report";
 import { SessionInfoSection } from "./_sections/session-info";
 import { SessionSection } from "./_sections/session";
 import { IntegritySection } from "./_sections/integrity";
@@ -60,7 +60,8 @@ export default async function SessionReportPage({
       <VulnerabilityAnalysisSection session={session} />
       <SessionSection report={report} />
       {recording ? <IntegritySection report={report} /> : null}
-      <VideoOfSessionSection session={session} viewer={viewer} announcedId={announcedId} />
+      {/* Nothing to convert without a recording: no Generate button there either. */}
+      {hasRecording(report) ? <VideoOfSessionSection session={session} viewer={viewer} announcedId={announcedId} /> : null}
     </>
   );
 }

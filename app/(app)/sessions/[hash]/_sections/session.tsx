@@ -13,6 +13,7 @@ export async function SessionSection({ report }: { report: SessionReport }) {
   const downloadEnabled = await getParameter({ key: DOWNLOAD_PARAMETER });
   const active = session.status === "active";
   const recorded = hasRecording(report);
+  const bytes = recordedBytes(report);
   const path = `/sessions/${encodeURIComponent(session.hash)}`;
   const time = formatDuration((session.endedAt ?? new Date()).getTime() - session.startedAt.getTime());
 
@@ -26,7 +27,7 @@ export async function SessionSection({ report }: { report: SessionReport }) {
       ) : null}
       <dl className="facts">
         <dt>Size</dt>
-        <dd>{formatSize(recordedBytes(report))}</dd>
+        <dd data-testid="recording-size">{bytes === null ? <span className="muted">No recording</span> : formatSize(bytes)}</dd>
         <dt>Time</dt>
         <dd>
           {time}
