@@ -7,6 +7,8 @@ import { parseArgs } from "node:util";
 import { startWebServer } from "@/lib/http/web-server";
 
 const { values } = parseArgs({ options: { port: { type: "string" }, hostname: { type: "string" }, dev: { type: "boolean" } } });
+// Next.js's telemetry is off unless the operator says otherwise (next.config.ts sets it too).
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const server = await startWebServer({ port, hostname: values.hostname, dev: values.dev ?? false });
 console.log(`[web] listening on ${values.hostname ?? "*"}:${port}${values.dev ? " (development)" : ""}`);

@@ -154,6 +154,8 @@ export function gzipPlaylist(req: http.IncomingMessage, res: http.ServerResponse
 
 export async function startWebServer({ port, hostname, dev = false }: { port: number; hostname?: string; dev?: boolean }): Promise<http.Server> {
   trustPeerHeader();
+  // Next.js's telemetry is off unless the operator set it (next.config.ts says so too).
+  process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   const app = next({ dev, dir: process.cwd(), hostname: hostname ?? "localhost", port });
   const handle = app.getRequestHandler();
   await app.prepare();

@@ -225,6 +225,7 @@ async function startNext(databaseUrl: string): Promise<{ url: string; child: Chi
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
   const child = spawn(process.execPath, [...profile, path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     env: {
+      NEXT_TELEMETRY_DISABLED: "1",
       ...process.env,
       NODE_ENV: "production",
       DATABASE_URL: databaseUrl,

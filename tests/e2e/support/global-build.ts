@@ -8,7 +8,7 @@ export async function setup() {
   if (process.env.E2E_SKIP_BUILD === "1" && existsSync(path.resolve(process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) return;
   const result = spawnSync(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], {
     stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production" },
+    env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env, NODE_ENV: "production" },
   });
   if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
 }

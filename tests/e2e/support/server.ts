@@ -39,6 +39,7 @@ export async function startAppServer(
     webServerArgs({ port, hostname: "127.0.0.1" }),
     {
       env: {
+        NEXT_TELEMETRY_DISABLED: "1",
         ...process.env,
         NODE_ENV: "production",
         DATABASE_URL: databaseUrl,
