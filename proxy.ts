@@ -48,8 +48,8 @@ function sameOrigin(request: NextRequest): boolean {
 export const config = {
   matcher: [
     {
-      // Pages only: not the API, not Next's static files.
-      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
+      // Pages only: not the API, not Next's static files nor public/.
+      source: "/((?!api/|_next/static|_next/image|favicon.ico|favicon.svg|robots.txt).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

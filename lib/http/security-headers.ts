@@ -7,6 +7,9 @@
  * @see https://nextjs.org/docs/app/guides/content-security-policy
  */
 
+/** What every answer tells search engines: not to index it nor follow its links. */
+export const ROBOTS_TAG = "noindex, nofollow";
+
 /** For every response, pages and API alike. */
 export const STATIC_SECURITY_HEADERS: { key: string; value: string }[] = [
   { key: "X-Content-Type-Options", value: "nosniff" },
@@ -17,6 +20,8 @@ export const STATIC_SECURITY_HEADERS: { key: string; value: string }[] = [
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=(), fullscreen=(self)" },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
   { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
+  // Never in a search engine, whatever links to it (robots.txt asks crawlers not to fetch; this, not to index).
+  { key: "X-Robots-Tag", value: ROBOTS_TAG },
 ];
 
 /** For the API's answers (JSON, playlists, media): nothing in them may run or be framed. */

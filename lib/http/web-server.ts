@@ -20,12 +20,14 @@ import http from "node:http";
 import { gzipSync } from "node:zlib";
 import next from "next";
 import { PEER_ADDRESS_HEADER, trustPeerHeader } from "@/lib/auth/client-address";
+import { ROBOTS_TAG } from "@/lib/http/security-headers";
 
 const REFUSED_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
 
 /** Headers of the answers this server gives itself (Next adds its own to the rest, see next.config.ts). */
 const OWN_HEADERS = {
   "Cache-Control": "no-store",
+  "X-Robots-Tag": ROBOTS_TAG,
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",
   "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
@@ -161,6 +163,8 @@ export async function startWebServer({ port, hostname, dev = false }: { port: nu
   await app.prepare();
   const server = http.createServer((req, res) => {
     if (!screenRequest(req, res)) return;
+    // On every answer, also those next.config.ts headers() does not reach (Next's own 404s and errors).
+    res.setHeader("X-Robots-Tag", ROBOTS_TAG);
     gzipPlaylist(req, res);
     handle(req, res).catch((error: unknown) => {
       console.error("[web] request failed", error instanceof Error ? error.message : error);
