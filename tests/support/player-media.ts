@@ -4,6 +4,7 @@ import { createReadStream } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import { execa } from "execa";
 import { db } from "@/lib/db/client";
 import { recordings, remoteSessions, sessionEvents, type NewRemoteSession } from "@/lib/db/schema";
@@ -100,8 +101,10 @@ export async function insertSessionWithRecording(input: {
   return { session: session!, recording: recording! };
 }
 
+/** Stores the media and counts its bytes on the recording, as ingestion leaves them (the report's Size). */
 export async function storeMedia(storage: Storage, recordingId: number, file: string) {
-  await storage.write(storageKeys.media(recordingId), createReadStream(file));
+  const { size } = await storage.write(storageKeys.media(recordingId), createReadStream(file));
+  await db.update(recordings).set({ sizeBytes: size }).where(eq(recordings.id, recordingId));
 }
 
 export async function insertEvents(sessionId: number, events: { tMs: number; type: (typeof sessionEvents.$inferInsert)["type"]; data: unknown }[]) {
