@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { requireViewer } from "@/lib/auth/viewer";
 import { roleLabel } from "@/lib/domain/roles";
+import { Menu } from "@/app/_components/menu";
 import { SideMenu } from "./side-menu";
 import { SignOutButton } from "./sign-out-button";
 
@@ -14,14 +15,11 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <span className="brand-mark" aria-hidden>▶</span> Session Video
         </Link>
         <nav aria-label="Products" className="topnav">
-          <details className="menu">
-            <summary>Products</summary>
-            <div className="menu-panel" role="menu">
-              <Link href="/sessions" role="menuitem" className="menu-item">
-                PAM Core
-              </Link>
-            </div>
-          </details>
+          <Menu label="Products" buttonClassName="topnav-button">
+            <Link href="/sessions" role="menuitem" className="menu-item">
+              PAM Core
+            </Link>
+          </Menu>
         </nav>
         <div className="topbar-user">
           <span title={viewer.email}>{viewer.name}</span>

@@ -14,9 +14,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <main className="signin">
       <div className="signin-card">
-        <div className="brand brand-large">
+        <h1 className="brand brand-large">
           <span className="brand-mark" aria-hidden>▶</span> Session Video
-        </div>
+        </h1>
         <p className="muted">Recordings of privileged sessions. Sign in to review them.</p>
         <SignInForm callbackUrl={callbackUrl} />
       </div>

@@ -1,6 +1,7 @@
 "use client";
 
 import { Fragment } from "react";
+import { Menu } from "@/app/_components/menu";
 
 /** One row of the Remote sessions table, every cell already formatted by the server. */
 export type SessionsTableRow = {
@@ -59,7 +60,8 @@ function CellTime({ time }: { time: [string, string] | null }) {
 export function SessionsTableView({ rows }: { rows: SessionsTableRow[] }) {
   return (
     <div className="table-wrap">
-      <table className="data dense" aria-label="Remote sessions">
+      <table className="data dense">
+        <caption className="visually-hidden">Remote sessions, newest first</caption>
         <thead>
           <tr>
             <th scope="col">ID</th>
@@ -115,17 +117,12 @@ export function SessionsTableView({ rows }: { rows: SessionsTableRow[] }) {
                 <span className={`badge status-${s.status[0]}`}>{s.status[1]}</span>
               </td>
               <td className="sticky-end">
-                <details className="menu row-menu">
-                  <summary className="button button-small" aria-label={`Actions for session ${s.hash.slice(0, 10)}`}>
-                    Actions
-                  </summary>
-                  <div className="menu-panel" role="menu">
-                    {/* A plain link: no prefetch (opening the report is an audited event, a hover is not). */}
-                    <a href={`/sessions/${encodeURIComponent(s.hash)}`} role="menuitem">
-                      Video of session
-                    </a>
-                  </div>
-                </details>
+                <Menu label="Actions" name={`Actions for session ${s.hash.slice(0, 10)}`} className="row-menu" buttonClassName="button button-small">
+                  {/* A plain link: no prefetch (opening the report is an audited event, a hover is not). */}
+                  <a href={`/sessions/${encodeURIComponent(s.hash)}`} role="menuitem">
+                    Video of session
+                  </a>
+                </Menu>
               </td>
             </tr>
           ))}

@@ -112,7 +112,8 @@ export default async function CommandSearchPage({ searchParams }: { searchParams
         </p>
       ) : (
         <div className="table-wrap">
-          <table className="data" aria-label="Sessions with matching commands">
+          <table className="data">
+            <caption className="visually-hidden">Sessions with matching commands</caption>
             <thead>
               <tr>
                 <SessionSummaryHead first="Session" />

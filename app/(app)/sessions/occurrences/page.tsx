@@ -30,7 +30,8 @@ export default async function OccurrencesPage({ searchParams }: { searchParams: 
         </p>
       ) : (
         <div className="table-wrap">
-          <table className="data" aria-label="Sessions with occurrences detected">
+          <table className="data">
+            <caption className="visually-hidden">Sessions with occurrences detected</caption>
             <thead>
               <tr>
                 <SessionSummaryHead />

@@ -71,7 +71,8 @@ export default async function AuditTrailPage({ searchParams }: { searchParams: S
       ) : null}
 
       <div className="table-wrap">
-        <table className="data" aria-label="Audit trail">
+        <table className="data">
+          <caption className="visually-hidden">Audit trail</caption>
           <thead>
             <tr>
               <th>When</th>

@@ -23,6 +23,7 @@ export default async function OutboxPage() {
       ) : (
         <div className="table-wrap">
           <table className="data">
+            <caption className="visually-hidden">Emails kept in the outbox</caption>
             <thead>
               <tr>
                 <th scope="col">When</th>

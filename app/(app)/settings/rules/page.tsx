@@ -28,7 +28,8 @@ export default async function AuditedCommandsPage() {
       </p>
 
       <div className="table-wrap">
-        <table className="data" aria-label="Audited commands">
+        <table className="data">
+          <caption className="visually-hidden">Audited commands</caption>
           <thead>
             <tr>
               <th>Name</th>

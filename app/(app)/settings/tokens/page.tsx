@@ -28,7 +28,8 @@ export default async function TokensPage() {
       </section>
 
       <div className="table-wrap">
-        <table className="data" aria-label="API tokens">
+        <table className="data">
+          <caption className="visually-hidden">API tokens</caption>
           <thead>
             <tr>
               <th>Name</th>

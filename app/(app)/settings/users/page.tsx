@@ -60,7 +60,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       ) : null}
 
       <div className="table-wrap">
-        <table className="data" aria-label="Accounts">
+        <table className="data">
+          <caption className="visually-hidden">Accounts</caption>
           <thead>
             <tr>
               <th>Name</th>

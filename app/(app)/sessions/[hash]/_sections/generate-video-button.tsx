@@ -37,6 +37,10 @@ export function GenerateVideoButton({
       <button type="submit" className={primary ? "button button-primary" : "button"} disabled={pending}>
         {pending ? "Starting…" : label}
       </button>
+      {/* A disabled button is not read again: the live region says the request is on its way. */}
+      <span className="visually-hidden" role="status">
+        {pending ? "Starting the conversion…" : ""}
+      </span>
       {state.status === "error" ? (
         <span className="field-error" role="alert">
           {state.message}

@@ -21,6 +21,10 @@ export function VerifyNowButton({ sessionId, path }: { sessionId: number; path: 
       <button type="submit" className="button" disabled={pending}>
         {pending ? "Verifying…" : "Verify now"}
       </button>
+      {/* A disabled button is not read again: the live region says the check is running. */}
+      <span className="visually-hidden" role="status">
+        {pending ? "Verifying the recording…" : ""}
+      </span>
       {state.status !== "idle" && state.message ? (
         <span role={state.status === "error" ? "alert" : "status"} className={`alert ${state.status === "error" ? "alert-error" : "alert-ok"}`}>
           {state.message}

@@ -43,8 +43,13 @@ export function ExportProgress({ exportId, initial }: { exportId: string; initia
     };
   }, [exportId, router]);
   const percent = Math.floor(snap.progress * 100);
+  // What screen readers hear: the state and every tenth percent, not each second's figure.
+  const spoken = snap.status === "queued" ? "Waiting for a worker to start the conversion." : `Conversion ${Math.floor(percent / 10) * 10} % done.`;
   return (
-    <div aria-live="polite" data-testid="export-progress">
+    <div data-testid="export-progress">
+      <p className="visually-hidden" role="status">
+        {spoken}
+      </p>
       <progress max={100} value={percent} style={{ width: "100%", height: "1.25rem" }} aria-label="Conversion progress" />
       <p>
         {snap.status === "queued" ? (

@@ -52,14 +52,17 @@ export function Player(props: PlayerProps) {
             aria-label="Session video"
             data-testid="video"
           />
-          {load === "loading" ? <div className={styles.overlay}>Loading…</div> : null}
-          {load === "processing" ? (
-            <div className={styles.overlay} data-state={props.live ? "live-waiting" : "processing"}>
-              {props.live
-                ? "Live: waiting for the first complete part of the recording (live playback needs fragmented MP4 from the proxy)…"
-                : "Processing: the recording is being prepared for playback…"}
-            </div>
-          ) : null}
+          {/* Always there, so that screen readers announce what it comes to say (loading, processing). */}
+          <div className={styles.status} role="status">
+            {load === "loading" ? <div className={styles.overlay}>Loading…</div> : null}
+            {load === "processing" ? (
+              <div className={styles.overlay} data-state={props.live ? "live-waiting" : "processing"}>
+                {props.live
+                  ? "Live: waiting for the first complete part of the recording (live playback needs fragmented MP4 from the proxy)…"
+                  : "Processing: the recording is being prepared for playback…"}
+              </div>
+            ) : null}
+          </div>
           {load === "error" ? (
             <div className={`${styles.overlay} ${styles.error}`} role="alert">
               {error}

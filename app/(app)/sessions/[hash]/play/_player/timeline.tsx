@@ -85,10 +85,26 @@ export function Timeline(props: {
         ) : null}
       </div>
       <div className={styles.legend} aria-hidden>
-        <span className={styles.legendInput}>■ keys, clicks, pointer</span>
-        <span className={styles.legendScreen}>■ screen changes</span>
-        {props.heatmap.audio ? <span className={styles.legendAudio}>■ audio</span> : null}
-        {props.idle.length ? <span className={styles.legendIdle}>■ idle</span> : null}
+        <span>
+          <span className={`${styles.swatch} ${styles.legendInput}`} />
+          keys, clicks, pointer
+        </span>
+        <span>
+          <span className={`${styles.swatch} ${styles.legendScreen}`} />
+          screen changes
+        </span>
+        {props.heatmap.audio ? (
+          <span>
+            <span className={`${styles.swatch} ${styles.legendAudio}`} />
+            audio
+          </span>
+        ) : null}
+        {props.idle.length ? (
+          <span>
+            <span className={`${styles.swatch} ${styles.legendIdle}`} />
+            idle
+          </span>
+        ) : null}
       </div>
     </>
   );
