@@ -55,7 +55,7 @@ describe("administration", () => {
     await page.getByRole("search", { name: "Search accounts" }).getByLabel("Search").fill("carol created");
     await page.getByRole("search", { name: "Search accounts" }).getByRole("button", { name: "Search" }).click();
     await page.waitForURL((u) => u.searchParams.get("q") === "carol created");
-    await expect(page.locator("table[aria-label=Accounts] tbody tr").count()).resolves.toBe(1);
+    await expect(page.getByRole("table", { name: "Accounts", exact: true }).locator("tbody tr").count()).resolves.toBe(1);
     await page.goto(`${app.url}/settings/users`);
 
     // The same email again, in capitals: a clear error on the email field, and what was typed stays.

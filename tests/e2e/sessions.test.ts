@@ -118,7 +118,7 @@ afterAll(async () => {
   await closeDb();
 });
 
-const tableRows = (page: Page) => page.locator('table[aria-label="Remote sessions"] tbody tr');
+const tableRows = (page: Page) => page.getByRole("table", { name: "Remote sessions", exact: true }).locator("tbody tr");
 
 describe("Remote sessions list and session report", () => {
   it("lets an auditor filter the list through the URL, page it, and open a report via Actions", async () => {

@@ -61,7 +61,7 @@ export function SessionsTableView({ rows }: { rows: SessionsTableRow[] }) {
   return (
     <div className="table-wrap">
       <table className="data dense">
-        <caption className="visually-hidden">Remote sessions, newest first</caption>
+        <caption className="visually-hidden">Remote sessions</caption>
         <thead>
           <tr>
             <th scope="col">ID</th>
