@@ -88,7 +88,10 @@ describe("accessibility (axe-core)", () => {
   it("the list, with a row's Actions menu open, a report, the player and the download page", async () => {
     await signIn(page, app.url, admin.email, admin.password);
     findings.push(...(await audit(page, "list")));
-    await page.getByRole("button", { name: /^Actions for session/ }).first().click();
+    await page
+      .getByRole("button", { name: /^Actions for session/ })
+      .first()
+      .click();
     await page.getByRole("menuitem", { name: "Video of session" }).waitFor();
     findings.push(...(await audit(page, "list, menu open")));
 
@@ -164,7 +167,10 @@ describe("keyboard", () => {
         const style = getComputedStyle(el);
         const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
         const ring = style.boxShadow !== "none";
-        return { what: `${el.tagName.toLowerCase()}${el.getAttribute("type") ? `[type=${el.getAttribute("type")}]` : ""} ${(el.getAttribute("aria-label") ?? el.textContent ?? "").trim().slice(0, 40)}`, visible: outline || ring };
+        return {
+          what: `${el.tagName.toLowerCase()}${el.getAttribute("type") ? `[type=${el.getAttribute("type")}]` : ""} ${(el.getAttribute("aria-label") ?? el.textContent ?? "").trim().slice(0, 40)}`,
+          visible: outline || ring,
+        };
       });
       if (!focus) continue;
       seen.push(focus.what);
