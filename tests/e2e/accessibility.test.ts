@@ -79,13 +79,15 @@ describe("accessibility (axe-core)", () => {
   const findings: Finding[] = [];
 
   it("the sign-in page", async () => {
+    const from = findings.length; // this test's own findings
     page = await browser.newPage();
     await page.goto(`${app.url}/signin`);
     findings.push(...(await audit(page, "sign-in")));
-    expect(blocking(findings)).toEqual([]);
+    expect(blocking(findings.slice(from))).toEqual([]);
   });
 
   it("the list, with a row's Actions menu open, a report, the player and the download page", async () => {
+    const from = findings.length; // this test's own findings
     await signIn(page, app.url, admin.email, admin.password);
     findings.push(...(await audit(page, "list")));
     await page
@@ -105,10 +107,11 @@ describe("accessibility (axe-core)", () => {
 
     await page.goto(`${app.url}/sessions/${session.hash}/download`);
     findings.push(...(await audit(page, "download")));
-    expect(blocking(findings)).toEqual([]);
+    expect(blocking(findings.slice(from))).toEqual([]);
   });
 
   it("the command search and each settings page", async () => {
+    const from = findings.length; // this test's own findings
     await page.goto(`${app.url}/sessions/commands?q=ls`);
     findings.push(...(await audit(page, "command search")));
     for (const path of ["/settings/parameters", "/settings/users", "/settings/tokens", "/settings/rules", "/settings/audit", "/settings/outbox"]) {
@@ -121,7 +124,7 @@ describe("accessibility (axe-core)", () => {
     expect(rule).toBeTruthy();
     await page.goto(`${app.url}${rule}`);
     findings.push(...(await audit(page, "a rule")));
-    expect(blocking(findings)).toEqual([]);
+    expect(blocking(findings.slice(from))).toEqual([]);
   });
 
   afterAll(() => {
