@@ -114,7 +114,15 @@ describe("accessibility (axe-core)", () => {
     const from = findings.length; // this test's own findings
     await page.goto(`${app.url}/sessions/commands?q=ls`);
     findings.push(...(await audit(page, "command search")));
-    for (const path of ["/settings/parameters", "/settings/users", "/settings/tokens", "/settings/rules", "/settings/audit", "/settings/outbox"]) {
+    for (const path of [
+      "/settings/parameters",
+      "/settings/users",
+      "/settings/tokens",
+      "/settings/rules",
+      "/settings/audit",
+      "/settings/outbox",
+      "/settings/cluster",
+    ]) {
       await page.goto(`${app.url}${path}`);
       expect(page.url(), path).toBe(`${app.url}${path}`);
       findings.push(...(await audit(page, path)));

@@ -63,6 +63,7 @@ export default async function ClusterPage() {
         ) : (
           <div className="table-wrap">
             <table className="data" data-testid="cluster-nodes">
+              <caption className="visually-hidden">Nodes of the cluster</caption>
               <thead>
                 <tr>
                   <th scope="col">Node</th>
@@ -144,6 +145,7 @@ export default async function ClusterPage() {
         ) : (
           <div className="table-wrap">
             <table className="data" data-testid="cluster-synchronizing">
+              <caption className="visually-hidden">Recordings synchronizing</caption>
               <thead>
                 <tr>
                   <th scope="col">Session</th>
