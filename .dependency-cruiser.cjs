@@ -23,6 +23,7 @@ const capabilities = [
   "email",
   "demo",
   "setup",
+  "live",
   // The HTTP layer of route handlers: above auth and tokens (it checks the caller), below the capabilities that serve HTTP.
   "http",
 ];

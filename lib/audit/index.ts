@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   "recording.verified",
   "rule.changed",
   "audit.verified",
+  "live.command_issued",
+  "live.command_answered",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

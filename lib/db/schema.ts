@@ -18,6 +18,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { EMAIL_STATUSES, EVENT_TYPES, EXPORT_FORMATS, EXPORT_STATUSES, INTEGRITY_STATUSES, RECORDING_STATUSES } from "../domain/recordings";
 import { ROLES } from "../domain/roles";
+import { LIVE_COMMAND_KINDS, LIVE_COMMAND_OUTCOMES } from "../domain/live";
 import { COMMAND_SOURCES, CRITICALITIES, RULE_ACTIONS, RULE_SESSION_TYPES } from "../domain/rules";
 import { PROTOCOLS, SESSION_STATUSES } from "../domain/sessions";
 
@@ -249,6 +250,47 @@ export const sessionEvents = pgTable(
   (t) => [index("session_events_session_t_idx").on(t.sessionId, t.tMs)],
 );
 export type SessionEvent = typeof sessionEvents.$inferSelect;
+
+// ─── Live control ────────────────────────────────────────────────────────────
+
+export const liveCommandKindEnum = pgEnum("live_command_kind", LIVE_COMMAND_KINDS);
+export const liveCommandOutcomeEnum = pgEnum("live_command_outcome", LIVE_COMMAND_OUTCOMES);
+
+/**
+ * A command to the proxy recording a live session (terminate, lock, unlock,
+ * message). Any node accepts it; PostgreSQL carries it to the node the proxy
+ * holds its command channel open on (lib/live/channel.ts). The proxy receives
+ * it (`deliveredAt`), acknowledges it and reports its outcome.
+ */
+export const liveCommands = pgTable(
+  "live_commands",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    kind: liveCommandKindEnum("kind").notNull(),
+    /** The reason (terminate, lock) or the message's text; null for unlock. */
+    text: text("text"),
+    issuedBy: uuid("issued_by").references(() => users.id),
+    /** Who issued it as they were named then, for "Terminated by Ana". */
+    issuedByName: text("issued_by_name").notNull(),
+    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }),
+    outcome: liveCommandOutcomeEnum("outcome"),
+    /** What the proxy said with its outcome. */
+    outcomeMessage: text("outcome_message"),
+    answeredAt: timestamp("answered_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("live_commands_session_idx").on(t.sessionId, t.issuedAt),
+    // The channel's question, "what is still to deliver?", reads only commands without an outcome.
+    index("live_commands_pending_idx").on(t.sessionId).where(sql`${t.outcome} is null`),
+  ],
+);
+export type LiveCommand = typeof liveCommands.$inferSelect;
+export type NewLiveCommand = typeof liveCommands.$inferInsert;
 
 // ─── Video for download ──────────────────────────────────────────────────────
 

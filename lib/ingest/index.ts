@@ -1,4 +1,6 @@
 import "server-only";
+import { recordAudit } from "@/lib/audit";
+import { describeLiveCommand } from "@/lib/domain/live";
 import { ACCEPTS_CHUNKS } from "@/lib/domain/recordings";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -11,11 +13,13 @@ import { describeStoreError, getStorage, isStoreError, storageKeys } from "@/lib
 import { assembleRecording, isAssemblyInterrupted } from "./assemble";
 import {
   claimRecordingForAssembly,
+  closePendingLiveCommandsUnchecked,
   closeSession,
   countEvents,
   ensureRecording,
   findPamUser,
   getChunkTarget,
+  getDoneTerminateUnchecked,
   getSessionByHashUnchecked,
   insertSessionEvents,
   insertSessionOnce,
@@ -320,7 +324,10 @@ export async function finishSession(hash: string, tokenId: string, input: Finish
   }
   // What the target said: a NUL in it is replaced like in events, never a reason to refuse the finish.
   const errorMessage = input.errorMessage ? replaceUnstorable(input.errorMessage).text : null;
-  const close = () => closeSession({ id: session.id, endedAt: new Date(input.endedAt), errorMessage });
+  const close = async () => {
+    const terminated = await closeLiveCommands(session);
+    return closeSession({ id: session.id, endedAt: new Date(input.endedAt), errorMessage: errorMessage ?? terminated, keepStatus: !errorMessage && !!terminated });
+  };
 
   if (existing && !ACCEPTS_CHUNKS.includes(existing.status) && !isAssemblyInterrupted(existing)) {
     // Finished already (a retried finish): answer with what is stored.
@@ -359,4 +366,26 @@ async function finishReceipt(hash: string, tokenId: string) {
       ? { status: recording.status, statusReason: recording.statusReason, chainHead: recording.chainHead }
       : null,
   };
+}
+
+/**
+ * The session ended: commands the proxy never answered are answered "gone"
+ * (and audited so), and a terminate the proxy carried out becomes the
+ * session's error message ("Terminated by Ana at 2026-12-02 14:03:11 UTC: reason")
+ * unless the proxy sent its own.
+ */
+async function closeLiveCommands(session: RemoteSession): Promise<string | null> {
+  const gone = await closePendingLiveCommandsUnchecked({ sessionId: session.id, message: "The session ended before the proxy answered." });
+  for (const command of gone) {
+    await recordAudit({
+      actor: null,
+      action: "live.command_answered",
+      target: { type: "session", id: session.hash },
+      details: { commandId: command.id, kind: command.kind, reason: command.text, issuedBy: command.issuedByName, outcome: "gone", message: command.outcomeMessage, by: "server" },
+    });
+  }
+  const terminate = await getDoneTerminateUnchecked({ sessionId: session.id });
+  if (!terminate) return null;
+  const at = `${terminate.issuedAt.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+  return describeLiveCommand({ ...terminate, at });
 }

@@ -8,6 +8,9 @@ import {
   eventsReceiptSchema,
   finishReceiptSchema,
   finishSessionSchema,
+  liveCommandAnswerSchema,
+  liveCommandReceiptSchema,
+  liveCommandsSchema,
   sessionEventSchema,
   sessionStatusSchema,
   startReceiptSchema,
@@ -25,6 +28,9 @@ const COMPONENTS = {
   EventsReceipt: eventsReceiptSchema,
   FinishReceipt: finishReceiptSchema,
   AuditedCommands: auditedCommandsSchema,
+  LiveCommands: liveCommandsSchema,
+  LiveCommandAnswer: liveCommandAnswerSchema,
+  LiveCommandReceipt: liveCommandReceiptSchema,
   Error: apiErrorSchema,
 } as const;
 
@@ -34,7 +40,7 @@ const errors = (...codes: number[]) => {
   const text: Record<number, string> = {
     400: "A path parameter, header or body is malformed (the body names the field)",
     401: "No valid API token",
-    404: "No session with this hash (or one another token started)",
+    404: "No session with this hash (or one another token started); for a command, no command with this id among this token's sessions",
     409: "Conflicts with what is stored (the body says why)",
     413: "The body is too large",
     422: "The body is well-formed but invalid (the body names the field)",
@@ -153,6 +159,27 @@ export function buildOpenApiDocument() {
           parameters: [hashParam],
           requestBody: { required: true, content: { "application/json": { schema: ref("FinishSession") } } },
           responses: { "200": json("FinishReceipt", "Finished"), ...errors(400, 401, 404, 413, 422) },
+        },
+      },
+      "/api/v1/commands": {
+        get: {
+          operationId: "waitForCommands",
+          summary: "The command channel: commands for the sessions this token started (long polling)",
+          description:
+            "Hold this request open and call it again as soon as it answers. It answers at once when commands are waiting (terminate the session, lock or unlock the user's input, show the user a message), as soon as one is issued on any node of the cluster, or with an empty list after `wait` seconds. Each command is delivered once: commands issued while the proxy was not connected are delivered on its next call. Acknowledge each with `POST /api/v1/commands/{id}`; one not acknowledged within `redeliverAfterSeconds` is delivered again with the same id.",
+          parameters: [{ name: "wait", in: "query", required: false, schema: { type: "integer", minimum: 0, maximum: 30, default: 25 } }],
+          responses: { "200": json("LiveCommands", "The commands, oldest first (may be empty)"), ...errors(400, 401) },
+        },
+      },
+      "/api/v1/commands/{id}": {
+        post: {
+          operationId: "answerCommand",
+          summary: "Acknowledge a command and report its outcome",
+          description:
+            "Send `{}` as soon as the command is received, and `{ outcome, message }` once it is carried out (done), refused, or found to target a session already gone. The same answer again is accepted; another outcome after one was recorded is refused (409). The outcome is shown to the auditors and kept in the audit trail.",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" }, description: "The command's id" }],
+          requestBody: { required: true, content: { "application/json": { schema: ref("LiveCommandAnswer") } } },
+          responses: { "200": json("LiveCommandReceipt", "Recorded"), ...errors(400, 401, 404, 409, 422) },
         },
       },
       "/api/v1/audited-commands": {

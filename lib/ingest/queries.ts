@@ -1,12 +1,14 @@
 import "server-only";
-import { and, asc, count, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { db, getDb, type Db } from "@/lib/db/client";
 import {
+  liveCommands,
   recordingChunks,
   recordings,
   remoteSessions,
   sessionEvents,
   users,
+  type LiveCommand,
   type NewRecording,
   type NewRemoteSession,
   type Recording,
@@ -205,10 +207,21 @@ export async function insertSessionEvents({ sessionId, events }: { sessionId: nu
  * Ends an active session; false when it had ended already (a retried or a
  * concurrent finish): the first outcome stands.
  */
-export async function closeSession({ id, endedAt, errorMessage }: { id: number; endedAt: Date; errorMessage: string | null }) {
+export async function closeSession({
+  id,
+  endedAt,
+  errorMessage,
+  keepStatus = false,
+}: {
+  id: number;
+  endedAt: Date;
+  errorMessage: string | null;
+  /** A session terminated from here ends "closed" with the message that says who terminated it. */
+  keepStatus?: boolean;
+}) {
   const rows = await db
     .update(remoteSessions)
-    .set({ endedAt, status: errorMessage ? "failed" : "closed", errorMessage })
+    .set({ endedAt, status: errorMessage && !keepStatus ? "failed" : "closed", errorMessage })
     .where(and(eq(remoteSessions.id, id), eq(remoteSessions.status, "active")))
     .returning({ id: remoteSessions.id });
   return rows.length > 0;
@@ -260,4 +273,129 @@ export async function saveAssemblyWaiting({ id, reason }: { id: number; reason: 
     .update(recordings)
     .set({ statusReason: reason })
     .where(and(eq(recordings.id, id), eq(recordings.status, "processing"), isNull(recordings.finishedAt)));
+}
+
+// ─── Live commands, as the proxy sees them ───────────────────────────────────
+
+/** A command as the command channel hands it to the proxy. */
+export type DeliveredLiveCommand = Pick<LiveCommand, "id" | "kind" | "text" | "issuedAt" | "issuedByName"> & { hash: string };
+
+/**
+ * Hands out the commands waiting for the sessions of `tokenId`: those never
+ * delivered, and those delivered more than `redeliverAfterMs` ago and still
+ * not acknowledged (the answer that carried them may have been lost with the
+ * connection). One statement: two channels of the same proxy on two nodes
+ * polling at once cannot both take a command (the second UPDATE waits for
+ * the first's row lock, then sees `delivered_at` set and skips the row).
+ */
+export async function claimLiveCommandsUnchecked({
+  tokenId,
+  redeliverAfterMs,
+}: {
+  tokenId: string;
+  redeliverAfterMs: number;
+}): Promise<DeliveredLiveCommand[]> {
+  // eslint-disable-next-line drizzle/enforce-update-with-where -- UPDATE … FROM: the WHERE follows the FROM below
+  const rows = await db
+    .update(liveCommands)
+    .set({ deliveredAt: sql`now()` })
+    .from(remoteSessions)
+    .where(
+      and(
+        eq(liveCommands.sessionId, remoteSessions.id),
+        eq(remoteSessions.apiTokenId, tokenId),
+        isNull(liveCommands.outcome),
+        isNull(liveCommands.acknowledgedAt),
+        or(
+          isNull(liveCommands.deliveredAt),
+          lt(liveCommands.deliveredAt, sql`now() - ${redeliverAfterMs} * interval '1 millisecond'`),
+        ),
+      ),
+    )
+    .returning({
+      id: liveCommands.id,
+      kind: liveCommands.kind,
+      text: liveCommands.text,
+      issuedAt: liveCommands.issuedAt,
+      issuedByName: liveCommands.issuedByName,
+      hash: remoteSessions.hash,
+    });
+  return rows.sort((a, b) => a.issuedAt.getTime() - b.issuedAt.getTime());
+}
+
+/** A command of a session of `tokenId` (null for any other token's, like a missing one), its session's hash beside it. */
+export async function getLiveCommandForTokenUnchecked({ id, tokenId }: { id: string; tokenId: string }) {
+  const [row] = await db
+    .select({ command: liveCommands, hash: remoteSessions.hash, sessionId: remoteSessions.id })
+    .from(liveCommands)
+    .innerJoin(remoteSessions, eq(remoteSessions.id, liveCommands.sessionId))
+    .where(and(eq(liveCommands.id, id), eq(remoteSessions.apiTokenId, tokenId)))
+    .limit(1);
+  return row ?? null;
+}
+
+type IngestTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * Records the proxy's acknowledgement and, when given, its outcome, once:
+ * runs `onAnswered` in the same transaction when the outcome is new (the
+ * audit entry). Returns the command as stored afterwards.
+ */
+export async function answerLiveCommandUnchecked({
+  id,
+  outcome,
+  message,
+  onAnswered,
+}: {
+  id: string;
+  outcome: LiveCommand["outcome"];
+  message: string | null;
+  onAnswered: (tx: IngestTx, command: LiveCommand) => Promise<void>;
+}): Promise<LiveCommand> {
+  return db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(liveCommands).where(eq(liveCommands.id, id)).for("update");
+    if (!locked) throw new Error(`live command ${id} vanished`);
+    if (!outcome || locked.outcome) {
+      if (locked.acknowledgedAt) return locked;
+      const [acked] = await tx
+        .update(liveCommands)
+        .set({ acknowledgedAt: sql`now()`, deliveredAt: sql`coalesce(${liveCommands.deliveredAt}, now())` })
+        .where(eq(liveCommands.id, id))
+        .returning();
+      return acked!;
+    }
+    const [answered] = await tx
+      .update(liveCommands)
+      .set({
+        outcome,
+        outcomeMessage: message,
+        answeredAt: sql`now()`,
+        acknowledgedAt: sql`coalesce(${liveCommands.acknowledgedAt}, now())`,
+        deliveredAt: sql`coalesce(${liveCommands.deliveredAt}, now())`,
+      })
+      .where(eq(liveCommands.id, id))
+      .returning();
+    await onAnswered(tx, answered!);
+    return answered!;
+  });
+}
+
+/** The session ended: what the proxy never answered is answered "gone" here, and returned. */
+export async function closePendingLiveCommandsUnchecked({ sessionId, message }: { sessionId: number; message: string }): Promise<LiveCommand[]> {
+  return db
+    .update(liveCommands)
+    .set({ outcome: "gone", outcomeMessage: message, answeredAt: sql`now()` })
+    .where(and(eq(liveCommands.sessionId, sessionId), isNull(liveCommands.outcome)))
+    .returning();
+}
+
+/** The terminate command the proxy carried out for this session, if any (the first). */
+export async function getDoneTerminateUnchecked({ sessionId }: { sessionId: number }): Promise<LiveCommand | null> {
+  const [row] = await db
+    .select()
+    .from(liveCommands)
+    .where(and(eq(liveCommands.sessionId, sessionId), eq(liveCommands.kind, "terminate"), eq(liveCommands.outcome, "done")))
+    .orderBy(asc(liveCommands.answeredAt))
+    .limit(1);
+  return row ?? null;
 }

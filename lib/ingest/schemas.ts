@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RECORDING_STATUSES } from "@/lib/domain/recordings";
+import { LIVE_COMMAND_KINDS, LIVE_COMMAND_OUTCOMES } from "@/lib/domain/live";
 import { CRITICALITIES, RULE_ACTIONS, RULE_SESSION_TYPES } from "@/lib/domain/rules";
 import { PROTOCOLS, SESSION_STATUSES, sessionHashSchema } from "@/lib/domain/sessions";
 
@@ -239,3 +240,50 @@ export type AuditedCommands = z.infer<typeof auditedCommandsSchema>;
 
 export const sessionPathSchema = z.object({ hash: sessionHashSchema });
 export const chunkPathSchema = z.object({ hash: sessionHashSchema, seq: chunkSeqSchema });
+
+// ─── Live commands (the command channel) ─────────────────────────────────────
+
+/** `?wait=` of the command channel: seconds to hold the request open while nothing is waiting, 0 to 30. */
+export const liveCommandsQuerySchema = z.object({
+  wait: z
+    .string()
+    .regex(/^(0|[1-9][0-9]?)$/, "must be a whole number of seconds from 0 to 30")
+    .transform(Number)
+    .pipe(z.number().max(30, "must be at most 30"))
+    .optional()
+    .meta({ description: "Seconds to wait for a command when none is waiting (0 to 30; default 25)" }),
+});
+
+export const liveCommandSchema = z.object({
+  id: z.uuid().meta({ description: "The command's id: acknowledge it and report its outcome with it; ignore an id you already handled" }),
+  hash: sessionHashSchema,
+  kind: z.enum(LIVE_COMMAND_KINDS).meta({ description: "terminate the session, lock or unlock the user's input, or show the user a message" }),
+  text: z.string().nullable().meta({ description: "The reason (terminate, lock: may be shown to the user) or the message's text; null for unlock" }),
+  issuedAt: z.string().meta({ description: "When it was issued (ISO 8601)" }),
+  issuedBy: z.string().meta({ description: "The name of who issued it" }),
+});
+
+export const liveCommandsSchema = z.object({
+  commands: z.array(liveCommandSchema),
+  redeliverAfterSeconds: z.number().int().meta({ description: "A command delivered and not acknowledged within this time is delivered again (same id)" }),
+});
+export type LiveCommandsOutput = z.infer<typeof liveCommandsSchema>;
+
+export const liveCommandAnswerSchema = z
+  .object({
+    outcome: z.enum(LIVE_COMMAND_OUTCOMES).optional().meta({
+      description: "done, refused (the proxy would not or could not), gone (the session had already ended). Leave out to acknowledge receipt only",
+    }),
+    message: z.string().max(2000).optional().meta({ description: "What the proxy has to say about the outcome" }),
+  })
+  .strict();
+export type LiveCommandAnswerInput = z.infer<typeof liveCommandAnswerSchema>;
+
+export const liveCommandReceiptSchema = z.object({
+  id: z.uuid(),
+  acknowledgedAt: z.string().nullable(),
+  outcome: z.enum(LIVE_COMMAND_OUTCOMES).nullable(),
+  outcomeMessage: z.string().nullable(),
+});
+
+export const liveCommandPathSchema = z.object({ id: z.uuid("must be a command id (a UUID)") });

@@ -35,6 +35,13 @@ export const PARAMETERS = {
     schema: z.boolean(),
     default: false,
   },
+  "remote_session.auditors_control_live": {
+    group: "Remote session",
+    label: "Auditors may control live sessions",
+    help: "Lets auditors terminate a session being recorded, lock and unlock its input and send its user a message. Administrators always may. Off by default.",
+    schema: z.boolean(),
+    default: false,
+  },
   "security.idle_timeout_minutes": {
     group: "Security",
     label: "Sign out after inactivity (minutes)",
