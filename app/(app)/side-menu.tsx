@@ -13,6 +13,7 @@ export function SideMenu({ isAdmin }: { isAdmin: boolean }) {
       sub: "Sessions",
       items: [
         { href: "/sessions", label: "Remote sessions" },
+        { href: "/sessions/live", label: "Live sessions" },
         { href: "/sessions/occurrences", label: "Sessions with occurrences detected" },
         { href: "/sessions/commands", label: "Command search" },
       ],

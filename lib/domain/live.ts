@@ -5,6 +5,7 @@
  * ingestion API, the pages and the client components.
  */
 import type { Role } from "./roles";
+import type { SessionStatus } from "./sessions";
 
 export const LIVE_COMMAND_KINDS = ["terminate", "lock", "unlock", "message"] as const;
 export type LiveCommandKind = (typeof LIVE_COMMAND_KINDS)[number];
@@ -70,4 +71,35 @@ export function describeLiveCommand(command: {
   if (!command.outcome) return `${what} (waiting for the proxy)`;
   const said = command.outcomeMessage ? `: ${command.outcomeMessage}` : "";
   return `${what} (${LIVE_COMMAND_OUTCOME_LABELS[command.outcome].toLowerCase()}${said})`;
+}
+
+/** What the player and the report show of a session's commands: plain data for client components. */
+export type LiveCommandView = {
+  id: string;
+  kind: LiveCommandKind;
+  text: string | null;
+  issuedByName: string;
+  outcome: LiveCommandOutcome | null;
+  outcomeMessage: string | null;
+  issuedAt: string;
+  answeredAt: string | null;
+  acknowledged: boolean;
+};
+
+/** What GET /api/sessions/[hash]/live-commands answers. */
+export type LiveControlState = {
+  status: SessionStatus;
+  endedAt: string | null;
+  errorMessage: string | null;
+  canControl: boolean;
+  commands: LiveCommandView[];
+};
+
+/** Whether the user's input is locked as far as the commands tell: the last lock or unlock not refused. */
+export function inputLocked(commands: Pick<LiveCommandView, "kind" | "outcome">[]): boolean {
+  for (let i = commands.length - 1; i >= 0; i--) {
+    const c = commands[i]!;
+    if ((c.kind === "lock" || c.kind === "unlock") && c.outcome !== "refused" && c.outcome !== "gone") return c.kind === "lock";
+  }
+  return false;
 }

@@ -71,6 +71,13 @@ export function formatDateTime(date: Date, timeZone: string): string {
   return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}:${get("second")} ${get("timeZoneName")}`;
 }
 
+/** The time of day in the viewer's time zone, e.g. "14:03:11". */
+export function formatClockTime(date: Date, timeZone: string): string {
+  const parts = dateTimeFormat(timeZone).formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("hour")}:${get("minute")}:${get("second")}`;
+}
+
 /** The first characters of a session hash, for tables. */
 export function shortHash(hash: string, length = 10): string {
   return hash.length <= length ? hash : hash.slice(0, length);

@@ -2,7 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit";
 import type { Viewer } from "@/lib/auth/viewer";
 import type { LiveCommand, RemoteSession } from "@/lib/db/schema";
-import { LIVE_COMMAND_LABELS, liveCommandNeedsText, mayControlLiveSessions, type LiveCommandKind } from "@/lib/domain/live";
+import { LIVE_COMMAND_LABELS, liveCommandNeedsText, mayControlLiveSessions, type LiveCommandKind, type LiveCommandView, type LiveControlState } from "@/lib/domain/live";
 import { AppError } from "@/lib/errors";
 import { getSessionByHash } from "@/lib/sessions/queries";
 import { getParameter } from "@/lib/settings/queries";
@@ -87,13 +87,6 @@ async function issueFor({
   });
 }
 
-/** What the player and the report show of a session's commands: plain data for client components. */
-export type LiveCommandView = Pick<LiveCommand, "id" | "kind" | "text" | "issuedByName" | "outcome" | "outcomeMessage"> & {
-  issuedAt: string;
-  answeredAt: string | null;
-  acknowledged: boolean;
-};
-
 export async function liveCommandViews({ sessionId }: { sessionId: number }): Promise<LiveCommandView[]> {
   return (await listLiveCommands({ sessionId })).map((c) => ({
     id: c.id,
@@ -106,4 +99,10 @@ export async function liveCommandViews({ sessionId }: { sessionId: number }): Pr
     answeredAt: c.answeredAt?.toISOString() ?? null,
     acknowledged: c.acknowledgedAt !== null,
   }));
+}
+
+/** The live controls' first state, as the page renders them (GET /api/sessions/[hash]/live-commands follows it). */
+export async function liveControlState({ session, viewer }: { session: RemoteSession; viewer: Pick<Viewer, "role"> }): Promise<LiveControlState> {
+  const [commands, canControl] = await Promise.all([liveCommandViews({ sessionId: session.id }), canControlLiveSessions(viewer)]);
+  return { status: session.status, endedAt: session.endedAt?.toISOString() ?? null, errorMessage: session.errorMessage, canControl, commands };
 }

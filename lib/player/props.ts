@@ -1,7 +1,10 @@
 import "server-only";
 import { getSessionFindings } from "@/lib/analysis/queries/findings";
 import type { RemoteSession } from "@/lib/db/schema";
+import { describeLiveCommand } from "@/lib/domain/live";
 import { isDatabaseProtocol } from "@/lib/domain/sessions";
+import { DEFAULT_TIME_ZONE, formatClockTime } from "@/lib/format";
+import { listLiveCommands } from "@/lib/live";
 import { hlsUrls } from "@/lib/hls/http";
 import type { StoredPlaylist } from "@/lib/hls/playlist";
 import { getActivity } from "@/lib/hls/queries";
@@ -25,21 +28,25 @@ export async function buildPlayerProps({
   playlist,
   live,
   startS,
+  timeZone = DEFAULT_TIME_ZONE,
 }: {
   session: RemoteSession;
   recording: RecordingFacts | null;
   playlist: StoredPlaylist | null;
   live: boolean;
   startS: number;
+  /** The viewer's, for the time of day in the live commands' labels. */
+  timeZone?: string;
 }): Promise<PlayerProps> {
   const durationMs =
     playlist?.durationMs ?? recording?.durationMs ?? Math.max(0, (session.endedAt ?? new Date()).getTime() - session.startedAt.getTime());
-  const [inputs, logEvents, findings, activityRaw, videoRates] = await Promise.all([
+  const [inputs, logEvents, findings, activityRaw, videoRates, commands] = await Promise.all([
     getInputActivity({ sessionId: session.id }),
     getLogEvents({ sessionId: session.id }),
     getSessionFindings({ sessionId: session.id }),
     recording ? getActivity({ recordingId: recording.id }) : null,
     recording ? getVideoRates({ recordingId: recording.id }) : null,
+    listLiveCommands({ sessionId: session.id }),
   ]);
   const activity = readActivity(activityRaw);
   const log = buildKeystrokeLog(logEvents);
@@ -50,6 +57,12 @@ export async function buildPlayerProps({
         ? [{ tMs: l.tMs, kind: "query-error" as const, label: `Failed query: ${l.text} (${l.detail})`, criticality: null }]
         : [],
     ),
+    ...commands.map((c) => ({
+      tMs: Math.max(0, Math.min(durationMs, c.issuedAt.getTime() - session.startedAt.getTime())),
+      kind: "control" as const,
+      label: describeLiveCommand({ ...c, at: formatClockTime(c.issuedAt, timeZone) }),
+      criticality: null,
+    })),
   ].sort((a, b) => a.tMs - b.tMs);
   return {
     hash: session.hash,

@@ -2,10 +2,10 @@ import type { Heatmap } from "./heatmap";
 import type { IdlePeriod } from "./idle";
 import type { LogLine } from "./keylog";
 
-/** A point of interest on the timeline: a risky-command finding or a failed query. */
+/** A point of interest on the timeline: a risky-command finding, a failed query, or a live command (terminate, lock…). */
 export type Marker = {
   tMs: number;
-  kind: "finding" | "query-error";
+  kind: "finding" | "query-error" | "control";
   label: string;
   criticality: "low" | "medium" | "high" | null;
 };

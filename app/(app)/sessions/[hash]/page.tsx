@@ -13,6 +13,9 @@ import { IntegritySection } from "./_sections/integrity";
 import { UserInfoSection } from "./_sections/user-info";
 import { VideoOfSessionSection } from "./_sections/video-of-session";
 import { VulnerabilityAnalysisSection } from "./_sections/vulnerability-analysis";
+import { viewerTimeZone } from "@/app/_components/time";
+import { liveControlState } from "@/lib/live";
+import { LiveControls } from "./_live/live-controls";
 
 export const metadata = { title: "Video of session · Session Video" };
 
@@ -32,8 +35,10 @@ export default async function SessionReportPage({
   if (!isSessionHash(hash)) notFound();
   const session = await getSessionForPage({ hash, viewer, asked: "report" });
   if (!session) notFound();
-  const [recording] = await Promise.all([
+  const [recording, control, timeZone] = await Promise.all([
     getRecordingBySession({ sessionId: session.id }),
+    liveControlState({ session, viewer }),
+    viewerTimeZone(),
     recordAudit({
       actor: viewer,
       action: "session.report_viewed",
@@ -56,6 +61,7 @@ export default async function SessionReportPage({
       </div>
       {/* The report is a list of sections, in the product's order; each loads what it needs beyond the report. */}
       <SessionInfoSection report={report} />
+      {session.status === "active" || control.commands.length ? <LiveControls hash={session.hash} initial={control} timeZone={timeZone} /> : null}
       <UserInfoSection report={report} />
       <VulnerabilityAnalysisSection session={session} />
       <SessionSection report={report} />

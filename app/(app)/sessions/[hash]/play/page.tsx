@@ -9,6 +9,9 @@ import { playbackState } from "@/lib/hls/playback";
 import { buildPlayerProps } from "@/lib/player/props";
 import { getRecordingBySession } from "@/lib/recordings/queries";
 import { getSessionForPage } from "@/lib/sessions/access";
+import { viewerTimeZone } from "@/app/_components/time";
+import { liveControlState } from "@/lib/live";
+import { LiveControls } from "../_live/live-controls";
 import { Player } from "./player";
 import { RefreshWhile } from "./refresh-while";
 import { SynchronizingNotice } from "./synchronizing";
@@ -62,12 +65,21 @@ export default async function PlayPage({
     </>
   );
 
+  const timeZone = await viewerTimeZone();
+  const control = await liveControlState({ session, viewer });
+  const controls =
+    session.status === "active" || control.commands.length ? <LiveControls hash={session.hash} initial={control} timeZone={timeZone} /> : null;
+
   if (state.kind !== "ready" && state.kind !== "live") {
     return (
       <>
         {head}
         <section className="panel" aria-live="polite">
-          {state.kind === "no-media" ? (
+          {state.kind === "no-media" && session.status === "active" ? (
+            <p className="alert alert-info" data-state="live-no-media">
+              Live: this session is being recorded; no media has arrived from the proxy yet.
+            </p>
+          ) : state.kind === "no-media" ? (
             <p className="alert alert-warn" data-state="no-media">
               This session has no recorded media: there is no video to play.
             </p>
@@ -90,12 +102,13 @@ export default async function PlayPage({
           )}
         </section>
         {state.kind === "processing" || state.kind === "synchronizing" ? <RefreshWhile everyMs={3000} /> : null}
+        {controls}
       </>
     );
   }
 
   const live = state.kind === "live";
-  const props = await buildPlayerProps({ session, recording, playlist, live, startS });
+  const props = await buildPlayerProps({ session, recording, playlist, live, startS, timeZone });
 
   return (
     <>
@@ -106,6 +119,7 @@ export default async function PlayPage({
         </p>
       ) : null}
       <Player {...props} />
+      {controls}
     </>
   );
 }

@@ -72,7 +72,8 @@ export function Timeline(props: {
         {props.markers.map((m, i) => (
           <span
             key={i}
-            className={`${styles.marker} ${m.kind === "query-error" ? styles.markerQuery : styles[`marker-${m.criticality ?? "low"}`]}`}
+            className={`${styles.marker} ${m.kind === "query-error" ? styles.markerQuery : m.kind === "control" ? styles.markerControl : styles[`marker-${m.criticality ?? "low"}`]}`}
+            data-kind={m.kind}
             style={{ left: `${(m.tMs / 1000 / total) * 100}%` }}
             title={`${clock(m.tMs / 1000)} ${m.label}`}
           />
