@@ -5,7 +5,14 @@ import { Agent, request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { FinishSessionInput, SessionEventInput, SessionStatusOutput, StartSessionInput } from "./schemas";
+import type {
+  FinishSessionInput,
+  LiveCommandAnswerInput,
+  LiveCommandsOutput,
+  SessionEventInput,
+  SessionStatusOutput,
+  StartSessionInput,
+} from "./schemas";
 
 /**
  * A small client of the ingestion API, as a session proxy would use it. The
@@ -125,6 +132,19 @@ export class IngestClient {
       `${this.sessionPath(hash)}/finish`,
       { body: JSON.stringify(input), headers: { "content-type": "application/json" } },
     );
+  }
+
+  /** The command channel: waits up to `waitS` seconds for commands for this token's sessions. */
+  waitForCommands(waitS = 25, signal?: AbortSignal) {
+    return this.call<LiveCommandsOutput>("GET", `/api/v1/commands?wait=${waitS}`, { signal });
+  }
+
+  /** Acknowledges a command (`{}`) or reports its outcome. */
+  answerCommand(id: string, answer: LiveCommandAnswerInput = {}) {
+    return this.call<{ id: string; outcome: string | null }>("POST", `/api/v1/commands/${encodeURIComponent(id)}`, {
+      body: JSON.stringify(answer),
+      headers: { "content-type": "application/json" },
+    });
   }
 
   /**
