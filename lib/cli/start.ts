@@ -68,10 +68,26 @@ async function main() {
     );
   }
 
+  // The demo's simulated proxy keeps a session live (terminate, lock and messages can be tried on it); stopped with the rest.
+  let liveProxy: { stop: () => Promise<void> } | null = null;
+  if (env.SEED_DEMO === "1") {
+    const { startSimulatedProxy } = await import("@/lib/demo/live-proxy");
+    void waitForWebServer(`http://127.0.0.1:${env.PORT}`)
+      .then(() => startSimulatedProxy({ baseUrl: `http://127.0.0.1:${env.PORT}` }))
+      .then(
+        (proxy) => {
+          liveProxy = proxy;
+          console.log("[demo] simulated proxy recording a live SSH session (Audit › Sessions › Live sessions)");
+        },
+        (error) => console.error("[demo] simulated proxy failed:", error instanceof Error ? error.message : error),
+      );
+  }
+
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await liveProxy?.stop().catch((e) => console.error("[start] demo proxy stop", e));
     web.kill("SIGTERM");
     for (const w of workers) await w.stop().catch((e) => console.error("[start] worker stop", e));
     await node.stop();
@@ -82,6 +98,17 @@ async function main() {
   web.on("exit", (code) => void shutdown(code ?? 0));
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
+}
+
+/** Resolves once the web server answers (the simulated proxy talks to it over HTTP like a real one). */
+async function waitForWebServer(url: string, timeoutMs = 180_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(`${url}/api/v1/openapi.json`).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`the web server did not answer within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 main().catch(async (error) => {

@@ -12,6 +12,8 @@ import type { Browser, Request as PwRequest } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { auditLog, liveCommands, remoteSessions, sessionEvents } from "@/lib/db/schema";
+import { startSimulatedProxy } from "@/lib/demo/live-proxy";
+import { issueLiveCommand } from "@/lib/live";
 import { setParameter } from "@/lib/settings/queries";
 import { createApiToken } from "@/lib/tokens";
 import { closeDb } from "../support/db";
@@ -223,6 +225,48 @@ describe("live control", () => {
       expect(issued).toEqual([]);
     } finally {
       await context.close();
+    }
+  });
+
+  it("the demo's simulated proxy records a terminal live: it plays advancing in the player, stops typing when locked, and ends on terminate", async () => {
+    const proxy = await startSimulatedProxy({ baseUrl: app.url });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await until(() => proxy.currentHash() !== null);
+      const hash = proxy.currentHash()!;
+      const viewer = { id: admin.id, email: admin.email, name: admin.name, role: admin.role };
+      await signIn(page, app.url, admin.email, admin.password);
+      // A few seconds of picture first: the player needs the first complete fragments.
+      await until(async () => ((await db.select().from(remoteSessions).where(eq(remoteSessions.hash, hash)))[0]?.recordingSize ?? 0) > 0, 30_000);
+      await new Promise((r) => setTimeout(r, 3000));
+      await page.goto(`${app.url}/sessions/${hash}/play`);
+      await page.locator("[data-state=live]").waitFor();
+      await page.getByRole("button", { name: "Play", exact: true }).click();
+      // The live player follows the growing recording: the picture advances.
+      const video = page.getByTestId("video");
+      await until(async () => (await video.evaluate((v: HTMLVideoElement) => v.currentTime)) > 1, 60_000);
+      const first = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(first);
+
+      await until(async () => (await eventsOf(hash)) > 3);
+      await issueLiveCommand({ viewer, hash, kind: "lock", text: "demo lock" });
+      await until(async () => (await db.select().from(liveCommands).where(eq(liveCommands.kind, "lock"))).some((c) => c.text === "demo lock" && c.outcome === "done"));
+      await new Promise((r) => setTimeout(r, 1500));
+      const locked = await eventsOf(hash);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await eventsOf(hash)).toBe(locked);
+
+      await issueLiveCommand({ viewer, hash, kind: "terminate", text: "demo over" });
+      await until(async () => (await db.select().from(remoteSessions).where(eq(remoteSessions.hash, hash)))[0]?.status !== "active", 30_000);
+      const [session] = await db.select().from(remoteSessions).where(eq(remoteSessions.hash, hash));
+      expect(session).toMatchObject({ status: "closed" });
+      expect(session?.errorMessage).toMatch(/^Terminated by .* UTC: demo over$/);
+      expect(session!.recordingSize).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+      await proxy.stop();
     }
   });
 });
