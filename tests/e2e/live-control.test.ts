@@ -122,7 +122,8 @@ describe("live control", () => {
     try {
       await signIn(page, app.url, auditor.email, auditor.password);
       await page.getByRole("link", { name: "Live sessions" }).click();
-      const row = page.locator(`tr[data-hash="${hash}"]`);
+      await page.waitForURL("**/sessions/live");
+      const row = page.getByRole("table", { name: "Live sessions" }).locator(`tr[data-hash="${hash}"]`);
       await row.waitFor();
       await expect(row.textContent()).resolves.toContain("Mallory");
       await expect(row.textContent()).resolves.toContain("proxy-a");
@@ -249,6 +250,18 @@ describe("live control", () => {
       const first = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
       await new Promise((r) => setTimeout(r, 2000));
       expect(await video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(first);
+      // How far the picture trails the proxy: wall-clock time recorded so far minus the playhead
+      // (an upper bound: it also counts ffmpeg's start before its first frame).
+      const [started] = await db.select({ at: remoteSessions.startedAt }).from(remoteSessions).where(eq(remoteSessions.hash, hash));
+      const lags: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const playhead = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+        lags.push((Date.now() - started!.at.getTime()) / 1000 - playhead);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      lags.sort((a, b) => a - b);
+      console.log(`[live] picture behind the proxy: median ${lags[5]!.toFixed(1)} s, max ${lags[9]!.toFixed(1)} s (upper bound)`);
+      expect(lags[5]).toBeLessThan(8);
 
       await until(async () => (await eventsOf(hash)) > 3);
       await issueLiveCommand({ viewer, hash, kind: "lock", text: "demo lock" });
