@@ -123,7 +123,10 @@ class LiveSession {
     const session = new LiveSession(client, hash, await mkdtemp(path.join(os.tmpdir(), "sv-live-demo-")));
     await session.draw();
     session.record();
-    session.timers.push(setInterval(() => session.type(), KEY_MS), setInterval(() => session.flush(), CHUNK_MS));
+    session.timers.push(
+      setInterval(() => session.type(), KEY_MS),
+      setInterval(() => session.flush(), CHUNK_MS),
+    );
     return session;
   }
 
@@ -136,11 +139,31 @@ class LiveSession {
     this.ffmpeg = spawn(
       ffmpegPath(),
       [
-        "-hide_banner", "-loglevel", "error", "-re",
-        "-f", "lavfi", "-i", "color=c=0x1e1e1e:s=960x540:r=5",
-        "-vf", `drawtext=${font}textfile=${this.textFile}:reload=1:expansion=none:fontcolor=0xd8d8d8:fontsize=18:x=16:y=16:line_spacing=6`,
-        "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-pix_fmt", "yuv420p", "-g", "5",
-        "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", "pipe:1",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-re",
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=0x1e1e1e:s=960x540:r=5",
+        "-vf",
+        `drawtext=${font}textfile=${this.textFile}:reload=1:expansion=none:fontcolor=0xd8d8d8:fontsize=18:x=16:y=16:line_spacing=6`,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-tune",
+        "stillimage",
+        "-pix_fmt",
+        "yuv420p",
+        "-g",
+        "5",
+        "-movflags",
+        "frag_keyframe+empty_moov+default_base_moof",
+        "-f",
+        "mp4",
+        "pipe:1",
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
@@ -243,9 +266,13 @@ class LiveSession {
 function sleep(ms: number, signal?: AbortSignal) {
   return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

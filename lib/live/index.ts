@@ -2,7 +2,14 @@ import "server-only";
 import { recordAudit } from "@/lib/audit";
 import type { Viewer } from "@/lib/auth/viewer";
 import type { LiveCommand, RemoteSession } from "@/lib/db/schema";
-import { LIVE_COMMAND_LABELS, liveCommandNeedsText, mayControlLiveSessions, type LiveCommandKind, type LiveCommandView, type LiveControlState } from "@/lib/domain/live";
+import {
+  LIVE_COMMAND_LABELS,
+  liveCommandNeedsText,
+  mayControlLiveSessions,
+  type LiveCommandKind,
+  type LiveCommandView,
+  type LiveControlState,
+} from "@/lib/domain/live";
 import { AppError } from "@/lib/errors";
 import { getSessionByHash } from "@/lib/sessions/queries";
 import { getParameter } from "@/lib/settings/queries";

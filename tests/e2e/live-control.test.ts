@@ -46,7 +46,16 @@ const api = (path: string, init: RequestInit = {}) =>
 async function startSession(hash: string) {
   const res = await api("/sessions", {
     method: "POST",
-    body: JSON.stringify({ hash, protocol: "ssh", host: "db-07", credentialUsername: "root", user: "Mallory", userIp: "10.9.9.9", startedAt: new Date().toISOString(), clusterNode: "proxy-a" }),
+    body: JSON.stringify({
+      hash,
+      protocol: "ssh",
+      host: "db-07",
+      credentialUsername: "root",
+      user: "Mallory",
+      userIp: "10.9.9.9",
+      startedAt: new Date().toISOString(),
+      clusterNode: "proxy-a",
+    }),
   });
   expect(res.status).toBe(201);
 }
@@ -133,7 +142,10 @@ describe("live control", () => {
 
       await until(async () => (await eventsOf(hash)) >= 2);
       await controls.getByRole("button", { name: "Lock input" }).click();
-      await page.getByRole("form", { name: "Lock input" }).getByLabel(/Reason/).fill("Checking the sudo use");
+      await page
+        .getByRole("form", { name: "Lock input" })
+        .getByLabel(/Reason/)
+        .fill("Checking the sudo use");
       await page.getByRole("form", { name: "Lock input" }).getByRole("button", { name: "Lock input now" }).click();
       await controls.getByText(/^Input locked by Olga Auditor at \d\d:\d\d:\d\d: Checking the sudo use$/).waitFor();
       expect(proxy.isLocked()).toBe(true);
@@ -210,7 +222,9 @@ describe("live control", () => {
       const replay = await fetch(url, {
         method: "POST",
         headers: {
-          ...Object.fromEntries(Object.entries(headers).filter(([k]) => ["next-action", "content-type", "accept", "origin", "next-router-state-tree"].includes(k))),
+          ...Object.fromEntries(
+            Object.entries(headers).filter(([k]) => ["next-action", "content-type", "accept", "origin", "next-router-state-tree"].includes(k)),
+          ),
           cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "),
         },
         body: body.replaceAll("e2e-live-control-1", hash),
@@ -265,7 +279,9 @@ describe("live control", () => {
 
       await until(async () => (await eventsOf(hash)) > 3);
       await issueLiveCommand({ viewer, hash, kind: "lock", text: "demo lock" });
-      await until(async () => (await db.select().from(liveCommands).where(eq(liveCommands.kind, "lock"))).some((c) => c.text === "demo lock" && c.outcome === "done"));
+      await until(async () =>
+        (await db.select().from(liveCommands).where(eq(liveCommands.kind, "lock"))).some((c) => c.text === "demo lock" && c.outcome === "done"),
+      );
       await new Promise((r) => setTimeout(r, 1500));
       const locked = await eventsOf(hash);
       await new Promise((r) => setTimeout(r, 2000));

@@ -40,14 +40,27 @@ let admin: Awaited<ReturnType<typeof createTestUser>>;
 const BASE = "http://app.test/api/v1";
 const auth = (token: string) => ({ Authorization: `Bearer ${token}`, "Content-Type": "application/json" });
 const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) });
-const viewerOf = (u: { id: string; email: string; name: string; role: "admin" | "auditor" | "user" }) => ({ id: u.id, email: u.email, name: u.name, role: u.role });
+const viewerOf = (u: { id: string; email: string; name: string; role: "admin" | "auditor" | "user" }) => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+});
 
 async function startSession(token: string, hash: string) {
   const res = await postStart(
     new Request(`${BASE}/sessions`, {
       method: "POST",
       headers: auth(token),
-      body: JSON.stringify({ hash, protocol: "ssh", host: "db-01", credentialUsername: "root", user: "alice", userIp: "10.0.0.7", startedAt: new Date().toISOString() }),
+      body: JSON.stringify({
+        hash,
+        protocol: "ssh",
+        host: "db-01",
+        credentialUsername: "root",
+        user: "alice",
+        userIp: "10.0.0.7",
+        startedAt: new Date().toISOString(),
+      }),
     }),
   );
   expect(res.status).toBe(201);
@@ -80,7 +93,17 @@ describe("the command channel", () => {
     // The other node: its own process and pool, the function the server action calls.
     const child = await run(
       path.join(root, "node_modules/.bin/tsx"),
-      ["--conditions=react-server", "--tsconfig", "tsconfig.json", "tests/support/issue-live-command.ts", appUrl, admin.id, "live-node-1", "terminate", "Exfiltration in progress"],
+      [
+        "--conditions=react-server",
+        "--tsconfig",
+        "tsconfig.json",
+        "tests/support/issue-live-command.ts",
+        appUrl,
+        admin.id,
+        "live-node-1",
+        "terminate",
+        "Exfiltration in progress",
+      ],
       { cwd: root, env: { ...process.env, NODE_ENV: "test" }, timeout: 30_000 },
     );
     const issued = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as { id: string; committedAt: number; pid: number };
@@ -127,7 +150,9 @@ describe("the command channel", () => {
     expect(refused.status).toBe(404);
     const missing = await answer(tokenA, "00000000-0000-4000-8000-000000000000", {});
     expect(missing.status).toBe(404);
-    expect(await refused.json()).toEqual(await missing.json().then((b: { error: string; field: string }) => ({ ...b, error: b.error.replace("00000000-0000-4000-8000-000000000000", cmd.id) })));
+    expect(await refused.json()).toEqual(
+      await missing.json().then((b: { error: string; field: string }) => ({ ...b, error: b.error.replace("00000000-0000-4000-8000-000000000000", cmd.id) })),
+    );
     const [row] = await db.select().from(liveCommands).where(eq(liveCommands.id, cmd.id));
     expect(row).toMatchObject({ deliveredAt: null, outcome: null });
     // And a request without a token touches nothing.
@@ -153,9 +178,21 @@ describe("the command channel", () => {
     const issued = entries.filter((e) => e.action === "live.command_issued");
     const answered = entries.filter((e) => e.action === "live.command_answered");
     expect(issued).toHaveLength(1);
-    expect(issued[0]).toMatchObject({ actorId: admin.id, actorEmail: admin.email, ip: "10.1.1.1", details: expect.objectContaining({ commandId: cmd.id, kind: "lock", reason: "Suspicious sudo" }) });
+    expect(issued[0]).toMatchObject({
+      actorId: admin.id,
+      actorEmail: admin.email,
+      ip: "10.1.1.1",
+      details: expect.objectContaining({ commandId: cmd.id, kind: "lock", reason: "Suspicious sudo" }),
+    });
     expect(answered).toHaveLength(1);
-    expect(answered[0]?.details).toMatchObject({ commandId: cmd.id, outcome: "done", message: "Input locked on the target", reason: "Suspicious sudo", issuedBy: "Ana Admin", by: "proxy" });
+    expect(answered[0]?.details).toMatchObject({
+      commandId: cmd.id,
+      outcome: "done",
+      message: "Input locked on the target",
+      reason: "Suspicious sudo",
+      issuedBy: "Ana Admin",
+      by: "proxy",
+    });
   });
 
   it("ends a terminated session with who terminated it and why; what was never answered becomes gone", async () => {
@@ -164,7 +201,11 @@ describe("the command channel", () => {
     const pending = await issueLiveCommand({ viewer: viewerOf(admin), hash: "live-end", kind: "message", text: "Bye" });
     await answer(tokenA, terminate.id, { outcome: "done" });
     const finish = await postFinish(
-      new Request(`${BASE}/sessions/live-end/finish`, { method: "POST", headers: auth(tokenA), body: JSON.stringify({ endedAt: new Date().toISOString(), totalChunks: 0 }) }),
+      new Request(`${BASE}/sessions/live-end/finish`, {
+        method: "POST",
+        headers: auth(tokenA),
+        body: JSON.stringify({ endedAt: new Date().toISOString(), totalChunks: 0 }),
+      }),
       ctx({ hash: "live-end" }),
     );
     expect(finish.status).toBe(200);
@@ -199,7 +240,10 @@ describe("who may control a live session", () => {
     await expect(refused).rejects.toBeInstanceOf(AppError);
     await expect(refused).rejects.toMatchObject({ status: 403 });
     await expect(issueLiveCommand({ viewer: user, hash: "live-perm", kind: "message", text: "hi" })).rejects.toMatchObject({ status: 403 });
-    await expect(issueLiveCommand({ viewer: viewerOf(admin), hash: "live-perm", kind: "terminate", text: "  " })).rejects.toMatchObject({ status: 422, field: "text" });
+    await expect(issueLiveCommand({ viewer: viewerOf(admin), hash: "live-perm", kind: "terminate", text: "  " })).rejects.toMatchObject({
+      status: 422,
+      field: "text",
+    });
     const sessionId = (await db.select().from(remoteSessions).where(eq(remoteSessions.hash, "live-perm")))[0]!.id;
     expect(await db.select().from(liveCommands).where(eq(liveCommands.sessionId, sessionId))).toEqual([]);
 

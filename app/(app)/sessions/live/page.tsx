@@ -32,8 +32,12 @@ export default async function LiveSessionsPage() {
                 <th scope="col">Host</th>
                 <th scope="col">Type</th>
                 <th scope="col">Start</th>
-                <th scope="col" className="num">Duration so far</th>
-                <th scope="col" className="num">Risk so far</th>
+                <th scope="col" className="num">
+                  Duration so far
+                </th>
+                <th scope="col" className="num">
+                  Risk so far
+                </th>
                 <th scope="col">Node</th>
                 <th scope="col">Actions</th>
               </tr>
@@ -52,10 +56,17 @@ export default async function LiveSessionsPage() {
                   <td>
                     <time dateTime={s.startedAt.toISOString()}>{formatDateTime(s.startedAt, timeZone)}</time>
                   </td>
-                  <td className="num" data-testid="live-duration">{formatDuration(Math.max(0, now - s.startedAt.getTime()))}</td>
+                  <td className="num" data-testid="live-duration">
+                    {formatDuration(Math.max(0, now - s.startedAt.getTime()))}
+                  </td>
                   <td className="num">
                     {s.riskScore}
-                    {s.maxCriticality ? <> <span className={`badge crit-${s.maxCriticality}`}>{CRITICALITY_LABELS[s.maxCriticality]}</span></> : null}
+                    {s.maxCriticality ? (
+                      <>
+                        {" "}
+                        <span className={`badge crit-${s.maxCriticality}`}>{CRITICALITY_LABELS[s.maxCriticality]}</span>
+                      </>
+                    ) : null}
                   </td>
                   <td>{s.clusterNode ?? <span className="muted">—</span>}</td>
                   <td>

@@ -83,11 +83,23 @@ export function LiveControls({ hash, initial, timeZone }: { hash: string; initia
               </button>
             ))}
           </div>
-          {open ? <CommandForm key={open} hash={hash} kind={open} onDone={() => { setOpen(null); void refresh(); }} /> : null}
+          {open ? (
+            <CommandForm
+              key={open}
+              hash={hash}
+              kind={open}
+              onDone={() => {
+                setOpen(null);
+                void refresh();
+              }}
+            />
+          ) : null}
         </>
       ) : null}
       {live && !state.canControl ? (
-        <p className="muted">Only administrators (and auditors, when an administrator allows it under System parameters) can terminate, lock or message this session.</p>
+        <p className="muted">
+          Only administrators (and auditors, when an administrator allows it under System parameters) can terminate, lock or message this session.
+        </p>
       ) : null}
     </section>
   );
