@@ -20,6 +20,7 @@ import { EMAIL_STATUSES, EVENT_TYPES, EXPORT_FORMATS, EXPORT_STATUSES, INTEGRITY
 import { ROLES } from "../domain/roles";
 import { LIVE_COMMAND_KINDS, LIVE_COMMAND_OUTCOMES } from "../domain/live";
 import { COMMAND_SOURCES, CRITICALITIES, RULE_ACTIONS, RULE_SESSION_TYPES } from "../domain/rules";
+import { DELETION_BASES, DELETION_REQUEST_STATUSES } from "../domain/retention";
 import { PROTOCOLS, SESSION_STATUSES } from "../domain/sessions";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -162,6 +163,8 @@ export const recordingStatusEnum = pgEnum("recording_status", RECORDING_STATUSES
 
 export const integrityStatusEnum = pgEnum("integrity_status", INTEGRITY_STATUSES);
 
+export const deletionBasisEnum = pgEnum("deletion_basis", DELETION_BASES);
+
 /** The media of a session, received in numbered chunks. */
 export const recordings = pgTable("recordings", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
@@ -198,7 +201,21 @@ export const recordings = pgTable("recordings", {
   receivedBy: text("received_by"),
   createdAt: createdAt(),
   finishedAt: timestamp("finished_at", { withTimezone: true }),
-});
+  // The tombstone (lib/retention): set when the media was deleted; the row, its chunks' hashes and the session stay.
+  /** When the recording was deleted; null while it exists. */
+  deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  /** The admin who confirmed an early deletion; null for a deletion by the retention policy. */
+  deletedBy: uuid("deleted_by").references(() => users.id),
+  deletionBasis: deletionBasisEnum("deletion_basis"),
+  /** The reason given for an early deletion, or the policy period that ran out. */
+  deletionReason: text("deletion_reason"),
+  /** SHA-256 of the assembled media and head of the chunks' hash chain at the moment of deletion. */
+  deletedSha256: text("deleted_sha256"),
+  deletedChainHead: text("deleted_chain_head"),
+  deletedSizeBytes: bigint("deleted_size_bytes", { mode: "number" }),
+  /** Set once every stored object of the recording and its exports is gone (a retried job finishes the rest). */
+  purgedAt: timestamp("purged_at", { withTimezone: true }),
+}, (t) => [index("recordings_deleted_unpurged_idx").on(t.id).where(sql`${t.deletedAt} is not null and ${t.purgedAt} is null`)]);
 export type Recording = typeof recordings.$inferSelect;
 export type NewRecording = typeof recordings.$inferInsert;
 
@@ -574,3 +591,65 @@ export const auditChain = pgTable(
   (t) => [check("audit_chain_one_row", sql`${t.id} = 1`)],
 );
 export type NewAuditLogEntry = typeof auditLog.$inferInsert;
+
+// ─── Retention ───────────────────────────────────────────────────────────────
+
+/**
+ * A legal hold on a session: while it is not released, its recording is
+ * never deleted, whatever the policy. Placing and releasing are audited.
+ */
+export const legalHolds = pgTable(
+  "legal_holds",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    reason: text("reason").notNull(),
+    caseReference: text("case_reference"),
+    placedBy: uuid("placed_by")
+      .notNull()
+      .references(() => users.id),
+    placedAt: timestamp("placed_at", { withTimezone: true }).notNull().defaultNow(),
+    releasedBy: uuid("released_by").references(() => users.id),
+    releasedAt: timestamp("released_at", { withTimezone: true }),
+    releaseReason: text("release_reason"),
+  },
+  (t) => [
+    // One hold in force per session: placing another on a held session changes nothing.
+    uniqueIndex("legal_holds_active_key").on(t.sessionId).where(sql`${t.releasedAt} is null`),
+    index("legal_holds_session_idx").on(t.sessionId, t.placedAt.desc()),
+    check("legal_holds_release_check", sql`(${t.releasedAt} is null) = (${t.releasedBy} is null)`),
+  ],
+);
+export type LegalHold = typeof legalHolds.$inferSelect;
+
+export const deletionRequestStatusEnum = pgEnum("deletion_request_status", DELETION_REQUEST_STATUSES);
+
+/**
+ * An early deletion asked for by one admin, waiting for a second one
+ * (two-person rule): the database refuses the same admin on both sides.
+ */
+export const deletionRequests = pgTable(
+  "deletion_requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    reason: text("reason").notNull(),
+    requestedBy: uuid("requested_by")
+      .notNull()
+      .references(() => users.id),
+    requestedAt: timestamp("requested_at", { withTimezone: true }).notNull().defaultNow(),
+    status: deletionRequestStatusEnum("status").notNull().default("pending"),
+    decidedBy: uuid("decided_by").references(() => users.id),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("deletion_requests_pending_key").on(t.sessionId).where(sql`${t.status} = 'pending'`),
+    // A cancellation may be the requester's own; a confirmation never.
+    check("deletion_requests_two_people", sql`${t.status} <> 'confirmed' or ${t.decidedBy} <> ${t.requestedBy}`),
+  ],
+);
+export type DeletionRequest = typeof deletionRequests.$inferSelect;
