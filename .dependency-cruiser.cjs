@@ -24,6 +24,7 @@ const capabilities = [
   "demo",
   "setup",
   "live",
+  "retention",
   // The HTTP layer of route handlers: above auth and tokens (it checks the caller), below the capabilities that serve HTTP.
   "http",
 ];

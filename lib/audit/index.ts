@@ -32,6 +32,12 @@ export const AUDIT_ACTIONS = [
   "audit.verified",
   "live.command_issued",
   "live.command_answered",
+  "retention.policy_changed",
+  "session.hold_placed",
+  "session.hold_released",
+  "recording.deletion_requested",
+  "recording.deletion_cancelled",
+  "recording.deleted",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -7,6 +7,7 @@ import { analyzeSessionJob } from "./analyze-session";
 import { assembleRecordingJob } from "./assemble-recording";
 import { cleanupExportsJob } from "./cleanup-exports";
 import { convertVideoJob } from "./convert-video";
+import { expireRecordingsJob } from "./expire-recordings";
 import type { Job } from "./define-job";
 import { preparePlaybackJob } from "./prepare-playback";
 import { probeRecordingJob } from "./probe-recording";
@@ -29,4 +30,5 @@ export const JOBS: readonly Job[] = [
   sendExportEmailJob,
   cleanupExportsJob,
   sweepUnfinishedWritesJob,
+  expireRecordingsJob,
 ] as unknown as readonly Job[];

@@ -2,8 +2,9 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { env } from "@/lib/env";
 import { getStorage, storageKeys } from "@/lib/storage";
-import { CHAIN_START, chainLink } from "./chain";
-import { getRecordingById, listChunks, saveIntegrity } from "./queries";
+import { CHAIN_START, chainHead, chainLink } from "./chain";
+import { getRecordingById, listChunks, saveIntegrity, type RecordingFacts } from "./queries";
+import type { RecordingChunk } from "@/lib/db/schema";
 
 export type VerificationResult = {
   recordingId: number;
@@ -39,6 +40,7 @@ export async function verifyRecording({ recordingId }: { recordingId: number }):
   if (!recording) throw new Error(`recording ${recordingId} not found`);
   const storage = getStorage();
   const chunks = await listChunks({ recordingId });
+  if (recording.deletedAt) return verifyTombstone(recording, chunks);
   const elsewhere = chunks.filter((c) => c.heldBy !== null && c.heldBy !== env.NODE_NAME);
   if (elsewhere.length > 0) {
     const nodes = [...new Set(elsewhere.map((c) => c.heldBy))].join(", ");
@@ -98,4 +100,36 @@ export async function verifyRecording({ recordingId }: { recordingId: number }):
       : problems.slice(0, 5).join("; ") + (problems.length > 5 ? ` (and ${problems.length - 5} more)` : "");
   await saveIntegrity({ id: recordingId, status, checkedAt, firstBadChunk: firstBad, detail });
   return { recordingId, status, firstBadChunk: firstBad, detail, checkedAt };
+}
+
+/**
+ * A deleted recording's proof of what existed: the chunks' SHA-256 kept
+ * after deletion must still chain to the head recorded at finish and at
+ * deletion (the deletion's audit entry, itself in the audit trail's chain,
+ * carries the same head and media SHA-256), and no object may be left.
+ */
+async function verifyTombstone(recording: RecordingFacts, chunks: RecordingChunk[]): Promise<VerificationResult> {
+  const problems: string[] = [];
+  const head = chainHead(chunks.map((c) => c.sha256));
+  if (recording.deletedChainHead && recording.deletedChainHead !== head) {
+    problems.push("the kept chunk hashes do not chain to the head recorded at deletion");
+  }
+  if (recording.chainHead && recording.deletedChainHead && recording.chainHead !== recording.deletedChainHead) {
+    problems.push("the chain head recorded at deletion is not the one stored at finish");
+  }
+  if (recording.purgedAt) {
+    for await (const object of getStorage().list(storageKeys.recordingPrefix(recording.id))) {
+      problems.push(`an object of the deleted recording is still in storage (${object.key})`);
+      break;
+    }
+  }
+  const checkedAt = new Date();
+  const status = problems.length === 0 ? "verified" : "mismatch";
+  const when = recording.deletedAt!.toISOString();
+  const detail =
+    problems.length === 0
+      ? `Deleted on ${when}: the ${chunks.length} chunk hash${chunks.length === 1 ? "" : "es"} kept still chain to the head recorded at deletion.`
+      : problems.join("; ");
+  await saveIntegrity({ id: recording.id, status, checkedAt, firstBadChunk: null, detail });
+  return { recordingId: recording.id, status, firstBadChunk: null, detail, checkedAt };
 }

@@ -17,6 +17,8 @@ const id = (n: number | string) => {
 export const storageKeys = {
   chunk: (recordingId: number, seq: number) => `recordings/${id(recordingId)}/chunks/${String(seq).padStart(8, "0")}`,
   chunksPrefix: (recordingId: number) => `recordings/${id(recordingId)}/chunks/`,
+  /** Everything of one recording directly under it (media, playable files, progress); its chunks are under chunksPrefix. */
+  recordingPrefix: (recordingId: number) => `recordings/${id(recordingId)}/`,
   /** The whole recording, chunks concatenated in order, after finish. */
   media: (recordingId: number) => `recordings/${id(recordingId)}/media`,
   /**

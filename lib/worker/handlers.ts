@@ -10,6 +10,7 @@ import { assembleRecordingHandler } from "@/lib/ingest/jobs/assemble-recording";
 import { probeRecordingHandler } from "@/lib/recordings/jobs/probe-recording";
 import { sweepUnfinishedWritesHandler } from "@/lib/recordings/jobs/sweep-unfinished-writes";
 import { verifyRecordingsHandler } from "@/lib/recordings/jobs/verify-recordings";
+import { expireRecordingsHandler } from "@/lib/retention/jobs/expire-recordings";
 
 /** Every job handler: the one place that imports them all. Add a handler here when you add a job contract. */
 export const HANDLERS: readonly JobHandler[] = [
@@ -25,4 +26,5 @@ export const HANDLERS: readonly JobHandler[] = [
   sendExportEmailHandler,
   cleanupExportsHandler,
   sweepUnfinishedWritesHandler,
+  expireRecordingsHandler,
 ] as unknown as readonly JobHandler[];

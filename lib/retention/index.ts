@@ -1,0 +1,318 @@
+import "server-only";
+import { recordAudit, type AuditActor } from "@/lib/audit";
+import type { Viewer } from "@/lib/auth/viewer";
+import { db } from "@/lib/db/client";
+import { retentionDaysFor, retentionExpiresAt, retentionLabel, type RetentionPolicy } from "@/lib/domain/retention";
+import type { Protocol } from "@/lib/domain/sessions";
+import { AppError } from "@/lib/errors";
+import { getStorage, storageKeys } from "@/lib/storage";
+import {
+  decideDeletionRequest,
+  earlyDeletableCondition,
+  expiredDeletableCondition,
+  getActiveHold,
+  getPendingDeletionRequest,
+  getRecordingIdOfSession,
+  getRetentionPolicy,
+  getTombstone,
+  insertDeletionRequest,
+  insertHolds,
+  listExpiredRecordingIds,
+  listExportKeysOfSession,
+  listHoldsOfSession,
+  listUnpurgedRecordings,
+  markRecordingPurged,
+  previewPolicy,
+  releaseHoldRow,
+  saveRetentionPolicy,
+  tombstoneRecording,
+  type DeletedRecording,
+  type HoldWithPeople,
+  type PolicyPreview,
+  type Tombstone,
+} from "./queries";
+
+/**
+ * Retention of recordings as evidence: the policy that says how long they
+ * are kept, legal holds that keep them whatever the policy, and deletion
+ * (by the policy's job, or early by two admins) that leaves a tombstone and
+ * an audit entry with the SHA-256 and chain head of what was deleted.
+ */
+
+export { getRetentionPolicy, previewPolicy, getTombstone, listHoldsOfSession };
+export type { PolicyPreview, Tombstone, HoldWithPeople };
+
+type Admin = Pick<Viewer, "id" | "email" | "role">;
+
+function requireAdmin(actor: Admin) {
+  if (actor.role !== "admin") throw new AppError("Only administrators may do this.", 403);
+}
+
+const actorOf = (a: Admin): NonNullable<AuditActor> => ({ id: a.id, email: a.email });
+
+/** Saves a policy; audited with the old and the new policy and what the new one deletes now. */
+export async function changeRetentionPolicy({ actor, ip, policy, now = new Date() }: { actor: Admin; ip?: string | null; policy: RetentionPolicy; now?: Date }) {
+  requireAdmin(actor);
+  const preview = await previewPolicy({ policy, now });
+  const result = await saveRetentionPolicy({
+    policy,
+    updatedBy: actor.id,
+    onChanged: (tx, previous) =>
+      recordAudit(
+        {
+          actor: actorOf(actor),
+          action: "retention.policy_changed",
+          target: { type: "parameter", id: "retention.policy" },
+          ip,
+          details: { old: previous, new: policy, dueNow: preview.dueNow, next30Days: preview.next30Days },
+        },
+        tx,
+      ),
+  });
+  return { ...result, preview };
+}
+
+// ─── Holds ───────────────────────────────────────────────────────────────────
+
+/** Puts sessions on hold (those already held stay as they are); one audit entry per hold placed. */
+export async function placeHolds({
+  actor,
+  ip,
+  sessionIds,
+  reason,
+  caseReference,
+  scope,
+}: {
+  actor: Admin;
+  ip?: string | null;
+  sessionIds: number[];
+  reason: string;
+  caseReference?: string | null;
+  /** What the admin chose (a session, a user, a host, a search), for the audit entry. */
+  scope: Record<string, unknown>;
+}): Promise<{ placed: number; alreadyHeld: number }> {
+  requireAdmin(actor);
+  if (!reason.trim()) throw new AppError("Give a reason for the hold.", 400, "reason");
+  const now = new Date();
+  const placed = await db.transaction(async (tx) => {
+    const holds = await insertHolds(tx, { sessionIds, reason: reason.trim(), caseReference: caseReference?.trim() || null, placedBy: actor.id, now });
+    for (const hold of holds) {
+      await recordAudit(
+        {
+          actor: actorOf(actor),
+          action: "session.hold_placed",
+          target: { type: "session", id: String(hold.sessionId) },
+          ip,
+          details: { holdId: hold.id, reason: hold.reason, caseReference: hold.caseReference, scope },
+        },
+        tx,
+      );
+    }
+    return holds.length;
+  });
+  return { placed, alreadyHeld: new Set(sessionIds).size - placed };
+}
+
+export async function releaseHold({ actor, ip, holdId, reason }: { actor: Admin; ip?: string | null; holdId: string; reason: string }) {
+  requireAdmin(actor);
+  if (!reason.trim()) throw new AppError("Give a reason for releasing the hold.", 400, "reason");
+  await db.transaction(async (tx) => {
+    const hold = await releaseHoldRow(tx, { holdId, releasedBy: actor.id, reason: reason.trim(), now: new Date() });
+    if (!hold) throw new AppError("This hold is not in force (it may have been released already).", 409);
+    await recordAudit(
+      {
+        actor: actorOf(actor),
+        action: "session.hold_released",
+        target: { type: "session", id: String(hold.sessionId) },
+        ip,
+        details: { holdId: hold.id, reason: hold.releaseReason, placedBy: hold.placedBy, placedAt: hold.placedAt, holdReason: hold.reason, caseReference: hold.caseReference },
+      },
+      tx,
+    );
+  });
+}
+
+// ─── Deletion ────────────────────────────────────────────────────────────────
+
+function deletionDetails(d: DeletedRecording, extra: Record<string, unknown>) {
+  return {
+    sessionHash: d.sessionHash,
+    recordingId: d.recordingId,
+    sha256: d.sha256,
+    chainHead: d.chainHead,
+    sizeBytes: d.sizeBytes,
+    chunks: d.chunks,
+    integrityStatus: d.integrityStatus,
+    removed: { events: d.events, commands: d.commands, findings: d.findings, exports: d.exports },
+    ...extra,
+  };
+}
+
+/** Deletes every stored object of a deleted recording and its exports, then notes it (safe to repeat). */
+export async function purgeRecordingObjects({ recordingId, sessionId }: { recordingId: number; sessionId: number }): Promise<number> {
+  const storage = getStorage();
+  let removed = 0;
+  const keys: string[] = [];
+  for await (const object of storage.list(storageKeys.recordingPrefix(recordingId))) keys.push(object.key);
+  for (const { key } of await listExportKeysOfSession({ sessionId })) keys.push(key);
+  for (const key of keys) {
+    await storage.delete(key);
+    removed++;
+  }
+  await markRecordingPurged({ recordingId, sessionId, now: new Date() });
+  return removed;
+}
+
+export type ExpiryRun = { deleted: number; purged: number; batches: number };
+
+/**
+ * Deletes what the policy says has expired, `batchSize` recordings per
+ * batch, until none is left or `maxBatches` ran: each in its own transaction
+ * with its audit entry; the objects go after the commit (a crash in between
+ * is finished by the next run, which purges tombstones first). Any number of
+ * nodes may run it at once: a row locked by one is skipped by the others.
+ */
+export async function expireRecordings({ now = new Date(), batchSize = 100, maxBatches = 100 }: { now?: Date; batchSize?: number; maxBatches?: number } = {}): Promise<ExpiryRun> {
+  const run: ExpiryRun = { deleted: 0, purged: 0, batches: 0 };
+  for (const r of await listUnpurgedRecordings({ limit: 10_000 })) {
+    await purgeRecordingObjects(r);
+    run.purged++;
+  }
+  const { policy } = await getRetentionPolicy();
+  if (policy.defaultDays === null && policy.protocols.length === 0 && policy.patterns.length === 0) return run;
+  const where = expiredDeletableCondition(policy, now);
+  let lastSeen = 0;
+  while (run.batches < maxBatches) {
+    const ids = await listExpiredRecordingIds({ policy, now, limit: batchSize, afterId: lastSeen });
+    if (ids.length === 0) break;
+    run.batches++;
+    lastSeen = ids[ids.length - 1]!;
+    for (const recordingId of ids) {
+      const deleted = await db.transaction(async (tx) => {
+        const d = await tombstoneRecording(tx, { recordingId, where, basis: "policy", reason: "", deletedBy: null, now });
+        if (!d) return null;
+        await recordAudit(
+          {
+            actor: null,
+            action: "recording.deleted",
+            target: { type: "session", id: String(d.sessionId) },
+            details: deletionDetails(d, { basis: "policy", policy: "retention policy" }),
+          },
+          tx,
+        );
+        return d;
+      });
+      if (!deleted) continue;
+      await purgeRecordingObjects(deleted);
+      run.deleted++;
+    }
+  }
+  return run;
+}
+
+/** Checks shared by asking for and confirming an early deletion. */
+async function refuseEarlyDeletion(sessionId: number) {
+  const tombstone = await getTombstone({ sessionId });
+  if (tombstone) throw new AppError("This recording was deleted already.", 409);
+  if (await getActiveHold(db, { sessionId })) throw new AppError("This session is on legal hold: its recording cannot be deleted.", 409);
+  const recordingId = await getRecordingIdOfSession(db, { sessionId });
+  if (recordingId === null) throw new AppError("This session has no recording.", 404);
+  return recordingId;
+}
+
+/** First admin: asks for an early deletion with a reason; a second admin must confirm it. */
+export async function requestEarlyDeletion({ actor, ip, sessionId, reason }: { actor: Admin; ip?: string | null; sessionId: number; reason: string }) {
+  requireAdmin(actor);
+  if (!reason.trim()) throw new AppError("Give a reason for deleting this recording early.", 400, "reason");
+  await refuseEarlyDeletion(sessionId);
+  await db.transaction(async (tx) => {
+    const request = await insertDeletionRequest(tx, { sessionId, reason: reason.trim(), requestedBy: actor.id, now: new Date() });
+    if (!request) throw new AppError("An early deletion of this recording is already waiting for confirmation.", 409);
+    await recordAudit(
+      { actor: actorOf(actor), action: "recording.deletion_requested", target: { type: "session", id: String(sessionId) }, ip, details: { requestId: request.id, reason: request.reason } },
+      tx,
+    );
+  });
+}
+
+/** The requester withdraws, or another admin turns the request down. */
+export async function cancelEarlyDeletion({ actor, ip, sessionId }: { actor: Admin; ip?: string | null; sessionId: number }) {
+  requireAdmin(actor);
+  await db.transaction(async (tx) => {
+    const request = await getPendingDeletionRequest(tx, { sessionId, lock: true });
+    if (!request) throw new AppError("No early deletion of this recording is waiting.", 409);
+    await decideDeletionRequest(tx, { id: request.id, status: "cancelled", decidedBy: actor.id, now: new Date() });
+    await recordAudit(
+      { actor: actorOf(actor), action: "recording.deletion_cancelled", target: { type: "session", id: String(sessionId) }, ip, details: { requestId: request.id, requestedBy: request.requestedByEmail } },
+      tx,
+    );
+  });
+}
+
+/**
+ * Second admin: confirms a waiting early deletion, which deletes the
+ * recording at once. Never the admin who asked, never while on hold or
+ * still recording (checked again under the recording's lock).
+ */
+export async function confirmEarlyDeletion({ actor, ip, sessionId }: { actor: Admin; ip?: string | null; sessionId: number }) {
+  requireAdmin(actor);
+  const recordingId = await refuseEarlyDeletion(sessionId);
+  const now = new Date();
+  const deleted = await db.transaction(async (tx) => {
+    const request = await getPendingDeletionRequest(tx, { sessionId, lock: true });
+    if (!request) throw new AppError("No early deletion of this recording is waiting for confirmation.", 409);
+    if (request.requestedBy === actor.id) throw new AppError("A second administrator must confirm this deletion: you asked for it.", 403);
+    const d = await tombstoneRecording(tx, { recordingId, where: earlyDeletableCondition(), basis: "request", reason: request.reason, deletedBy: actor.id, now });
+    if (!d) throw new AppError("This recording cannot be deleted now: it is on hold, still recording, or being deleted.", 409);
+    await decideDeletionRequest(tx, { id: request.id, status: "confirmed", decidedBy: actor.id, now });
+    await recordAudit(
+      {
+        actor: actorOf(actor),
+        action: "recording.deleted",
+        target: { type: "session", id: String(sessionId) },
+        ip,
+        details: deletionDetails(d, { basis: "request", reason: request.reason, requestId: request.id, requestedBy: request.requestedByEmail, confirmedBy: actor.email }),
+      },
+      tx,
+    );
+    return d;
+  });
+  await purgeRecordingObjects(deleted);
+}
+
+export type SessionRetention = {
+  tombstone: Tombstone | null;
+  holds: HoldWithPeople[];
+  activeHold: HoldWithPeople | null;
+  pendingDeletion: { id: string; reason: string; requestedBy: string; requestedByEmail: string; requestedAt: Date } | null;
+  /** The policy's period for this session and when its recording expires (null: forever). */
+  period: string;
+  expiresAt: Date | null;
+};
+
+/** What the report shows about a session's retention. */
+export async function getSessionRetention(session: {
+  id: number;
+  protocol: Protocol;
+  userName: string;
+  credentialUsername: string;
+  startedAt: Date;
+  endedAt: Date | null;
+}): Promise<SessionRetention> {
+  const [tombstone, holds, pending, { policy }] = await Promise.all([
+    getTombstone({ sessionId: session.id }),
+    listHoldsOfSession({ sessionId: session.id }),
+    getPendingDeletionRequest(db, { sessionId: session.id }),
+    getRetentionPolicy(),
+  ]);
+  return {
+    tombstone,
+    holds,
+    activeHold: holds.find((h) => h.releasedAt === null) ?? null,
+    pendingDeletion: pending
+      ? { id: pending.id, reason: pending.reason, requestedBy: pending.requestedBy, requestedByEmail: pending.requestedByEmail, requestedAt: pending.requestedAt }
+      : null,
+    period: retentionLabel(retentionDaysFor(policy, session)),
+    expiresAt: retentionExpiresAt(policy, session),
+  };
+}
