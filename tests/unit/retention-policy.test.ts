@@ -77,3 +77,44 @@ describe("retentionPolicySchema", () => {
     expect(retentionLabel(30)).toBe("30 days");
   });
 });
+
+describe("parseRetentionForm", () => {
+  it("reads the default, protocol overrides and pattern lines, and writes them back", async () => {
+    const { parseRetentionForm, retentionFormValues } = await import("@/lib/retention/form");
+    const result = parseRetentionForm({
+      defaultDays: " 365 ",
+      "protocol.ssh": "1095",
+      "protocol.rdp": "forever",
+      "protocol.vnc": "",
+      patterns: "user alice* forever\r\n\ncredential svc-? 30\n",
+    });
+    expect(result).toEqual({
+      ok: true,
+      policy: {
+        defaultDays: 365,
+        protocols: [
+          { protocol: "ssh", days: 1095 },
+          { protocol: "rdp", days: null },
+        ],
+        patterns: [
+          { field: "user", pattern: "alice*", days: null },
+          { field: "credential", pattern: "svc-?", days: 30 },
+        ],
+      },
+    });
+    if (!result.ok) throw new Error("unreachable");
+    const back = retentionFormValues(result.policy);
+    expect(parseRetentionForm({ defaultDays: back.defaultDays, ...Object.fromEntries(Object.entries(back.protocols).map(([k, v]) => [`protocol.${k}`, v])), patterns: back.patterns })).toEqual(result);
+  });
+
+  it("names the field of every mistake and never throws", async () => {
+    const { parseRetentionForm } = await import("@/lib/retention/form");
+    const result = parseRetentionForm({ defaultDays: "0", "protocol.ssh": "-1", patterns: "host x 3\nuser a b c\nuser a 99999999", extra: 5 });
+    expect(result.ok).toBe(false);
+    if (result.ok) throw new Error("unreachable");
+    expect(Object.keys(result.fieldErrors).sort()).toEqual(["defaultDays", "patterns", "protocol.ssh"]);
+    expect(result.fieldErrors.patterns).toHaveLength(3);
+    expect(parseRetentionForm({}).ok).toBe(false);
+    expect(parseRetentionForm({ defaultDays: "forever" })).toEqual({ ok: true, policy: { defaultDays: null, protocols: [], patterns: [] } });
+  });
+});
