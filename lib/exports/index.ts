@@ -90,6 +90,7 @@ export async function requestExport({
   const options = await currentExportOptions({ viewer });
   if (!options.enabled) throw new AppError(DOWNLOAD_DISABLED, 403);
   const recording = await getRecordingBySession({ sessionId: session.id });
+  if (recording?.deletedAt) throw new AppError("This recording was deleted: there is nothing to convert.", 409);
   if (!recording || recording.status === "failed" || recording.status === "incomplete") {
     throw new AppError("This session has no complete recording to convert.", 409);
   }

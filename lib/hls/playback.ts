@@ -24,7 +24,7 @@ export type PlaybackState =
 /** A node whose disk holds chunks of the recording that the shared store does not have yet. */
 export type WaitingOn = HeldSummary & { nodeUrl: string | null; nodeSeenAt: Date | null };
 
-type Facts = Pick<RecordingFacts, "id" | "status" | "statusReason" | "videoCodec" | "playableKey" | "finishedAt">;
+type Facts = Pick<RecordingFacts, "id" | "status" | "statusReason" | "videoCodec" | "playableKey" | "finishedAt"> & { deletedAt?: Date | null };
 
 /** In a cluster the row can arrive before the bytes: they are still on their way to the shared store. */
 async function stored(key: string | null): Promise<boolean> {
@@ -52,6 +52,9 @@ const synchronizing = async (recording: Facts): Promise<PlaybackState> => ({
  */
 export async function playbackState(recording: Facts | null): Promise<{ state: PlaybackState; playlist: StoredPlaylist | null }> {
   if (!recording) return { state: { kind: "no-media" }, playlist: null };
+  if (recording.deletedAt) {
+    return { state: { kind: "failed", reason: `The recording was deleted on ${recording.deletedAt.toISOString().slice(0, 10)} (see the report).` }, playlist: null };
+  }
   if (recording.status === "failed") {
     return { state: { kind: "failed", reason: recording.statusReason ?? "ffmpeg cannot read the recording." }, playlist: null };
   }
@@ -83,6 +86,7 @@ export async function playbackState(recording: Facts | null): Promise<{ state: P
  * errorResponse) while it is prepared or synchronizing, 422 when it cannot be played.
  */
 export async function playlistToServe(recording: Omit<Facts, "finishedAt"> & ProbeFacts): Promise<StoredPlaylist> {
+  if (recording.deletedAt) throw new AppError("The recording was deleted", 410);
   const playlist = await getStoredPlaylist({ recordingId: recording.id });
   if (playlist) return playlist;
   // Media exists once the recording is complete ("processing" until the probe, then "ready").

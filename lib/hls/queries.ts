@@ -21,6 +21,8 @@ export type PlaybackRecording = {
   container: string | null;
   sizeBytes: number;
   playableKey: string | null;
+  /** Set when the recording was deleted (lib/retention): nothing is left to play. */
+  deletedAt: Date | null;
 };
 
 const columns = {
@@ -35,6 +37,7 @@ const columns = {
   container: recordings.container,
   sizeBytes: recordings.sizeBytes,
   playableKey: recordings.playableKey,
+  deletedAt: recordings.deletedAt,
 };
 
 export type PlaybackAccess = {

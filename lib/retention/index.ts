@@ -14,12 +14,14 @@ import {
   getPendingDeletionRequest,
   getRecordingIdOfSession,
   getRetentionPolicy,
+  getSessionForRetention,
   getTombstone,
   insertDeletionRequest,
   insertHolds,
   listExpiredRecordingIds,
   listExportKeysOfSession,
   listHoldsOfSession,
+  listSessionIdsBy,
   listUnpurgedRecordings,
   markRecordingPurged,
   previewPolicy,
@@ -111,6 +113,33 @@ export async function placeHolds({
     return holds.length;
   });
   return { placed, alreadyHeld: new Set(sessionIds).size - placed };
+}
+
+/** "Put on hold" on a report: this session, or every session of its user or of its host (those recorded so far). */
+export async function placeHoldsByScope({
+  actor,
+  ip,
+  sessionId,
+  scope,
+  reason,
+  caseReference,
+}: {
+  actor: Admin;
+  ip?: string | null;
+  sessionId: number;
+  scope: "session" | "user" | "host";
+  reason: string;
+  caseReference?: string | null;
+}) {
+  requireAdmin(actor);
+  const session = await getSessionForRetention({ sessionId });
+  if (!session) throw new AppError("This session does not exist.", 404);
+  const sessionIds =
+    scope === "session"
+      ? [session.id]
+      : await listSessionIdsBy({ field: scope, value: scope === "user" ? session.userName : session.host });
+  const described = scope === "session" ? { session: session.hash } : scope === "user" ? { user: session.userName } : { host: session.host };
+  return placeHolds({ actor, ip, sessionIds, reason, caseReference, scope: described });
 }
 
 export async function releaseHold({ actor, ip, holdId, reason }: { actor: Admin; ip?: string | null; holdId: string; reason: string }) {

@@ -479,3 +479,13 @@ export async function decideDeletionRequest(
     .set({ status, decidedBy, decidedAt: now })
     .where(and(eq(deletionRequests.id, id), eq(deletionRequests.status, "pending")));
 }
+
+/** What a hold by scope needs of a session: its user and host. */
+export async function getSessionForRetention({ sessionId }: { sessionId: number }) {
+  const [row] = await db
+    .select({ id: remoteSessions.id, hash: remoteSessions.hash, userName: remoteSessions.userName, host: remoteSessions.host })
+    .from(remoteSessions)
+    .where(eq(remoteSessions.id, sessionId))
+    .limit(1);
+  return row ?? null;
+}

@@ -27,6 +27,8 @@ export type SessionFilter = {
   /** Sessions started before this instant (exclusive). */
   to?: Date;
   minCriticality?: Criticality;
+  /** Only sessions on legal hold. */
+  held?: boolean;
 };
 
 /** A position in the list: the sort key of the row next to the page being asked for. */
@@ -42,6 +44,8 @@ export type SessionListQuery = {
   from?: string;
   to?: string;
   crit?: Criticality;
+  /** "1": only sessions on legal hold. */
+  hold?: "1";
   sort: SessionSort;
   cursor?: SessionCursor;
 };
@@ -66,6 +70,7 @@ const fields = {
   from: day,
   to: day,
   crit: z.enum(CRITICALITIES, { error: () => `Unknown criticality. Choose one of: ${CRITICALITIES.join(", ")}.` }),
+  hold: z.literal("1", { error: () => `Hold: use hold=1 for sessions on legal hold.` }),
   sort: z.enum(SESSION_SORTS, { error: () => `Unknown sort. Choose "newest" or "risk".` }),
   cursor: z.string().max(MAX_CURSOR_LENGTH),
 } as const;
@@ -77,6 +82,7 @@ const FIELD_LABELS: Record<keyof typeof fields, string> = {
   from: "From",
   to: "To",
   crit: "Minimum criticality",
+  hold: "Hold",
   sort: "Sort",
   cursor: "Page",
 };
@@ -132,6 +138,8 @@ export function parseSessionListQuery(raw: RawSearchParams): ParsedSessionListQu
   }
   const crit = read("crit");
   if (crit) query.crit = crit;
+  const hold = read("hold");
+  if (hold) query.hold = hold;
   const sort = read("sort");
   if (sort) query.sort = sort;
   const cursorText = read("cursor");
@@ -153,6 +161,7 @@ export function toSessionFilter(query: SessionListQuery, timeZone: string): Sess
   if (query.type) filter.protocol = query.type;
   if (query.status) filter.status = query.status;
   if (query.crit) filter.minCriticality = query.crit;
+  if (query.hold) filter.held = true;
   if (query.from) filter.from = startOfDay(query.from, timeZone);
   if (query.to) filter.to = startOfDay(nextDay(query.to), timeZone);
   return filter;
@@ -167,6 +176,7 @@ export function sessionListHref(query: Partial<SessionListQuery>, cursor?: Sessi
   if (query.from) params.set("from", query.from);
   if (query.to) params.set("to", query.to);
   if (query.crit) params.set("crit", query.crit);
+  if (query.hold) params.set("hold", query.hold);
   if (query.sort && query.sort !== "newest") params.set("sort", query.sort);
   if (cursor) params.set("cursor", encodeCursor(cursor));
   const s = params.toString();
@@ -174,7 +184,7 @@ export function sessionListHref(query: Partial<SessionListQuery>, cursor?: Sessi
 }
 
 export function hasFilters(query: SessionListQuery): boolean {
-  return Boolean(query.q || query.type || query.status || query.from || query.to || query.crit);
+  return Boolean(query.q || query.type || query.status || query.from || query.to || query.crit || query.hold);
 }
 
 // ─── Cursor ──────────────────────────────────────────────────────────────────

@@ -4,7 +4,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { escapeLike } from "@/lib/db/like";
 import { CRITICALITIES } from "@/lib/domain/rules";
-import { remoteSessions, users, type RemoteSession } from "@/lib/db/schema";
+import { legalHolds, remoteSessions, users, type RemoteSession } from "@/lib/db/schema";
 import { PAGE_SIZE, type SessionCursor, type SessionFilter, type SessionSort } from "@/lib/sessions/filters";
 
 /** Who may see which sessions: role "user" only their own; admins and auditors all. */
@@ -24,7 +24,7 @@ export type SessionListRow = { startedAtUs: number } & Pick<
   | "recordingSize"
   | "riskScore"
   | "maxCriticality"
->;
+> & { held: boolean };
 
 export type SessionPage = {
   rows: SessionListRow[];
@@ -54,6 +54,9 @@ export function startedBefore(cursor: { startedAtUs: number; id: number }, cmp: 
   return sql`(${remoteSessions.startedAt}, ${remoteSessions.id}) ${cmp} (timestamptz 'epoch' + ${cursor.startedAtUs}::bigint * interval '1 microsecond', ${cursor.id})`;
 }
 
+/** The session has a legal hold in force (lib/retention). */
+export const heldSql = sql<boolean>`exists (select 1 from ${legalHolds} where ${legalHolds.sessionId} = ${remoteSessions.id} and ${legalHolds.releasedAt} is null)`;
+
 /** The columns of a Remote sessions list row (also the OFFSET baseline of bench:pages). */
 export const listColumns = {
   id: remoteSessions.id,
@@ -68,6 +71,7 @@ export const listColumns = {
   recordingSize: remoteSessions.recordingSize,
   riskScore: remoteSessions.riskScore,
   maxCriticality: remoteSessions.maxCriticality,
+  held: heldSql,
   startedAtUs,
 };
 
@@ -121,6 +125,7 @@ function filterConditions(filter: SessionFilter): SQL[] {
     const allowed = CRITICALITIES.slice(CRITICALITIES.indexOf(filter.minCriticality));
     where.push(inArray(remoteSessions.maxCriticality, allowed));
   }
+  if (filter.held) where.push(heldSql);
   return where;
 }
 
@@ -266,4 +271,15 @@ export async function setSessionApiToken({
       .returning();
     return session ? { session, previousTokenId: before.apiTokenId } : null;
   });
+}
+
+/** Ids of every session of the list's filter the viewer may see, up to `limit` (a legal hold on a search). */
+export async function listSessionIdsMatching({ viewer, filter, limit }: { viewer: SessionViewer; filter: SessionFilter; limit: number }): Promise<number[]> {
+  const rows = await db
+    .select({ id: remoteSessions.id })
+    .from(remoteSessions)
+    .where(and(sessionVisibleTo(viewer), ...filterConditions(filter)))
+    .orderBy(remoteSessions.id)
+    .limit(limit);
+  return rows.map((r) => r.id);
 }

@@ -66,6 +66,13 @@ export function FiltersForm({ query }: { query: SessionListQuery }) {
         </select>
       </label>
       <label>
+        Legal hold
+        <select name="hold" defaultValue={query.hold ?? ""}>
+          <option value="">Any</option>
+          <option value="1">On hold only</option>
+        </select>
+      </label>
+      <label>
         Sort
         <select name="sort" defaultValue={query.sort}>
           <option value="newest">Newest first</option>

@@ -4,6 +4,7 @@ import { requireViewer } from "@/lib/auth/viewer";
 import { hasAnySession, listSessions } from "@/lib/sessions/queries";
 import { hasFilters, parseSessionListQuery, sessionListHref, toSessionFilter, type RawSearchParams } from "@/lib/sessions/filters";
 import { FiltersForm } from "./filters-form";
+import { HoldSearchForm } from "./hold-search-form";
 import { SessionsTable } from "./sessions-table";
 
 export const metadata = { title: "Remote sessions · Session Video" };
@@ -33,6 +34,7 @@ export default async function RemoteSessionsPage({ searchParams }: { searchParam
         </div>
       ) : null}
       <FiltersForm query={query} />
+      {viewer.role === "admin" && filtered && page.rows.length ? <HoldSearchForm query={query} /> : null}
       {page.rows.length ? (
         <>
           <SessionsTable rows={page.rows} now={new Date()} timeZone={timeZone} />

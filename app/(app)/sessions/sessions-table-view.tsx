@@ -22,6 +22,8 @@ export type SessionsTableRow = {
   criticality: [string, string] | null;
   /** [status, label] */
   status: [string, string];
+  /** On legal hold (lib/retention). */
+  held: boolean;
 };
 
 /** Text that may wrap after a dot, a backslash or an @ (host names, DOMAIN\user), never inside a word. */
@@ -85,6 +87,14 @@ export function SessionsTableView({ rows }: { rows: SessionsTableRow[] }) {
                 <span className="mono" title={s.hash}>
                   {s.short}
                 </span>
+                {s.held ? (
+                  <>
+                    {" "}
+                    <span className="badge badge-hold" title="On legal hold: never deleted while the hold is in force">
+                      Hold
+                    </span>
+                  </>
+                ) : null}
               </td>
               <td>{s.user}</td>
               <td className="breakable">

@@ -30,6 +30,7 @@ export function SessionsTable({ rows, now, timeZone }: { rows: SessionListRow[];
       risk: s.riskScore,
       criticality: s.maxCriticality ? [s.maxCriticality, CRITICALITY_LABELS[s.maxCriticality]] : null,
       status: [s.status, STATUS_LABELS[s.status]],
+      held: s.held,
     };
   });
   return <SessionsTableView rows={view} />;

@@ -10,6 +10,7 @@ import { hasRecording, type SessionReport } from "@/lib/sessions/report";
 import { SessionInfoSection } from "./_sections/session-info";
 import { SessionSection } from "./_sections/session";
 import { IntegritySection } from "./_sections/integrity";
+import { RetentionSection } from "./_sections/retention";
 import { UserInfoSection } from "./_sections/user-info";
 import { VideoOfSessionSection } from "./_sections/video-of-session";
 import { VulnerabilityAnalysisSection } from "./_sections/vulnerability-analysis";
@@ -66,6 +67,7 @@ export default async function SessionReportPage({
       <VulnerabilityAnalysisSection session={session} />
       <SessionSection report={report} />
       {recording ? <IntegritySection report={report} /> : null}
+      <RetentionSection report={report} />
       {/* Nothing to convert without a recording: no Generate button there either. */}
       {hasRecording(report) ? <VideoOfSessionSection session={session} viewer={viewer} announcedId={announcedId} /> : null}
     </>
