@@ -117,7 +117,8 @@ function expiresAtSql(policy: RetentionPolicy): SQL {
   return sql`(case when ${days} < ${FOREVER} then coalesce(${remoteSessions.endedAt}, ${remoteSessions.startedAt}) + ${days} * interval '1 day' end)`;
 }
 
-const heldSql = sql`exists (select 1 from ${legalHolds} where ${legalHolds.sessionId} = ${remoteSessions.id} and ${legalHolds.releasedAt} is null)`;
+// Names spelt out: drizzle may leave columns unqualified, and the subquery has an "id" of its own.
+const heldSql = sql`exists (select 1 from legal_holds h where h.session_id = "remote_sessions"."id" and h.released_at is null)`;
 
 /** Still recording: the session is live or its recording still takes its first chunks. */
 const recordingSql = sql`(${remoteSessions.status} = 'active' or ${recordings.status} = 'receiving')`;

@@ -4,7 +4,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { escapeLike } from "@/lib/db/like";
 import { CRITICALITIES } from "@/lib/domain/rules";
-import { legalHolds, remoteSessions, users, type RemoteSession } from "@/lib/db/schema";
+import { remoteSessions, users, type RemoteSession } from "@/lib/db/schema";
 import { PAGE_SIZE, type SessionCursor, type SessionFilter, type SessionSort } from "@/lib/sessions/filters";
 
 /** Who may see which sessions: role "user" only their own; admins and auditors all. */
@@ -55,7 +55,8 @@ export function startedBefore(cursor: { startedAtUs: number; id: number }, cmp: 
 }
 
 /** The session has a legal hold in force (lib/retention). */
-export const heldSql = sql<boolean>`exists (select 1 from ${legalHolds} where ${legalHolds.sessionId} = ${remoteSessions.id} and ${legalHolds.releasedAt} is null)`;
+// Names spelt out: drizzle leaves columns unqualified in a one-table select, and the subquery has an "id" of its own.
+export const heldSql = sql<boolean>`exists (select 1 from legal_holds h where h.session_id = "remote_sessions"."id" and h.released_at is null)`;
 
 /** The columns of a Remote sessions list row (also the OFFSET baseline of bench:pages). */
 export const listColumns = {

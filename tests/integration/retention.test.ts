@@ -39,6 +39,7 @@ import {
 } from "@/lib/retention";
 import { expireRecordingsHandler } from "@/lib/retention/jobs/expire-recordings";
 import { listSessionIdsBy } from "@/lib/retention/queries";
+import { listSessionIdsMatching, listSessions } from "@/lib/sessions/queries";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { closeDb, useFreshDatabase } from "../support/db";
 import { createRecordedSession } from "../support/retention-fixtures";
@@ -326,5 +327,22 @@ describe("early deletion (two-person rule)", () => {
   it("the preview never counts a held recording as due", async () => {
     const p = await previewPolicy({ policy: { defaultDays: 1, protocols: [], patterns: [] }, now: new Date() });
     expect(p.expiredButHeld).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("the list", () => {
+  it("marks held sessions, filters by hold, and finds a search's sessions for a hold", async () => {
+    const a = await createRecordedSession({ endedDaysAgo: 2, protocol: "ssh", host: "hold-list-a.example.test" });
+    const b = await createRecordedSession({ endedDaysAgo: 2, protocol: "ssh", host: "hold-list-b.example.test" });
+    const ids = await listSessionIdsMatching({ viewer: admin, filter: { q: "hold-list-" }, limit: 10 });
+    expect(ids.sort()).toEqual([a.session.id, b.session.id].sort());
+    await placeHolds({ actor: admin, sessionIds: [a.session.id], reason: "Search hold", scope: { search: { q: "hold-list-" } } });
+    const page = await listSessions({ viewer: admin, filter: { q: "hold-list-" } });
+    expect(Object.fromEntries(page.rows.map((r) => [r.id, r.held]))).toEqual({ [a.session.id]: true, [b.session.id]: false });
+    const held = await listSessions({ viewer: admin, filter: { q: "hold-list-", held: true } });
+    expect(held.rows.map((r) => r.id)).toEqual([a.session.id]);
+    // A user sees only their own sessions, in a hold search too.
+    const user = await createTestUser("user");
+    expect(await listSessionIdsMatching({ viewer: user, filter: { q: "hold-list-" }, limit: 10 })).toEqual([]);
   });
 });

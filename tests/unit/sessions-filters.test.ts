@@ -146,3 +146,16 @@ describe("dates and links", () => {
     expect(isSessionHash("")).toBe(false);
   });
 });
+
+describe("the legal hold filter", () => {
+  it("reads hold=1, refuses anything else, and keeps it in links", () => {
+    const { query, errors } = parseSessionListQuery({ hold: "1" });
+    expect(errors).toEqual([]);
+    expect(query.hold).toBe("1");
+    expect(toSessionFilter(query, "UTC").held).toBe(true);
+    expect(sessionListHref(query)).toContain("hold=1");
+    const bad = parseSessionListQuery({ hold: "yes" });
+    expect(bad.query.hold).toBeUndefined();
+    expect(bad.errors[0]).toMatch(/Hold/);
+  });
+});
