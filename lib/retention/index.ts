@@ -97,7 +97,7 @@ export async function placeHolds({
   if (!reason.trim()) throw new AppError("Give a reason for the hold.", 400, "reason");
   const now = new Date();
   const placed = await db.transaction(async (tx) => {
-    const holds = await insertHolds(tx, { sessionIds, reason: reason.trim(), caseReference: caseReference?.trim() || null, placedBy: actor.id, now });
+    const holds = await insertHolds(tx, { sessionIds: [...new Set(sessionIds)], reason: reason.trim(), caseReference: caseReference?.trim() || null, placedBy: actor.id, now });
     for (const hold of holds) {
       await recordAudit(
         {
