@@ -12,7 +12,7 @@ const dataDir = vi.hoisted(() => {
 });
 
 import { db } from "@/lib/db/client";
-import { recordings } from "@/lib/db/schema";
+import { auditLog, recordings } from "@/lib/db/schema";
 import { closeDb } from "../support/db";
 import { createRecordedSession } from "../support/retention-fixtures";
 import { createTestUser } from "../support/users";
@@ -102,5 +102,28 @@ describe("retention on the report", () => {
     // The player says the recording is gone.
     await b.page.goto(`${report}/play`);
     await b.page.getByText(/The recording was deleted on/).waitFor();
+  });
+});
+
+describe("Settings › System parameters › Retention", () => {
+  it("previews what a policy would delete, names a bad field, and saves it audited", async () => {
+    await createRecordedSession({ endedDaysAgo: 40, protocol: "rdp" });
+    const a = await signedIn("admin");
+    await a.page.goto(`${app.url}/settings/parameters`);
+    const form = a.page.getByRole("form", { name: "Retention policy" });
+    await expect(form.getByLabel(/Keep recordings/).inputValue()).resolves.toBe("forever");
+    await form.getByLabel(/Keep recordings/).fill("30");
+    await form.getByLabel("SSH").fill("soon");
+    await form.getByRole("button", { name: "Preview" }).click();
+    await form.locator(".field-error").filter({ hasText: 'Enter a number of days (1-36500) or "forever".' }).waitFor();
+    await form.getByLabel("SSH").fill("");
+    await form.getByLabel(/By user or credential/).fill("user keep* forever");
+    await form.getByRole("button", { name: "Preview" }).click();
+    await form.getByRole("status").filter({ hasText: /This policy would delete [1-9]\d* recordings? at the next hourly run/ }).waitFor();
+    await expect(db.select().from(auditLog).where(eq(auditLog.action, "retention.policy_changed"))).resolves.toHaveLength(0);
+    await form.getByRole("button", { name: "Save retention" }).click();
+    await form.getByRole("status").filter({ hasText: /^Saved\. It deletes/ }).waitFor();
+    const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, "retention.policy_changed"));
+    expect(entry!.details).toMatchObject({ old: { defaultDays: null }, new: { defaultDays: 30, patterns: [{ field: "user", pattern: "keep*", days: null }] } });
   });
 });
