@@ -35,9 +35,7 @@ const days = z.number().int().min(1).max(MAX_RETENTION_DAYS).nullable();
 export const retentionPolicySchema = z.object({
   defaultDays: days,
   protocols: z.array(z.object({ protocol: z.enum(PROTOCOLS), days })).max(PROTOCOLS.length),
-  patterns: z
-    .array(z.object({ field: z.enum(RETENTION_PATTERN_FIELDS), pattern: z.string().trim().min(1).max(200), days }))
-    .max(100),
+  patterns: z.array(z.object({ field: z.enum(RETENTION_PATTERN_FIELDS), pattern: z.string().trim().min(1).max(200), days })).max(100),
 });
 export type RetentionPolicy = z.infer<typeof retentionPolicySchema>;
 
@@ -46,9 +44,7 @@ export const DEFAULT_RETENTION_POLICY: RetentionPolicy = { defaultDays: null, pr
 
 /** A glob (`*`, `?`) as an anchored case-insensitive regular expression. */
 export function globToRegExp(pattern: string): RegExp {
-  const body = [...pattern]
-    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-    .join("");
+  const body = [...pattern].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("");
   return new RegExp(`^${body}$`, "is");
 }
 
@@ -72,10 +68,7 @@ export function retentionDaysFor(policy: RetentionPolicy, subject: RetentionSubj
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** When a session's recording expires (its end, or start when it never ended, plus the period); null: never. */
-export function retentionExpiresAt(
-  policy: RetentionPolicy,
-  subject: RetentionSubject & { startedAt: Date; endedAt: Date | null },
-): Date | null {
+export function retentionExpiresAt(policy: RetentionPolicy, subject: RetentionSubject & { startedAt: Date; endedAt: Date | null }): Date | null {
   const d = retentionDaysFor(policy, subject);
   if (d === null) return null;
   return new Date((subject.endedAt ?? subject.startedAt).getTime() + d * DAY_MS);

@@ -41,7 +41,10 @@ export function parseRetentionForm(raw: Record<string, unknown>): RetentionFormR
   }
 
   const patterns: RetentionPolicy["patterns"] = [];
-  const lines = text("patterns").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text("patterns")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length > 100) fail("patterns", "At most 100 patterns.");
   for (const [i, line] of lines.slice(0, 100).entries()) {
     const parts = line.split(/\s+/);

@@ -53,7 +53,17 @@ function requireAdmin(actor: Admin) {
 const actorOf = (a: Admin): NonNullable<AuditActor> => ({ id: a.id, email: a.email });
 
 /** Saves a policy; audited with the old and the new policy and what the new one deletes now. */
-export async function changeRetentionPolicy({ actor, ip, policy, now = new Date() }: { actor: Admin; ip?: string | null; policy: RetentionPolicy; now?: Date }) {
+export async function changeRetentionPolicy({
+  actor,
+  ip,
+  policy,
+  now = new Date(),
+}: {
+  actor: Admin;
+  ip?: string | null;
+  policy: RetentionPolicy;
+  now?: Date;
+}) {
   requireAdmin(actor);
   const preview = await previewPolicy({ policy, now });
   const result = await saveRetentionPolicy({
@@ -97,7 +107,13 @@ export async function placeHolds({
   if (!reason.trim()) throw new AppError("Give a reason for the hold.", 400, "reason");
   const now = new Date();
   const placed = await db.transaction(async (tx) => {
-    const holds = await insertHolds(tx, { sessionIds: [...new Set(sessionIds)], reason: reason.trim(), caseReference: caseReference?.trim() || null, placedBy: actor.id, now });
+    const holds = await insertHolds(tx, {
+      sessionIds: [...new Set(sessionIds)],
+      reason: reason.trim(),
+      caseReference: caseReference?.trim() || null,
+      placedBy: actor.id,
+      now,
+    });
     for (const hold of holds) {
       await recordAudit(
         {
@@ -134,10 +150,7 @@ export async function placeHoldsByScope({
   requireAdmin(actor);
   const session = await getSessionForRetention({ sessionId });
   if (!session) throw new AppError("This session does not exist.", 404);
-  const sessionIds =
-    scope === "session"
-      ? [session.id]
-      : await listSessionIdsBy({ field: scope, value: scope === "user" ? session.userName : session.host });
+  const sessionIds = scope === "session" ? [session.id] : await listSessionIdsBy({ field: scope, value: scope === "user" ? session.userName : session.host });
   const described = scope === "session" ? { session: session.hash } : scope === "user" ? { user: session.userName } : { host: session.host };
   return placeHolds({ actor, ip, sessionIds, reason, caseReference, scope: described });
 }
@@ -154,7 +167,14 @@ export async function releaseHold({ actor, ip, holdId, reason }: { actor: Admin;
         action: "session.hold_released",
         target: { type: "session", id: String(hold.sessionId) },
         ip,
-        details: { holdId: hold.id, reason: hold.releaseReason, placedBy: hold.placedBy, placedAt: hold.placedAt, holdReason: hold.reason, caseReference: hold.caseReference },
+        details: {
+          holdId: hold.id,
+          reason: hold.releaseReason,
+          placedBy: hold.placedBy,
+          placedAt: hold.placedAt,
+          holdReason: hold.reason,
+          caseReference: hold.caseReference,
+        },
       },
       tx,
     );
@@ -201,7 +221,11 @@ export type ExpiryRun = { deleted: number; purged: number; batches: number };
  * is finished by the next run, which purges tombstones first). Any number of
  * nodes may run it at once: a row locked by one is skipped by the others.
  */
-export async function expireRecordings({ now = new Date(), batchSize = 100, maxBatches = 100 }: { now?: Date; batchSize?: number; maxBatches?: number } = {}): Promise<ExpiryRun> {
+export async function expireRecordings({
+  now = new Date(),
+  batchSize = 100,
+  maxBatches = 100,
+}: { now?: Date; batchSize?: number; maxBatches?: number } = {}): Promise<ExpiryRun> {
   const run: ExpiryRun = { deleted: 0, purged: 0, batches: 0 };
   for (const r of await listUnpurgedRecordings({ limit: 10_000 })) {
     await purgeRecordingObjects(r);
@@ -258,7 +282,13 @@ export async function requestEarlyDeletion({ actor, ip, sessionId, reason }: { a
     const request = await insertDeletionRequest(tx, { sessionId, reason: reason.trim(), requestedBy: actor.id, now: new Date() });
     if (!request) throw new AppError("An early deletion of this recording is already waiting for confirmation.", 409);
     await recordAudit(
-      { actor: actorOf(actor), action: "recording.deletion_requested", target: { type: "session", id: String(sessionId) }, ip, details: { requestId: request.id, reason: request.reason } },
+      {
+        actor: actorOf(actor),
+        action: "recording.deletion_requested",
+        target: { type: "session", id: String(sessionId) },
+        ip,
+        details: { requestId: request.id, reason: request.reason },
+      },
       tx,
     );
   });
@@ -272,7 +302,13 @@ export async function cancelEarlyDeletion({ actor, ip, sessionId }: { actor: Adm
     if (!request) throw new AppError("No early deletion of this recording is waiting.", 409);
     await decideDeletionRequest(tx, { id: request.id, status: "cancelled", decidedBy: actor.id, now: new Date() });
     await recordAudit(
-      { actor: actorOf(actor), action: "recording.deletion_cancelled", target: { type: "session", id: String(sessionId) }, ip, details: { requestId: request.id, requestedBy: request.requestedByEmail } },
+      {
+        actor: actorOf(actor),
+        action: "recording.deletion_cancelled",
+        target: { type: "session", id: String(sessionId) },
+        ip,
+        details: { requestId: request.id, requestedBy: request.requestedByEmail },
+      },
       tx,
     );
   });
@@ -291,7 +327,14 @@ export async function confirmEarlyDeletion({ actor, ip, sessionId }: { actor: Ad
     const request = await getPendingDeletionRequest(tx, { sessionId, lock: true });
     if (!request) throw new AppError("No early deletion of this recording is waiting for confirmation.", 409);
     if (request.requestedBy === actor.id) throw new AppError("A second administrator must confirm this deletion: you asked for it.", 403);
-    const d = await tombstoneRecording(tx, { recordingId, where: earlyDeletableCondition(), basis: "request", reason: request.reason, deletedBy: actor.id, now });
+    const d = await tombstoneRecording(tx, {
+      recordingId,
+      where: earlyDeletableCondition(),
+      basis: "request",
+      reason: request.reason,
+      deletedBy: actor.id,
+      now,
+    });
     if (!d) throw new AppError("This recording cannot be deleted now: it is on hold, still recording, or being deleted.", 409);
     await decideDeletionRequest(tx, { id: request.id, status: "confirmed", decidedBy: actor.id, now });
     await recordAudit(
@@ -300,7 +343,13 @@ export async function confirmEarlyDeletion({ actor, ip, sessionId }: { actor: Ad
         action: "recording.deleted",
         target: { type: "session", id: String(sessionId) },
         ip,
-        details: deletionDetails(d, { basis: "request", reason: request.reason, requestId: request.id, requestedBy: request.requestedByEmail, confirmedBy: actor.email }),
+        details: deletionDetails(d, {
+          basis: "request",
+          reason: request.reason,
+          requestId: request.id,
+          requestedBy: request.requestedByEmail,
+          confirmedBy: actor.email,
+        }),
       },
       tx,
     );
@@ -339,7 +388,13 @@ export async function getSessionRetention(session: {
     holds,
     activeHold: holds.find((h) => h.releasedAt === null) ?? null,
     pendingDeletion: pending
-      ? { id: pending.id, reason: pending.reason, requestedBy: pending.requestedBy, requestedByEmail: pending.requestedByEmail, requestedAt: pending.requestedAt }
+      ? {
+          id: pending.id,
+          reason: pending.reason,
+          requestedBy: pending.requestedBy,
+          requestedByEmail: pending.requestedByEmail,
+          requestedAt: pending.requestedAt,
+        }
       : null,
     period: retentionLabel(retentionDaysFor(policy, session)),
     expiresAt: retentionExpiresAt(policy, session),

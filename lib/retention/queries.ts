@@ -66,12 +66,7 @@ export async function saveRetentionPolicy({
   onChanged: (tx: Tx, previous: RetentionPolicy) => Promise<void>;
 }): Promise<{ previous: RetentionPolicy; changed: boolean }> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(systemParameters)
-      .where(eq(systemParameters.key, RETENTION_POLICY_KEY))
-      .for("update")
-      .limit(1);
+    const [row] = await tx.select().from(systemParameters).where(eq(systemParameters.key, RETENTION_POLICY_KEY)).for("update").limit(1);
     const previous = row ? parseRetentionPolicy(row.value) : DEFAULT_RETENTION_POLICY;
     if (JSON.stringify(previous) === JSON.stringify(policy)) return { previous, changed: false };
     const now = new Date();
@@ -177,7 +172,9 @@ export async function previewPolicy({ policy, now }: { policy: RetentionPolicy; 
         Number,
       ),
       next30: sql<number>`count(*) filter (where not ${expiredSql(policy, now)} and ${expiredSql(policy, in30)} and not ${heldSql})`.mapWith(Number),
-      nextExpiry: sql<string | null>`min(${expiresAtSql(policy)}) filter (where ${expiresAtSql(policy)} > ${now.toISOString()}::timestamptz and not ${heldSql})`,
+      nextExpiry: sql<
+        string | null
+      >`min(${expiresAtSql(policy)}) filter (where ${expiresAtSql(policy)} > ${now.toISOString()}::timestamptz and not ${heldSql})`,
     })
     .from(recordings)
     .innerJoin(remoteSessions, eq(remoteSessions.id, recordings.sessionId))
@@ -249,7 +246,9 @@ export async function tombstoneRecording(
   // Export rows stay (who asked for a video, when) with their file's key until the purge removes the file.
   const exports = await tx
     .update(videoExports)
-    .set({ status: sql`case when ${videoExports.status} in ('queued', 'running') then 'cancelled' when ${videoExports.status} = 'done' then 'expired' else ${videoExports.status} end` })
+    .set({
+      status: sql`case when ${videoExports.status} in ('queued', 'running') then 'cancelled' when ${videoExports.status} = 'done' then 'expired' else ${videoExports.status} end`,
+    })
     .where(eq(videoExports.sessionId, sessionId))
     .returning({ id: videoExports.id });
   const events = await tx.delete(sessionEvents).where(eq(sessionEvents.sessionId, sessionId)).returning({ id: sessionEvents.id });

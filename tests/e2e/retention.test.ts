@@ -93,7 +93,9 @@ describe("retention on the report", () => {
     await bSection.getByRole("button", { name: "Confirm deletion" }).click();
     const tombstone = bSection.getByTestId("tombstone");
     await tombstone.waitFor();
-    await expect(tombstone.textContent()).resolves.toMatch(new RegExp(`Recording deleted on .* by ${b.email.replace(/[.]/g, "\\.")} \\(early deletion: Recorded by mistake\\)`));
+    await expect(tombstone.textContent()).resolves.toMatch(
+      new RegExp(`Recording deleted on .* by ${b.email.replace(/[.]/g, "\\.")} \\(early deletion: Recorded by mistake\\)`),
+    );
 
     const [row2] = await db.select().from(recordings).where(eq(recordings.id, recordingId));
     expect(row2!.deletionBasis).toBe("request");
@@ -119,10 +121,16 @@ describe("Settings › System parameters › Retention", () => {
     await form.getByLabel("SSH").fill("");
     await form.getByLabel(/By user or credential/).fill("user keep* forever");
     await form.getByRole("button", { name: "Preview" }).click();
-    await form.getByRole("status").filter({ hasText: /This policy would delete [1-9]\d* recordings? at the next hourly run/ }).waitFor();
+    await form
+      .getByRole("status")
+      .filter({ hasText: /This policy would delete [1-9]\d* recordings? at the next hourly run/ })
+      .waitFor();
     await expect(db.select().from(auditLog).where(eq(auditLog.action, "retention.policy_changed"))).resolves.toHaveLength(0);
     await form.getByRole("button", { name: "Save retention" }).click();
-    await form.getByRole("status").filter({ hasText: /^Saved\. It deletes/ }).waitFor();
+    await form
+      .getByRole("status")
+      .filter({ hasText: /^Saved\. It deletes/ })
+      .waitFor();
     const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, "retention.policy_changed"));
     expect(entry!.details).toMatchObject({ old: { defaultDays: null }, new: { defaultDays: 30, patterns: [{ field: "user", pattern: "keep*", days: null }] } });
   });

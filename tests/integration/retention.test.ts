@@ -12,16 +12,7 @@ const dataDir = vi.hoisted(() => {
 
 import { verifyAuditChain } from "@/lib/audit/chain";
 import { db } from "@/lib/db/client";
-import {
-  auditLog,
-  commandFindings,
-  deletionRequests,
-  recordingChunks,
-  recordings,
-  sessionCommands,
-  sessionEvents,
-  videoExports,
-} from "@/lib/db/schema";
+import { auditLog, commandFindings, deletionRequests, recordingChunks, recordings, sessionCommands, sessionEvents, videoExports } from "@/lib/db/schema";
 import { retentionExpiresAt, type RetentionPolicy } from "@/lib/domain/retention";
 import { AppError } from "@/lib/errors";
 import { verifyRecording } from "@/lib/recordings/verify";
@@ -70,7 +61,12 @@ async function objectsOf(recordingId: number): Promise<string[]> {
 
 async function rowsOf(sessionId: number) {
   const count = async (table: typeof sessionEvents | typeof sessionCommands | typeof commandFindings) =>
-    (await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(table).where(eq(table.sessionId, sessionId)))[0]!.n;
+    (
+      await db
+        .select({ n: sql<number>`count(*)`.mapWith(Number) })
+        .from(table)
+        .where(eq(table.sessionId, sessionId))
+    )[0]!.n;
   return { events: await count(sessionEvents), commands: await count(sessionCommands), findings: await count(commandFindings) };
 }
 
@@ -123,7 +119,13 @@ describe("expiry by the policy", () => {
       unverified: await createRecordedSession({ endedDaysAgo: 400, protocol: "rdp", verified: false }),
     };
     const expected = new Set(["sshOld", "rdpOld", "credentialOld"]);
-    await placeHolds({ actor: admin, sessionIds: [cases.held.session.id], reason: "Case 7", caseReference: "C-7", scope: { session: cases.held.session.hash } });
+    await placeHolds({
+      actor: admin,
+      sessionIds: [cases.held.session.id],
+      reason: "Case 7",
+      caseReference: "C-7",
+      scope: { session: cases.held.session.hash },
+    });
 
     // The pure decision and the SQL agree on every session.
     for (const [name, c] of Object.entries(cases)) {
@@ -211,9 +213,12 @@ describe("expiry by the policy", () => {
     const c = await createRecordedSession({ endedDaysAgo: 500, protocol: "rdp" });
     await expireRecordings();
     // As if the process died after the commit and before the objects went.
-    await storage().write(storageKeys.media(c.recordingId), (async function* () {
-      yield Buffer.from("left behind");
-    })());
+    await storage().write(
+      storageKeys.media(c.recordingId),
+      (async function* () {
+        yield Buffer.from("left behind");
+      })(),
+    );
     await db.update(recordings).set({ purgedAt: null }).where(eq(recordings.id, c.recordingId));
     const run = await expireRecordings();
     expect(run.purged).toBe(1);

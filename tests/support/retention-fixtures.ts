@@ -72,7 +72,10 @@ export async function createRecordedSession(input: {
   if (!input.receiving) {
     await storage.write(storageKeys.media(id), once(whole));
     await storage.write(storageKeys.playable(id, "g1"), once(randomBytes(500)));
-    await db.update(recordings).set({ playableKey: storageKeys.playable(id, "g1") }).where(eqId(id));
+    await db
+      .update(recordings)
+      .set({ playableKey: storageKeys.playable(id, "g1") })
+      .where(eqId(id));
   }
   await db.insert(sessionEvents).values([
     { sessionId: session!.id, tMs: 100, type: "key", data: { key: "l" } },

@@ -17,7 +17,11 @@ describe("retentionDaysFor", () => {
   });
 
   it("uses the default when no override applies", () => {
-    const policy: RetentionPolicy = { defaultDays: 90, protocols: [{ protocol: "rdp", days: 400 }], patterns: [{ field: "user", pattern: "bob*", days: 1000 }] };
+    const policy: RetentionPolicy = {
+      defaultDays: 90,
+      protocols: [{ protocol: "rdp", days: 400 }],
+      patterns: [{ field: "user", pattern: "bob*", days: 1000 }],
+    };
     expect(retentionDaysFor(policy, ssh)).toBe(90);
   });
 
@@ -104,7 +108,13 @@ describe("parseRetentionForm", () => {
     });
     if (!result.ok) throw new Error("unreachable");
     const back = retentionFormValues(result.policy);
-    expect(parseRetentionForm({ defaultDays: back.defaultDays, ...Object.fromEntries(Object.entries(back.protocols).map(([k, v]) => [`protocol.${k}`, v])), patterns: back.patterns })).toEqual(result);
+    expect(
+      parseRetentionForm({
+        defaultDays: back.defaultDays,
+        ...Object.fromEntries(Object.entries(back.protocols).map(([k, v]) => [`protocol.${k}`, v])),
+        patterns: back.patterns,
+      }),
+    ).toEqual(result);
   });
 
   it("names the field of every mistake and never throws", async () => {

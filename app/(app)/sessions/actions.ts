@@ -35,7 +35,14 @@ export const holdSearchAction = defineAction({
     const filter = toSessionFilter(query, await viewerTimeZone());
     const ids = await listSessionIdsMatching({ viewer, filter, limit: MAX_HELD_AT_ONCE + 1 });
     if (ids.length > MAX_HELD_AT_ONCE) throw new AppError(`The search finds more than ${MAX_HELD_AT_ONCE.toLocaleString("en")} sessions. Narrow it.`, 400);
-    const { placed, alreadyHeld } = await placeHolds({ actor: viewer, ip: await requestIp(), sessionIds: ids, reason, caseReference, scope: { search: query } });
+    const { placed, alreadyHeld } = await placeHolds({
+      actor: viewer,
+      ip: await requestIp(),
+      sessionIds: ids,
+      reason,
+      caseReference,
+      scope: { search: query },
+    });
     revalidatePath("/sessions");
     return { message: `${placed} session${placed === 1 ? "" : "s"} put on hold${alreadyHeld ? `; ${alreadyHeld} already on hold` : ""}.` };
   },

@@ -31,13 +31,18 @@ export function RetentionForm({ values }: { values: { defaultDays: string; proto
           </fieldset>
           <label className="field" htmlFor="retention-patterns">
             By user or credential, one per line
-            <textarea id="retention-patterns" name="patterns" rows={4} defaultValue={values.patterns} placeholder={"user alice* 1095\ncredential svc-? forever"} />
+            <textarea
+              id="retention-patterns"
+              name="patterns"
+              rows={4}
+              defaultValue={values.patterns}
+              placeholder={"user alice* 1095\ncredential svc-? forever"}
+            />
             <FieldErrors state={state} name="patterns" />
           </label>
           <p className="field-hint">
-            <code>*</code> matches any characters, <code>?</code> one; case does not matter. Every period that applies to a session counts and the
-            longest wins: an override keeps recordings longer, never shorter. Sessions on legal hold, still recording or not verified are never
-            deleted.
+            <code>*</code> matches any characters, <code>?</code> one; case does not matter. Every period that applies to a session counts and the longest wins:
+            an override keeps recordings longer, never shorter. Sessions on legal hold, still recording or not verified are never deleted.
           </p>
           <div className="actions">
             <button type="submit" name="intent" value="preview" className="button" disabled={pending}>
