@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   "session.access_refused",
   "session.token_moved",
   "session.downloaded",
+  "session.frame_saved",
   "commands.searched",
   "export.requested",
   "export.cancelled",

@@ -193,6 +193,8 @@ export const recordings = pgTable("recordings", {
   playlist: jsonb("playlist"),
   // Activity measured from the media for the heatmap.
   activity: jsonb("activity"),
+  // Timeline thumbnails: the index of the sprite sheets in storage (lib/hls/thumbnails.ts).
+  thumbnails: jsonb("thumbnails"),
   integrityStatus: integrityStatusEnum("integrity_status").notNull().default("unchecked"),
   integrityCheckedAt: timestamp("integrity_checked_at", { withTimezone: true }),
   integrityFirstBadChunk: integer("integrity_first_bad_chunk"),
@@ -327,8 +329,11 @@ export const videoExports = pgTable(
       .references(() => users.id),
     format: exportFormatEnum("format").notNull(),
     watermark: boolean("watermark").notNull().default(false),
-    /** Identity of the conversion (format + options); one live export per session and key. */
+    /** Identity of the conversion (format + options, and the range of a clip); one live export per session and key. */
     optionsKey: text("options_key").notNull(),
+    /** A clip: the part of the recording from clip_start_ms (included) to clip_end_ms; both null for the whole video. */
+    clipStartMs: integer("clip_start_ms"),
+    clipEndMs: integer("clip_end_ms"),
     status: exportStatusEnum("status").notNull().default("queued"),
     progress: real("progress").notNull().default(0),
     etaSeconds: integer("eta_seconds"),
@@ -347,6 +352,10 @@ export const videoExports = pgTable(
     uniqueIndex("video_exports_live_key")
       .on(t.sessionId, t.optionsKey)
       .where(sql`${t.status} in ('queued', 'running', 'done')`),
+    check(
+      "video_exports_clip_range_check",
+      sql`(${t.clipStartMs} is null and ${t.clipEndMs} is null) or (${t.clipStartMs} >= 0 and ${t.clipEndMs} > ${t.clipStartMs})`,
+    ),
   ],
 );
 export type VideoExport = typeof videoExports.$inferSelect;

@@ -24,7 +24,7 @@ import {
   startExportRun,
   updateExportProgress,
 } from "./queries";
-import { buildCommandCues, buildCues, clipCues, toWebVtt } from "./subtitles";
+import { buildCommandCues, buildCues, clipCues, cuesOfClip, toWebVtt } from "./subtitles";
 
 export const WATERMARK_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 const TEMP_PREFIX = "sv-export-";
@@ -145,9 +145,11 @@ async function prepareConversion(exportId: string, held: Held): Promise<Prepared
   held.releaseMedia = media.release;
 
   const [info, events] = await Promise.all([getExportForEmail({ id: exportId }), listLoggedEvents({ sessionId: row.sessionId })]);
+  const clip = row.clipStartMs !== null && row.clipEndMs !== null ? { startMs: row.clipStartMs, endMs: row.clipEndMs } : null;
   let cues = buildCues(events);
   if (cues.length === 0) cues = buildCommandCues(events);
-  cues = clipCues(cues, recording.durationMs);
+  // A clip's cues are cut to it and counted from its start; the full video's are cut at the recording's end.
+  cues = clip ? cuesOfClip(cues, clip.startMs, clip.endMs) : clipCues(cues, recording.durationMs);
   const subtitles = cues.length > 0 ? path.join(tempDir, "log.vtt") : null;
   if (subtitles) await writeFile(subtitles, toWebVtt(cues));
 
@@ -169,9 +171,12 @@ async function prepareConversion(exportId: string, held: Held): Promise<Prepared
     watermarkFile,
     fontFile: existsSync(WATERMARK_FONT) ? WATERMARK_FONT : null,
     title: `Session ${info?.session.hash ?? row.sessionId}`,
+    clip,
   });
-  console.log(`[exports] ${exportId}: ${plan.mode} to ${format} (recording ${recording.id})`);
-  return { row, format, durationMs: recording.durationMs ?? 0, mediaPath: media.path, tempDir, output, plan };
+  console.log(`[exports] ${exportId}: ${plan.mode} to ${format} (recording ${recording.id}${clip ? `, clip ${clip.startMs}-${clip.endMs} ms` : ""})`);
+  // Progress is measured against what this run writes: the clip's length for a clip.
+  const durationMs = clip ? clip.endMs - clip.startMs : (recording.durationMs ?? 0);
+  return { row, format, durationMs, mediaPath: media.path, tempDir, output, plan };
 }
 
 /** Runs ffmpeg with progress on the row; stops it when the export is cancelled. */

@@ -7,6 +7,7 @@ import { getSessionByHash } from "@/lib/sessions/queries";
 import type { RemoteSession, VideoExport } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { convertVideoJob } from "@/lib/jobs/convert-video";
+import { checkClip, type ClipRange } from "@/lib/player/clip";
 import { getRecordingBySession } from "@/lib/recordings/queries";
 import { sendExportEmails } from "./emails";
 import type { ExportFormat } from "@/lib/domain/recordings";
@@ -18,6 +19,7 @@ import {
   getLatestExport,
   getRecipientEmail,
   getViewableExport,
+  listLiveClips,
 } from "./queries";
 
 export { getViewableExport } from "./queries";
@@ -63,24 +65,46 @@ export async function getDownloadableExport({ id, viewer }: { id: string; viewer
   return { export: exp, session, storageKey: exp.storageKey };
 }
 
-/** session-<short hash>-<session start date>.<ext>: says what the file is once it sits in Downloads. */
-export function downloadFileName(session: Pick<RemoteSession, "hash" | "startedAt">, ext: string): string {
-  return `session-${session.hash.slice(0, 12)}-${session.startedAt.toISOString().slice(0, 10)}.${ext}`;
+/** "1h02m03s": a moment of a recording in a file name. */
+function fileMoment(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m${String(s % 60).padStart(2, "0")}s`;
+}
+
+/**
+ * session-<short hash>-<session start date>.<ext>, and for a clip
+ * -clip-<from>-<to>: says what the file is once it sits in Downloads.
+ */
+export function downloadFileName(
+  session: Pick<RemoteSession, "hash" | "startedAt">,
+  ext: string,
+  clip?: { clipStartMs: number | null; clipEndMs: number | null },
+): string {
+  const range = clip && clip.clipStartMs !== null && clip.clipEndMs !== null ? `-clip-${fileMoment(clip.clipStartMs)}-${fileMoment(clip.clipEndMs)}` : "";
+  return `session-${session.hash.slice(0, 12)}-${session.startedAt.toISOString().slice(0, 10)}${range}.${ext}`;
+}
+
+/** The identity of a clip's conversion: the options and the range (one clip per session, range and options). */
+export function clipOptionsKey(optionsKey: string, clip: ClipRange): string {
+  return `${optionsKey}+clip:${clip.startMs}-${clip.endMs}`;
 }
 
 /**
  * Starts (or finds) the conversion of a session for the viewer: the viewer must
  * see the session, the parameter must be on. Asking again while one runs or
- * after one finished returns that one.
+ * after one finished returns that one. With `clip`, only that part of the
+ * recording (checked against its length: 400 naming the field "clip").
  */
 export async function requestExport({
   hash,
   viewer,
   ip,
+  clip = null,
 }: {
   hash: string;
   viewer: Viewer;
   ip: string | null;
+  clip?: ClipRange | null;
 }): Promise<{ export: VideoExport; created: boolean; session: RemoteSession }> {
   const session = await getSessionByHash({ hash, viewer });
   if (!session) {
@@ -95,13 +119,21 @@ export async function requestExport({
     throw new AppError("This session has no complete recording to convert.", 409);
   }
   if (recording.status === "receiving") throw new AppError("The session is still being recorded. Try again when it has ended.", 409);
+  let range: ClipRange | null = null;
+  if (clip) {
+    const checked = checkClip(clip, recording.durationMs ?? 0);
+    if ("error" in checked) throw new AppError(checked.error, 400, "clip");
+    range = checked;
+  }
 
   const result = await createOrGetLiveExport({
     sessionId: session.id,
     requestedBy: viewer.id,
     format: options.format,
     watermark: options.watermark,
-    optionsKey: options.optionsKey,
+    optionsKey: range ? clipOptionsKey(options.optionsKey, range) : options.optionsKey,
+    clipStartMs: range?.startMs ?? null,
+    clipEndMs: range?.endMs ?? null,
   });
   if (result.created) {
     await convertVideoJob.send({ exportId: result.export.id });
@@ -117,7 +149,13 @@ export async function requestExport({
     action: "export.requested",
     target: { type: "session", id: session.hash },
     ip,
-    details: { exportId: result.export.id, format: options.format, watermark: options.watermark, reused: !result.created },
+    details: {
+      exportId: result.export.id,
+      format: options.format,
+      watermark: options.watermark,
+      reused: !result.created,
+      ...(range ? { clip: { startMs: range.startMs, endMs: range.endMs } } : {}),
+    },
   });
   return { ...result, session };
 }
@@ -152,7 +190,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * announced (its link names it): when it is another one than the current
  * (the download settings changed since, or it expired), it is returned as
  * `announced`, so the page shows that video, or says it is gone and offers
- * the current one. Only an export of this session counts.
+ * the current one. Only an export of this session counts. `clips`: the live
+ * clips made with the current options.
  */
 export async function getExportForPage({
   session,
@@ -164,7 +203,10 @@ export async function getExportForPage({
   announcedId?: string | null;
 }) {
   const options = await currentExportOptions({ viewer });
-  const current = await getLatestExport({ sessionId: session.id, optionsKey: options.optionsKey });
+  const [current, clips] = await Promise.all([
+    getLatestExport({ sessionId: session.id, optionsKey: options.optionsKey }),
+    listLiveClips({ sessionId: session.id, optionsKey: options.optionsKey }),
+  ]);
   // Someone who asked for a video another person's conversion was already making gets their own email.
   const ownEmail = current && current.requestedBy !== viewer.id ? await getRecipientEmail({ exportId: current.id, userId: viewer.id }) : null;
   let announced: VideoExport | null = null;
@@ -172,5 +214,5 @@ export async function getExportForPage({
     const found = await getViewableExport({ id: announcedId, viewer });
     if (found && found.session.id === session.id) announced = found.export;
   }
-  return { options, export: current, ownEmail, announced };
+  return { options, export: current, ownEmail, announced, clips };
 }

@@ -53,10 +53,19 @@ export function planConversion(input: {
   watermarkFile: string | null;
   fontFile: string | null;
   title: string;
+  /**
+   * A clip: only [startMs, endMs) of the recording. It is encoded again
+   * (picture and sound), so that it starts and ends on the exact frames asked
+   * for whatever the keyframes; the subtitles must already be the clip's (clipCues).
+   */
+  clip?: { startMs: number; endMs: number } | null;
 }): ConversionPlan {
   const { format, facts } = input;
-  const copy = videoFits(format, facts) && !input.watermarkFile;
+  const clip = input.clip ?? null;
+  const copy = videoFits(format, facts) && !input.watermarkFile && !clip;
   const args = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-nostats", "-progress", "pipe:1"];
+  // As an input option with an encode, -ss decodes from the keyframe before and drops the frames before the start: exact to the frame.
+  if (clip) args.push("-ss", (clip.startMs / 1000).toFixed(3));
   args.push("-i", input.source);
   if (input.subtitles) args.push("-i", input.subtitles);
   args.push("-map", "0:v:0");
@@ -81,7 +90,7 @@ export function planConversion(input: {
     }
   }
   if (facts.hasAudio !== false) {
-    if (audioFits(format, facts)) args.push("-c:a", "copy");
+    if (audioFits(format, facts) && !clip) args.push("-c:a", "copy");
     else if (format === "mp4") args.push("-c:a", "aac", "-b:a", "96k");
     else args.push("-c:a", "libopus", "-b:a", "64k");
   }
@@ -91,6 +100,7 @@ export function planConversion(input: {
     args.push("-c:s", format === "mp4" ? "mov_text" : "copy");
     args.push("-metadata:s:s:0", "title=Keystroke log", "-metadata:s:s:0", "language=eng");
   }
+  if (clip) args.push("-t", ((clip.endMs - clip.startMs) / 1000).toFixed(3));
   args.push("-metadata", `title=${input.title}`);
   // Fast start: the index goes to the front so a browser can play while downloading.
   if (format === "mp4") args.push("-movflags", "+faststart");

@@ -46,6 +46,25 @@ export async function getLiveExport({ sessionId, optionsKey }: { sessionId: numb
   return row ?? null;
 }
 
+/**
+ * The live clips (queued, running, done) of a session made with these options
+ * (a watermarked clip's options name its requester), in the order of their range.
+ */
+export async function listLiveClips({ sessionId, optionsKey }: { sessionId: number; optionsKey: string }) {
+  return db
+    .select()
+    .from(videoExports)
+    .where(
+      and(
+        eq(videoExports.sessionId, sessionId),
+        sql`${videoExports.clipStartMs} is not null`,
+        sql`starts_with(${videoExports.optionsKey}, ${`${optionsKey}+clip:`})`,
+        inArray(videoExports.status, ["queued", "running", "done"]),
+      ),
+    )
+    .orderBy(videoExports.clipStartMs, videoExports.clipEndMs);
+}
+
 /** The newest export of a session for these options, whatever its state (for the page after a failure). */
 export async function getLatestExport({ sessionId, optionsKey }: { sessionId: number; optionsKey: string }) {
   const live = await getLiveExport({ sessionId, optionsKey });
@@ -69,6 +88,9 @@ export async function createOrGetLiveExport(input: {
   format: "mp4" | "webm";
   watermark: boolean;
   optionsKey: string;
+  /** A clip's range (both or neither). */
+  clipStartMs?: number | null;
+  clipEndMs?: number | null;
 }): Promise<{ export: VideoExport; created: boolean }> {
   const [inserted] = await db.insert(videoExports).values(input).onConflictDoNothing().returning();
   if (inserted) return { export: inserted, created: true };

@@ -122,6 +122,16 @@ export function buildCommandCues(events: LoggedEvent[]): Cue[] {
     .filter((c) => c.text);
 }
 
+/**
+ * The cues of a clip from `startMs` to `endMs`: those showing during it,
+ * cut to it, with times from the clip's start.
+ */
+export function cuesOfClip(cues: Cue[], startMs: number, endMs: number): Cue[] {
+  return cues
+    .filter((c) => c.endMs > startMs && c.startMs < endMs)
+    .map((c) => ({ startMs: Math.max(c.startMs, startMs) - startMs, endMs: Math.min(c.endMs, endMs) - startMs, text: c.text }));
+}
+
 function timestamp(ms: number): string {
   const total = Math.max(0, Math.round(ms));
   const h = Math.floor(total / 3_600_000);

@@ -55,7 +55,7 @@ export async function authorizePlayback({
  * length (lib/audit/streams.ts): one `session.streamed` entry per viewer,
  * session and hour, however the stream is fetched.
  */
-export function defineMediaRoute<P extends typeof sessionParams | typeof generationParams>(config: {
+export function defineMediaRoute<P extends z.ZodType<{ hash: string }>>(config: {
   name: string;
   params: P;
   handler: (context: { request: Request; params: z.infer<P> } & Awaited<ReturnType<typeof authorizePlayback>>) => Promise<Response>;
@@ -132,4 +132,8 @@ export const hlsUrls = {
    */
   mediaFromPlaylist: (generation: string) => `v/${generation}/media.mp4`,
   liveMedia: (hash: string) => `/api/sessions/${encodeURIComponent(hash)}/hls/live/media.mp4`,
+  thumbnails: (hash: string) => `/api/sessions/${encodeURIComponent(hash)}/thumbnails/index.json`,
+  thumbnailSheet: (hash: string, generation: string, sheet: number, count: number) =>
+    `/api/sessions/${encodeURIComponent(hash)}/thumbnails/${generation}/${sheet}-${count}.jpg`,
+  frame: (hash: string) => `/api/sessions/${encodeURIComponent(hash)}/frame.png`,
 };

@@ -1,4 +1,6 @@
 import "server-only";
+import { createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
 import { PassThrough, type Readable } from "node:stream";
 import { env } from "@/lib/env";
 import { getStorage, storageKeys } from "@/lib/storage";
@@ -106,4 +108,50 @@ export async function getLiveView(recordingId: number, { finished }: { finished:
   // so a segment listed in the playlist never changes afterwards.
   if (!finished && last && last[2] < LIVE_SEGMENT_TARGET_S * 1000) segments = segments.slice(0, -1);
   return { pieces, size, init: [0, initLength], segments };
+}
+
+/** A part of a live recording written to a local file that ffmpeg can read: the init segment, then whole segments. */
+export type LiveExcerpt = {
+  /** Where the first segment of the file starts on the session's timeline (the EVENT playlist's), in ms. */
+  startMs: number;
+  /** Where the last complete segment ends: the live edge, in ms. */
+  endMs: number;
+  bytes: number;
+};
+
+/**
+ * Writes the complete segments of a live recording from the one containing
+ * `fromMs` to the live edge, after the init segment, into `file`: a
+ * fragmented MP4 ffmpeg reads like any other. ffmpeg's mp4 demuxer starts such
+ * a file's timestamps at 0 (it does not use the fragments' decode times), so
+ * the caller adds `startMs`. Null when no complete segment lies at or after `fromMs`.
+ */
+export async function writeLiveExcerpt(recordingId: number, fromMs: number, file: string): Promise<LiveExcerpt | null> {
+  const view = await getLiveView(recordingId, { finished: false });
+  if (!view.init || !view.segments.length) return null;
+  let t = 0;
+  let first = -1;
+  let firstStart = 0;
+  for (const [i, segment] of view.segments.entries()) {
+    if (first < 0 && t + segment[2] > fromMs) {
+      first = i;
+      firstStart = t;
+    }
+    t += segment[2];
+  }
+  if (first < 0) return null;
+  const from = view.segments[first]!;
+  const last = view.segments[view.segments.length - 1]!;
+  const out = createWriteStream(file);
+  const parts = [
+    await streamRange(recordingId, view.pieces, view.init[0], view.init[0] + view.init[1] - 1),
+    await streamRange(recordingId, view.pieces, from[0], last[0] + last[1] - 1),
+  ];
+  await pipeline(
+    (async function* () {
+      for (const part of parts) for await (const data of part) yield data as Buffer;
+    })(),
+    out,
+  );
+  return { startMs: firstStart, endMs: t, bytes: view.init[1] + last[0] + last[1] - from[0] };
 }

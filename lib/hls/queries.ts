@@ -7,6 +7,7 @@ import { sessionVisibleToJoinedUser } from "@/lib/sessions/queries";
 import { recordings, remoteSessions, signIns, users } from "@/lib/db/schema";
 import { idleTimeoutMinutes, signInAliveSql, touchSignIn } from "@/lib/auth/queries";
 import { storedPlaylistSchema, type StoredPlaylist } from "./playlist";
+import { storedThumbnailsSchema, type StoredThumbnails } from "./thumbnail-index";
 
 /** The facts the player and the HLS routes need; the big jsonb columns only when asked for. */
 export type PlaybackRecording = {
@@ -142,4 +143,16 @@ export async function saveActivity({ recordingId, activity }: { recordingId: num
 export async function getActivity({ recordingId }: { recordingId: number }): Promise<unknown> {
   const [row] = await db.select({ activity: recordings.activity }).from(recordings).where(eq(recordings.id, recordingId));
   return row?.activity ?? null;
+}
+
+/** The thumbnails' index of a recording, or null when it has none (or it is unreadable). */
+export async function getThumbnails({ recordingId }: { recordingId: number }): Promise<StoredThumbnails | null> {
+  const [row] = await db.select({ thumbnails: recordings.thumbnails }).from(recordings).where(eq(recordings.id, recordingId));
+  if (!row?.thumbnails) return null;
+  const parsed = storedThumbnailsSchema.safeParse(row.thumbnails);
+  return parsed.success ? parsed.data : null;
+}
+
+export async function saveThumbnails({ recordingId, thumbnails }: { recordingId: number; thumbnails: StoredThumbnails }) {
+  await db.update(recordings).set({ thumbnails }).where(eq(recordings.id, recordingId));
 }

@@ -9,6 +9,7 @@ import { cleanupExportsJob } from "./cleanup-exports";
 import { convertVideoJob } from "./convert-video";
 import { expireRecordingsJob } from "./expire-recordings";
 import type { Job } from "./define-job";
+import { makeThumbnailsJob } from "./make-thumbnails";
 import { preparePlaybackJob } from "./prepare-playback";
 import { probeRecordingJob } from "./probe-recording";
 import { reanalyzeAllJob } from "./reanalyze-all";
@@ -23,6 +24,7 @@ export const JOBS: readonly Job[] = [
   probeRecordingJob,
   verifyRecordingsJob,
   preparePlaybackJob,
+  makeThumbnailsJob,
   analyzeSessionJob,
   reanalyzeAllJob,
   convertVideoJob,

@@ -2,14 +2,17 @@ import "server-only";
 import { getSessionFindings } from "@/lib/analysis/queries/findings";
 import type { RemoteSession } from "@/lib/db/schema";
 import { describeLiveCommand } from "@/lib/domain/live";
-import { isDatabaseProtocol } from "@/lib/domain/sessions";
+import { isDatabaseProtocol, PROTOCOL_KINDS } from "@/lib/domain/sessions";
 import { DEFAULT_TIME_ZONE, formatClockTime } from "@/lib/format";
 import { listLiveCommands } from "@/lib/live";
 import { hlsUrls } from "@/lib/hls/http";
 import type { StoredPlaylist } from "@/lib/hls/playlist";
 import { getActivity } from "@/lib/hls/queries";
+import { queueThumbnailsFor } from "@/lib/hls/thumbnails";
 import type { RecordingFacts } from "@/lib/recordings/queries";
 import { readActivity } from "@/lib/recordings/activity";
+import { buildChapters } from "./chapters";
+import type { ClipRange } from "./clip";
 import { frameRateOf } from "./frame-rate";
 import { buildHeatmap } from "./heatmap";
 import { idlePeriods } from "./idle";
@@ -19,8 +22,10 @@ import type { Marker, PlayerProps } from "./types";
 
 /**
  * Everything the client player receives for a session the viewer may see:
- * the stream's URL, the heatmap, idle periods, the keystroke/query log and
- * the markers of findings and failed queries. Plain data, no storage paths.
+ * the stream's URL, the heatmap, idle periods, the keystroke/query log, the
+ * markers of findings, failed queries and chapters, and where its thumbnails
+ * and still frames come from. Plain data, no storage paths. Queues the
+ * thumbnails when the recording has none yet.
  */
 export async function buildPlayerProps({
   session,
@@ -29,6 +34,8 @@ export async function buildPlayerProps({
   live,
   startS,
   timeZone = DEFAULT_TIME_ZONE,
+  clipsEnabled,
+  initialClip,
 }: {
   session: RemoteSession;
   recording: RecordingFacts | null;
@@ -37,16 +44,19 @@ export async function buildPlayerProps({
   startS: number;
   /** The viewer's, for the time of day in the live commands' labels. */
   timeZone?: string;
+  clipsEnabled: boolean;
+  initialClip: ClipRange | null;
 }): Promise<PlayerProps> {
   const durationMs =
     playlist?.durationMs ?? recording?.durationMs ?? Math.max(0, (session.endedAt ?? new Date()).getTime() - session.startedAt.getTime());
-  const [inputs, logEvents, findings, activityRaw, videoRates, commands] = await Promise.all([
+  const [inputs, logEvents, findings, activityRaw, videoRates, commands, thumbnails] = await Promise.all([
     getInputActivity({ sessionId: session.id }),
     getLogEvents({ sessionId: session.id }),
     getSessionFindings({ sessionId: session.id }),
     recording ? getActivity({ recordingId: recording.id }) : null,
     recording ? getVideoRates({ recordingId: recording.id }) : null,
     listLiveCommands({ sessionId: session.id }),
+    recording ? queueThumbnailsFor({ recordingId: recording.id, live }) : { pending: false },
   ]);
   const activity = readActivity(activityRaw);
   const log = buildKeystrokeLog(logEvents);
@@ -63,6 +73,7 @@ export async function buildPlayerProps({
       label: describeLiveCommand({ ...c, at: formatClockTime(c.issuedAt, timeZone) }),
       criticality: null,
     })),
+    ...buildChapters(log, PROTOCOL_KINDS[session.protocol]),
   ].sort((a, b) => a.tMs - b.tMs);
   return {
     hash: session.hash,
@@ -77,5 +88,10 @@ export async function buildPlayerProps({
     log,
     markers,
     isDatabase: isDatabaseProtocol(session.protocol),
+    thumbnailsUrl: hlsUrls.thumbnails(session.hash),
+    thumbnailsPending: thumbnails.pending,
+    frameUrl: hlsUrls.frame(session.hash),
+    clipsEnabled: clipsEnabled && !live,
+    initialClip,
   };
 }

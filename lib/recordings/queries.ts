@@ -12,15 +12,15 @@ import { recordingChunks, recordings, type Recording, type RecordingChunk } from
 
 /**
  * A recording without its large documents (ffprobe's output, the playlist,
- * the activity), which run to tens of kilobytes on a long recording: every
+ * the activity, the thumbnails' index), which run to tens of kilobytes on a long recording: every
  * reader here needs the facts, the few that need a document read it alone.
  */
-export type RecordingFacts = Omit<Recording, "probe" | "playlist" | "activity"> & {
+export type RecordingFacts = Omit<Recording, "probe" | "playlist" | "activity" | "thumbnails"> & {
   /** ffprobe has read the media (its facts below are filled in). */
   probed: boolean;
 };
 
-const { probe, playlist, activity, ...factColumns } = getTableColumns(recordings);
+const { probe, playlist, activity, thumbnails, ...factColumns } = getTableColumns(recordings);
 const columns = { ...factColumns, probed: sql<boolean>`${probe} is not null` };
 
 export async function getRecordingById({ id }: { id: number }): Promise<RecordingFacts | null> {

@@ -29,5 +29,13 @@ export const storageKeys = {
   playable: (recordingId: number, generation: string) => `recordings/${id(recordingId)}/playable-${id(generation)}.mp4`,
   /** How far a running encode got, for the player's "processing" state. */
   playableProgress: (recordingId: number) => `recordings/${id(recordingId)}/playable.progress.json`,
+  /**
+   * One sprite sheet of timeline thumbnails. The sheet's number and how many thumbnails it
+   * holds are in the key: a sheet that grows (a live session) is a new object, so a URL
+   * made from the key can be cached for good.
+   */
+  thumbnailSheet: (recordingId: number, generation: string, sheet: number, count: number) =>
+    `recordings/${id(recordingId)}/thumbnails-${id(generation)}/sheet-${id(sheet)}-${id(count)}.jpg`,
+  thumbnailsPrefix: (recordingId: number, generation: string) => `recordings/${id(recordingId)}/thumbnails-${id(generation)}/`,
   exportFile: (exportId: string, ext: string) => `exports/${id(exportId)}/video.${id(ext)}`,
 };

@@ -5,6 +5,7 @@ import { cleanupExportsHandler } from "@/lib/exports/jobs/cleanup-exports";
 import { convertVideoHandler } from "@/lib/exports/jobs/convert-video";
 import { resumeExportsHandler } from "@/lib/exports/jobs/resume-exports";
 import { sendExportEmailHandler } from "@/lib/exports/jobs/send-export-email";
+import { makeThumbnailsHandler } from "@/lib/hls/jobs/make-thumbnails";
 import { preparePlaybackHandler } from "@/lib/hls/jobs/prepare-playback";
 import { assembleRecordingHandler } from "@/lib/ingest/jobs/assemble-recording";
 import { probeRecordingHandler } from "@/lib/recordings/jobs/probe-recording";
@@ -19,6 +20,7 @@ export const HANDLERS: readonly JobHandler[] = [
   probeRecordingHandler,
   verifyRecordingsHandler,
   preparePlaybackHandler,
+  makeThumbnailsHandler,
   analyzeSessionHandler,
   reanalyzeAllHandler,
   convertVideoHandler,

@@ -7,7 +7,8 @@ import { GenerateVideoButton } from "./generate-video-button";
 
 /**
  * Video of session: Size, Time and Format of the generated video and the
- * Video download button. Shown only while session video download is enabled.
+ * Video download button, then the clips cut in the player (range, size, time,
+ * format, download). Shown only while session video download is enabled.
  */
 export async function VideoOfSessionSection({
   session,
@@ -19,7 +20,7 @@ export async function VideoOfSessionSection({
   /** The video an email announced (the link's ?video=). */
   announcedId?: string | null;
 }) {
-  const { options, export: exp, announced } = await getExportForPage({ session, viewer, announcedId });
+  const { options, export: exp, announced, clips } = await getExportForPage({ session, viewer, announcedId });
   if (!options.enabled) return null;
   const downloadPage = `/sessions/${encodeURIComponent(session.hash)}/download`;
   const announcedLabel = announced ? `${announced.format.toUpperCase()}, ${formatSize(announced.sizeBytes ?? 0)}` : "";
@@ -67,6 +68,43 @@ export async function VideoOfSessionSection({
           <GenerateVideoButton hash={session.hash} />
         </>
       )}
+      {clips.length ? (
+        <>
+          <h3 style={{ marginTop: "1.25rem" }}>Clips</h3>
+          <table className="data" aria-label="Clips">
+            <thead>
+              <tr>
+                <th scope="col">Range</th>
+                <th scope="col">Size</th>
+                <th scope="col">Time</th>
+                <th scope="col">Format</th>
+                <th scope="col">Download</th>
+              </tr>
+            </thead>
+            <tbody>
+              {clips.map((clip) => (
+                <tr key={clip.id} data-testid="clip">
+                  <td className="mono">
+                    {formatDuration(clip.clipStartMs ?? 0)} – {formatDuration(clip.clipEndMs ?? 0)}
+                  </td>
+                  <td>{clip.status === "done" ? formatSize(clip.sizeBytes ?? 0) : "—"}</td>
+                  <td>{formatDuration(clip.status === "done" ? (clip.durationMs ?? 0) : (clip.clipEndMs ?? 0) - (clip.clipStartMs ?? 0))}</td>
+                  <td>{clip.format.toUpperCase()}</td>
+                  <td>
+                    {clip.status === "done" ? (
+                      <a className="button button-small" href={`/api/exports/${clip.id}/download`} download>
+                        Clip download
+                      </a>
+                    ) : (
+                      <span className="muted">being generated ({Math.floor(clip.progress * 100)} %)</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
     </section>
   );
 }

@@ -6,14 +6,30 @@ import { cancelExport, requestExport } from "@/lib/exports";
 import { ROLES } from "@/lib/domain/roles";
 import { isSessionHash } from "@/lib/domain/sessions";
 
-/** "Generate video for download" (and Retry after a failure): starts or finds the conversion. */
+const ms = z.coerce.number().int("Whole milliseconds.").min(0).max(10 * 24 * 3600_000);
+
+/**
+ * "Generate video for download" (and Retry after a failure): starts or finds the conversion.
+ * With clipStartMs and clipEndMs (the player's "Generate clip for download"), of that part only.
+ */
 export const requestVideoExport = defineAction({
-  schema: z.object({ hash: z.string().refine(isSessionHash, "Not a session ID.") }),
+  schema: z.object({
+    hash: z.string().refine(isSessionHash, "Not a session ID."),
+    clipStartMs: ms.optional(),
+    clipEndMs: ms.optional(),
+  }),
   roles: ROLES,
-  async run({ hash }, viewer) {
-    const result = await requestExport({ hash, viewer, ip: await requestIp() });
+  async run({ hash, clipStartMs, clipEndMs }, viewer) {
+    const clip = clipStartMs !== undefined && clipEndMs !== undefined ? { startMs: clipStartMs, endMs: clipEndMs } : null;
+    const result = await requestExport({ hash, viewer, ip: await requestIp(), clip });
     return {
-      message: result.created ? "The video is being generated." : "A video with these settings already exists.",
+      message: result.created
+        ? clip
+          ? "The clip is being generated."
+          : "The video is being generated."
+        : clip
+          ? "A clip of this range with these settings already exists."
+          : "A video with these settings already exists.",
       data: { exportId: result.export.id, hash: result.session.hash },
     };
   },

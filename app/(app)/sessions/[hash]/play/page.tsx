@@ -6,12 +6,14 @@ import { requestIp, requireViewer } from "@/lib/auth/viewer";
 import { isSessionHash } from "@/lib/domain/sessions";
 import { formatDuration, shortHash } from "@/lib/format";
 import { playbackState } from "@/lib/hls/playback";
+import { checkClip } from "@/lib/player/clip";
 import { buildPlayerProps } from "@/lib/player/props";
 import { getRecordingBySession } from "@/lib/recordings/queries";
 import { getSessionForPage } from "@/lib/sessions/access";
 import { viewerTimeZone } from "@/app/_components/time";
 import { liveControlState } from "@/lib/live";
 import { LiveControls } from "../_live/live-controls";
+import { getParameter } from "@/lib/settings/queries";
 import { Player } from "./player";
 import { RefreshWhile } from "./refresh-while";
 import { SynchronizingNotice } from "./synchronizing";
@@ -19,6 +21,8 @@ import { SynchronizingNotice } from "./synchronizing";
 export const metadata = { title: "Session player · Session Video" };
 
 const startParam = z.coerce.number().finite().min(0).max(10 * 24 * 3600);
+/** `?clip=70-100.5`: a clip range in seconds, set by a finding's "Clip ±30 s" on the report. */
+const clipParam = z.string().regex(/^\d{1,6}(\.\d{1,3})?-\d{1,6}(\.\d{1,3})?$/);
 
 // GET /sessions/[hash]/play - the session player: video, heatmap timeline and keystroke log
 export default async function PlayPage({
@@ -108,7 +112,14 @@ export default async function PlayPage({
   }
 
   const live = state.kind === "live";
-  const props = await buildPlayerProps({ session, recording, playlist, live, startS, timeZone });
+  const clip = clipParam.safeParse(typeof query.clip === "string" ? query.clip : undefined);
+  const [clipStart, clipEnd] = clip.success ? clip.data.split("-").map((s) => Math.round(Number(s) * 1000)) : [];
+  const clipsEnabled = await getParameter({ key: "remote_session.video_download_enabled" });
+  const props = await buildPlayerProps({ session, recording, playlist, live, startS, timeZone, clipsEnabled, initialClip: null });
+  if (clipStart !== undefined && clipEnd !== undefined) {
+    const checked = checkClip({ startMs: clipStart, endMs: clipEnd }, props.durationMs);
+    if (!("error" in checked)) props.initialClip = checked;
+  }
 
   return (
     <>

@@ -1,6 +1,10 @@
 "use client";
-import { useCallback, useRef } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
+import { clipAround } from "@/lib/player/clip";
+import { markersOf, nextMarker, previousMarker } from "@/lib/player/markers";
 import type { PlayerProps } from "@/lib/player/types";
+import { Chapters } from "./_player/chapters";
+import { ClipControls, type ClipDraft } from "./_player/clip-controls";
 import { Controls } from "./_player/controls";
 import { KeystrokeLog } from "./_player/keystroke-log";
 import { ShortcutHelp } from "./_player/shortcut-help";
@@ -8,12 +12,14 @@ import { Timeline } from "./_player/timeline";
 import { useHls } from "./_player/use-hls";
 import { usePlaybackState } from "./_player/use-playback-state";
 import { useShortcuts } from "./_player/use-shortcuts";
+import { useThumbnails } from "./_player/use-thumbnails";
 import styles from "./player.module.css";
 
 /**
  * The session player: the video (its stream in `use-hls`, its state in
- * `use-playback-state`), the heatmap timeline, the controls, the keyboard
- * shortcuts and the keystroke log. This file composes them and owns the two
+ * `use-playback-state`), the heatmap timeline with its thumbnails
+ * (`use-thumbnails`), the controls, the keyboard shortcuts, the keystroke log
+ * and the chapters. This file composes them and owns the two
  * things they share: the video element and its frame (for fullscreen).
  * It is the client boundary: everything in _player/ runs in the browser
  * because this file imports it.
@@ -32,12 +38,59 @@ export function Player(props: PlayerProps) {
     else void el.requestFullscreen().catch(() => {});
   }, []);
 
-  const nextFinding = useCallback(() => {
-    const next = props.markers.find((m) => m.tMs / 1000 > time + 0.5);
-    if (next) seek(next.tMs / 1000);
-  }, [props.markers, time, seek]);
+  const thumbnails = useThumbnails(props.thumbnailsUrl, props.thumbnailsPending);
+  const findings = useMemo(() => markersOf(props.markers, "finding"), [props.markers]);
+  const chapters = useMemo(() => markersOf(props.markers, "chapter"), [props.markers]);
 
-  const { help, toggleHelp } = useShortcuts(videoRef, { togglePlay, seek, step: playback.step, toggleMute: playback.toggleMute, fullscreen, nextFinding });
+  const nextFinding = useCallback(() => {
+    const next = nextMarker(findings, time * 1000);
+    if (next) seek(next.tMs / 1000);
+  }, [findings, time, seek]);
+  const nextChapter = useCallback(() => {
+    const next = nextMarker(chapters, (videoRef.current?.currentTime ?? time) * 1000);
+    if (next) seek(next.tMs / 1000);
+  }, [chapters, time, seek]);
+  const previousChapter = useCallback(() => {
+    const previous = previousMarker(chapters, (videoRef.current?.currentTime ?? time) * 1000);
+    seek(previous ? previous.tMs / 1000 : 0);
+  }, [chapters, time, seek]);
+
+  const [clip, setClip] = useState<ClipDraft>(props.initialClip ?? { startMs: null, endMs: null });
+  const nowMs = useCallback(() => Math.round((videoRef.current?.currentTime ?? time) * 1000), [time]);
+  // Setting one end past the other moves the other: the range stays in order.
+  const clipFrom = useCallback(() => {
+    const t = nowMs();
+    setClip((c) => ({ startMs: t, endMs: c.endMs !== null && c.endMs <= t ? null : c.endMs }));
+  }, [nowMs]);
+  const clipTo = useCallback(() => {
+    const t = nowMs();
+    setClip((c) => ({ startMs: c.startMs !== null && c.startMs >= t ? null : c.startMs, endMs: t }));
+  }, [nowMs]);
+
+  /** "Save frame" (key s): the server renders the PNG of this moment at the recording's size, with its caption, and audits it. */
+  const saveFrame = useCallback(() => {
+    const t = videoRef.current?.currentTime ?? time;
+    const link = document.createElement("a");
+    link.href = `${props.frameUrl}?t=${t.toFixed(3)}`;
+    link.download = "";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }, [props.frameUrl, time]);
+
+  const { help, toggleHelp } = useShortcuts(videoRef, {
+    togglePlay,
+    seek,
+    step: playback.step,
+    toggleMute: playback.toggleMute,
+    fullscreen,
+    nextFinding,
+    nextChapter,
+    previousChapter,
+    clipFrom: props.clipsEnabled ? clipFrom : null,
+    clipTo: props.clipsEnabled ? clipTo : null,
+    saveFrame: props.live ? null : saveFrame,
+  });
 
   return (
     <div className={styles.layout}>
@@ -70,24 +123,44 @@ export function Player(props: PlayerProps) {
           ) : null}
         </div>
 
-        <Timeline time={time} total={playback.total} heatmap={props.heatmap} idle={props.idle} markers={props.markers} onSeek={seek} />
+        <Timeline time={time} total={playback.total} heatmap={props.heatmap} idle={props.idle} markers={props.markers} thumbnails={thumbnails} clip={props.clipsEnabled ? clip : null} onSeek={seek} />
 
         <Controls
           playback={playback}
           hash={props.hash}
           hasAudio={props.hasAudio}
           hasIdle={props.idle.length > 0}
-          hasMarkers={props.markers.length > 0}
+          hasMarkers={findings.length > 0}
           help={help}
           onTogglePlay={togglePlay}
           onFullscreen={fullscreen}
           onNextFinding={nextFinding}
+          onSaveFrame={props.live ? null : saveFrame}
           onToggleHelp={toggleHelp}
         />
+        {props.clipsEnabled ? (
+          <ClipControls
+            hash={props.hash}
+            draft={clip}
+            durationMs={playback.total * 1000}
+            onFrom={clipFrom}
+            onTo={clipTo}
+            onClear={() => setClip({ startMs: null, endMs: null })}
+          />
+        ) : null}
         {help ? <ShortcutHelp /> : null}
       </div>
 
-      <KeystrokeLog log={props.log} isDatabase={props.isDatabase} time={time} onSeek={seek} />
+      <div>
+        <KeystrokeLog
+          log={props.log}
+          isDatabase={props.isDatabase}
+          time={time}
+          onSeek={seek}
+          onClipAround={props.clipsEnabled ? (tMs) => setClip(clipAround(tMs, playback.total * 1000)) : null}
+        />
+        <Chapters chapters={chapters} time={time} onSeek={seek} />
+      </div>
     </div>
   );
 }

@@ -28,7 +28,7 @@ const serve = defineRoute({
       // Strong: the file of a finished export never changes (another conversion is another export).
       etag: `"${exp.id}-${object.size}"`,
       headers: {
-        "Content-Disposition": `attachment; filename="${downloadFileName(session, exp.format)}"`,
+        "Content-Disposition": `attachment; filename="${downloadFileName(session, exp.format, exp)}"`,
         "Last-Modified": object.modifiedAt.toUTCString(),
       },
       open: (range) => storage.read(storageKey, range),
@@ -38,7 +38,12 @@ const serve = defineRoute({
           action: "session.downloaded",
           target: { type: "session", id: session.hash },
           ip: await requestIp(),
-          details: { exportId: exp.id, format: exp.format, range: range ? `${range.start}-${range.end}` : null },
+          details: {
+            exportId: exp.id,
+            format: exp.format,
+            range: range ? `${range.start}-${range.end}` : null,
+            ...(exp.clipStartMs !== null ? { clip: { startMs: exp.clipStartMs, endMs: exp.clipEndMs } } : {}),
+          },
         });
       },
     });

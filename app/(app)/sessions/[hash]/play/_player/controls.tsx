@@ -7,8 +7,8 @@ const SPEEDS = [0.5, 1, 1.5, 2, 4, 8, 16];
 
 /**
  * The row of controls under the timeline: play/pause, the clock, speed, skip
- * idle, mute and volume, fullscreen, the link to this moment, next finding and
- * the shortcut list's button.
+ * idle, mute and volume, fullscreen, the link to this moment, save frame, next
+ * finding and the shortcut list's button.
  */
 export function Controls(props: {
   playback: PlaybackState;
@@ -20,6 +20,8 @@ export function Controls(props: {
   onTogglePlay: () => void;
   onFullscreen: () => void;
   onNextFinding: () => void;
+  /** Null while the session is live (its frames are not stored as one file yet). */
+  onSaveFrame: (() => void) | null;
   onToggleHelp: () => void;
 }) {
   const { time, total, paused, speed, volume, muted, skipIdle } = props.playback;
@@ -82,6 +84,11 @@ export function Controls(props: {
       <button type="button" className="button" onClick={() => void copyLink()}>
         {copied ? "Link copied" : "Copy link to this moment"}
       </button>
+      {props.onSaveFrame ? (
+        <button type="button" className="button" onClick={props.onSaveFrame} title="Key s: a PNG of this frame with the session, the time and your name">
+          Save frame
+        </button>
+      ) : null}
       {props.hasMarkers ? (
         <button type="button" className="button" onClick={props.onNextFinding}>
           Next finding ›

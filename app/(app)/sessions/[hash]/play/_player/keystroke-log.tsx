@@ -7,9 +7,17 @@ import { clock } from "./clock";
  * The keystroke log (the query log of a database session) beside the video:
  * the line being played is marked and kept in view, a click on a line seeks
  * there, and the search box narrows the log and steps through its matches
- * (Enter, Shift+Enter, ‹ ›), seeking to each.
+ * (Enter, Shift+Enter, ‹ ›), seeking to each. The line being played offers
+ * "Clip ±30 s" while clips are on.
  */
-export function KeystrokeLog(props: { log: LogLine[]; isDatabase: boolean; time: number; onSeek: (s: number) => void }) {
+export function KeystrokeLog(props: {
+  log: LogLine[];
+  isDatabase: boolean;
+  time: number;
+  onSeek: (s: number) => void;
+  /** "Clip ±30 s" on the line being played; null when clips are off. */
+  onClipAround: ((tMs: number) => void) | null;
+}) {
   const { log, isDatabase, onSeek } = props;
   const logRef = useRef<HTMLOListElement>(null);
   const [query, setQuery] = useState("");
@@ -95,6 +103,11 @@ export function KeystrokeLog(props: { log: LogLine[]; isDatabase: boolean; time:
                     ) : null}
                   </span>
                 </button>
+                {active && props.onClipAround ? (
+                  <button type="button" className={`button button-small ${styles.clipAround}`} onClick={() => props.onClipAround?.(line.tMs)}>
+                    Clip ±30 s
+                  </button>
+                ) : null}
               </li>
             );
           })}

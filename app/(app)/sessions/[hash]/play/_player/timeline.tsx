@@ -1,6 +1,8 @@
 import { useMemo, useState } from "react";
 import { heatmapPath, type Heatmap } from "@/lib/player/heatmap";
 import type { IdlePeriod } from "@/lib/player/idle";
+import { MARKER_KINDS } from "@/lib/player/markers";
+import { thumbnailAt, type ThumbnailIndex } from "@/lib/player/thumbnails";
 import type { Marker } from "@/lib/player/types";
 import styles from "../player.module.css";
 import { clock } from "./clock";
@@ -11,8 +13,9 @@ const H = 48;
 
 /**
  * The timeline under the video: activity heatmap (screen, input, audio), idle
- * stretches, findings, what was played and the playhead; the time under the
- * pointer, and a click seeks there. Then the legend of its colours.
+ * stretches, findings (flags) and chapters (ticks), what was played and the
+ * playhead; the time under the pointer with the thumbnail of that moment (from
+ * sheets already loaded: no request), and a click seeks there. Then the legend.
  */
 export function Timeline(props: {
   time: number;
@@ -20,6 +23,9 @@ export function Timeline(props: {
   heatmap: Heatmap;
   idle: IdlePeriod[];
   markers: Marker[];
+  thumbnails: ThumbnailIndex | null;
+  /** The clip being set, drawn as a band (null when clips are off). */
+  clip: { startMs: number | null; endMs: number | null } | null;
   onSeek: (s: number) => void;
 }) {
   const { time, total } = props;
@@ -32,6 +38,10 @@ export function Timeline(props: {
     }),
     [props.heatmap],
   );
+  const spot = hover === null ? null : thumbnailAt(props.thumbnails, Math.round(hover * 1000));
+  // The chapter whose tick is under the pointer (within 1 % of the timeline), for its title.
+  const hoverChapter =
+    hover === null ? null : (props.markers.find((m) => m.kind === "chapter" && Math.abs(m.tMs / 1000 - hover) <= total / 100) ?? null);
   const fromPointer = (e: React.MouseEvent<HTMLDivElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
     return (Math.max(0, Math.min(rect.width, e.clientX - rect.left)) / rect.width) * total;
@@ -68,20 +78,49 @@ export function Timeline(props: {
           {paths.audio ? <path d={paths.audio} className={styles.heatAudio} /> : null}
           <path d={paths.input} className={styles.heatInput} />
           <rect x={0} y={0} width={(Math.min(time, total) / total) * W} height={H} className={styles.played} />
+          {props.clip && (props.clip.startMs !== null || props.clip.endMs !== null) ? (
+            <rect
+              x={((props.clip.startMs ?? 0) / 1000 / total) * W}
+              width={Math.max(1, (((props.clip.endMs ?? total * 1000) - (props.clip.startMs ?? 0)) / 1000 / total) * W)}
+              y={H - 6}
+              height={6}
+              className={styles.clipBand}
+              data-testid="clip-band"
+            />
+          ) : null}
         </svg>
         {props.markers.map((m, i) => (
           <span
             key={i}
-            className={`${styles.marker} ${m.kind === "query-error" ? styles.markerQuery : m.kind === "control" ? styles.markerControl : styles[`marker-${m.criticality ?? "low"}`]}`}
+            className={
+              MARKER_KINDS[m.kind].shape === "tick"
+                ? styles.tick
+                : `${styles.marker} ${m.kind === "query-error" ? styles.markerQuery : m.kind === "control" ? styles.markerControl : styles[`marker-${m.criticality ?? "low"}`]}`
+            }
             data-kind={m.kind}
             style={{ left: `${(m.tMs / 1000 / total) * 100}%` }}
             title={`${clock(m.tMs / 1000)} ${m.label}`}
+            data-marker={m.kind}
           />
         ))}
         <span className={styles.playhead} style={{ left: `${(Math.min(time, total) / total) * 100}%` }} />
         {hover !== null ? (
-          <span className={styles.hover} style={{ left: `${(hover / total) * 100}%` }}>
-            {clock(hover)}
+          <span className={styles.hover} style={{ left: `${(hover / total) * 100}%` }} data-testid="hover">
+            {spot && props.thumbnails ? (
+              <span
+                className={styles.thumb}
+                style={{
+                  width: props.thumbnails.width,
+                  height: props.thumbnails.height,
+                  backgroundImage: `url("${spot.sheet}")`,
+                  backgroundPosition: `-${spot.x}px -${spot.y}px`,
+                }}
+                data-testid="thumbnail"
+                data-t={spot.tMs}
+              />
+            ) : null}
+            {hoverChapter ? <span className={styles.hoverChapter}>{hoverChapter.label}</span> : null}
+            <span>{clock(hover)}</span>
           </span>
         ) : null}
       </div>
@@ -104,6 +143,12 @@ export function Timeline(props: {
           <span>
             <span className={`${styles.swatch} ${styles.legendIdle}`} />
             idle
+          </span>
+        ) : null}
+        {props.markers.some((m) => m.kind === "chapter") ? (
+          <span>
+            <span className={`${styles.swatch} ${styles.legendTick}`} />
+            chapter
           </span>
         ) : null}
       </div>

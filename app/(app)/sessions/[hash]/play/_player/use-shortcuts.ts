@@ -7,7 +7,10 @@ export const SHORTCUTS: [string, string][] = [
   [", / .", "Previous / next frame (pauses)"],
   ["m", "Mute / unmute"],
   ["f", "Fullscreen"],
-  ["n", "Next finding"],
+  ["n / p", "Next / previous chapter"],
+  ["Shift+N", "Next finding"],
+  ["[ / ]", "Clip from here / to here (when video download is on)"],
+  ["s", "Save frame (PNG)"],
   ["?", "Show / hide this list"],
 ];
 
@@ -25,9 +28,15 @@ export function useShortcuts(
     toggleMute: () => void;
     fullscreen: () => void;
     nextFinding: () => void;
+    nextChapter: () => void;
+    previousChapter: () => void;
+    /** Null when clips are off. */
+    clipFrom: (() => void) | null;
+    clipTo: (() => void) | null;
+    saveFrame: (() => void) | null;
   },
 ) {
-  const { togglePlay, seek, step, toggleMute, fullscreen, nextFinding } = actions;
+  const { togglePlay, seek, step, toggleMute, fullscreen, nextFinding, nextChapter, previousChapter, clipFrom, clipTo, saveFrame } = actions;
   const [help, setHelp] = useState(false);
 
   useEffect(() => {
@@ -64,7 +73,22 @@ export function useShortcuts(
           fullscreen();
           break;
         case "n":
+          nextChapter();
+          break;
+        case "p":
+          previousChapter();
+          break;
+        case "N":
           nextFinding();
+          break;
+        case "[":
+          clipFrom?.();
+          break;
+        case "]":
+          clipTo?.();
+          break;
+        case "s":
+          saveFrame?.();
           break;
         case "?":
           setHelp((h) => !h);
@@ -76,7 +100,7 @@ export function useShortcuts(
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [videoRef, togglePlay, seek, step, toggleMute, fullscreen, nextFinding]);
+  }, [videoRef, togglePlay, seek, step, toggleMute, fullscreen, nextFinding, nextChapter, previousChapter, clipFrom, clipTo, saveFrame]);
 
   const toggleHelp = useCallback(() => setHelp((h) => !h), []);
   return { help, toggleHelp };

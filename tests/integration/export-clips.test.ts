@@ -1,0 +1,163 @@
+/**
+ * Clips: a range of a recording through the same conversion as the full
+ * video. The clip lasts what was asked to the frame and starts on the frame
+ * of its start (not the keyframe before it); its subtitles are the clip's;
+ * one clip per session, range and options; a range outside the recording is
+ * refused naming the field; the request is audited with its range.
+ */
+import { rm } from "node:fs/promises";
+import { and, eq } from "drizzle-orm";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+const dataDir = vi.hoisted(() => {
+  const dir = `/tmp/sv-clips-int-${process.pid}-${Date.now()}`;
+  process.env.DATA_DIR = dir;
+  return dir;
+});
+
+import { db } from "@/lib/db/client";
+import { auditLog } from "@/lib/db/schema";
+import { type Role } from "@/lib/domain/roles";
+import { downloadFileName, requestExport } from "@/lib/exports";
+import { runExportConversion } from "@/lib/exports/convert";
+import { getExportById } from "@/lib/exports/queries";
+import { cuesOfClip } from "@/lib/exports/subtitles";
+import { stopBoss } from "@/lib/jobs/queue";
+import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
+import { setParameter } from "@/lib/settings/queries";
+import { getStorage } from "@/lib/storage";
+import { closeDb, useFreshDatabase } from "../support/db";
+import { createSessionWithRecording, makeRecordingFile } from "../support/export-fixtures";
+import { grayPixels, meanDifference } from "../support/frames";
+import { createTestUser } from "../support/users";
+
+const cleanups: (() => Promise<void>)[] = [];
+let auditor: Awaited<ReturnType<typeof createTestUser>>;
+const viewer = (u: { id: string; email: string; name: string; role: Role }) => ({ id: u.id, email: u.email, name: u.name, role: u.role });
+const FPS = 15;
+
+beforeAll(async () => {
+  await useFreshDatabase();
+  auditor = await createTestUser("auditor");
+  await setParameter({ key: "remote_session.video_download_enabled", value: true, updatedBy: auditor.id });
+});
+afterAll(async () => {
+  for (const c of cleanups) await c();
+  await stopBoss();
+  await closeDb();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function videoFacts(file: string) {
+  const { stdout } = await execa(ffprobePath(), [
+    "-v",
+    "error",
+    "-select_streams",
+    "v:0",
+    "-count_frames",
+    "-show_entries",
+    "stream=nb_read_frames,duration,start_time",
+    "-of",
+    "json",
+    file,
+  ]);
+  const [stream] = (JSON.parse(stdout) as { streams: { nb_read_frames: string; duration: string; start_time: string }[] }).streams;
+  return { frames: Number(stream!.nb_read_frames), durationS: Number(stream!.duration), startS: Number(stream!.start_time) };
+}
+
+describe("clips", () => {
+  it("converts 10 s from the middle, exact to the frame, starting on the frame of its start", async () => {
+    const media = await makeRecordingFile("h264-aac-mp4", { seconds: 30, rate: FPS });
+    cleanups.push(media.cleanup);
+    const { session } = await createSessionWithRecording({
+      storage: getStorage(),
+      file: media.file,
+      kind: "h264-aac-mp4",
+      events: [
+        { tMs: 2000, type: "key", data: { key: "a" } },
+        { tMs: 15_000, type: "key", data: { key: "w" } },
+        { tMs: 15_100, type: "key", data: { key: "Enter" } },
+      ],
+    });
+    // 13.4 s: between the keyframes at 12 and 14 s (one every 2 s).
+    const clip = { startMs: 13_400, endMs: 23_400 };
+    const requested = await requestExport({ hash: session.hash, viewer: viewer(auditor), ip: "10.2.2.2", clip });
+    expect(requested.created).toBe(true);
+    expect(requested.export).toMatchObject({ clipStartMs: 13_400, clipEndMs: 23_400 });
+    expect(await runExportConversion({ exportId: requested.export.id })).toBe("done");
+    const row = (await getExportById({ id: requested.export.id }))!;
+    expect(row.status).toBe("done");
+    const file = (await getStorage().localPath(row.storageKey!)).path;
+
+    const facts = await videoFacts(file);
+    expect(facts.frames).toBe(10 * FPS);
+    expect(Math.abs(facts.durationS - 10)).toBeLessThanOrEqual(1 / FPS);
+    expect(Math.abs((row.durationMs ?? 0) - 10_000)).toBeLessThanOrEqual(1000 / FPS + 30);
+
+    // Its first frame is the recording's frame at 13.4 s, not the keyframe's at 12 s or a neighbour.
+    const first = await grayPixels(file, "scale=160:90");
+    const at = (s: number) => grayPixels(media.file, "scale=160:90", s);
+    const same = meanDifference(first, await at(13.4));
+    expect(same).toBeLessThan(3);
+    for (const s of [12, 13.4 - 1 / FPS, 13.4 + 1 / FPS]) expect(meanDifference(first, await at(s))).toBeGreaterThan(same + 1);
+
+    // The keystroke line typed at 15 s is in the clip's subtitles, 1.6 s in; the key at 2 s is not.
+    const { stdout } = await execa(ffmpegPath(), ["-v", "error", "-i", file, "-map", "0:s:0", "-f", "webvtt", "-"]);
+    expect(stdout).toContain("00:01.600 -->");
+    expect(stdout).toContain("w⏎");
+    expect(stdout).not.toContain("\na\n");
+
+    expect(downloadFileName(session, "mp4", row)).toMatch(/^session-[0-9a-f]{12}-\d{4}-\d{2}-\d{2}-clip-0h00m13s-0h00m23s\.mp4$/);
+    const audit = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "export.requested"), eq(auditLog.targetId, session.hash)));
+    expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ exportId: row.id, clip })]);
+  });
+
+  it("keeps one clip per session, range and options, apart from the full video; refuses a range outside the recording", async () => {
+    const media = await makeRecordingFile("h264-aac-mp4", { seconds: 4 });
+    cleanups.push(media.cleanup);
+    const { session } = await createSessionWithRecording({ storage: getStorage(), file: media.file, kind: "h264-aac-mp4" });
+    const v = viewer(auditor);
+    const full = await requestExport({ hash: session.hash, viewer: v, ip: null });
+    const a = await requestExport({ hash: session.hash, viewer: v, ip: null, clip: { startMs: 1000, endMs: 3000 } });
+    const again = await requestExport({ hash: session.hash, viewer: v, ip: null, clip: { startMs: 1000, endMs: 3000 } });
+    const b = await requestExport({ hash: session.hash, viewer: v, ip: null, clip: { startMs: 1000, endMs: 2500 } });
+    expect(new Set([full.export.id, a.export.id, b.export.id]).size).toBe(3);
+    expect(again).toMatchObject({ created: false, export: { id: a.export.id } });
+    expect(full.export).toMatchObject({ clipStartMs: null, clipEndMs: null });
+
+    await expect(requestExport({ hash: session.hash, viewer: v, ip: null, clip: { startMs: 5000, endMs: 6000 } })).rejects.toMatchObject({
+      status: 400,
+      field: "clip",
+    });
+    await expect(requestExport({ hash: session.hash, viewer: v, ip: null, clip: { startMs: 2000, endMs: 2100 } })).rejects.toMatchObject({
+      status: 400,
+      field: "clip",
+    });
+    const other = await createTestUser("user");
+    await expect(requestExport({ hash: session.hash, viewer: viewer(other), ip: null, clip: { startMs: 0, endMs: 1000 } })).rejects.toMatchObject({
+      status: 404,
+    });
+    await setParameter({ key: "remote_session.video_download_enabled", value: false, updatedBy: auditor.id });
+    await expect(requestExport({ hash: session.hash, viewer: v, ip: null, clip: { startMs: 0, endMs: 1000 } })).rejects.toMatchObject({ status: 403 });
+    await setParameter({ key: "remote_session.video_download_enabled", value: true, updatedBy: auditor.id });
+  });
+
+  it("cuts the subtitle cues to the clip and counts them from its start", () => {
+    const cues = [
+      { startMs: 0, endMs: 4000, text: "before" },
+      { startMs: 9000, endMs: 13_000, text: "across the start" },
+      { startMs: 12_000, endMs: 14_000, text: "inside" },
+      { startMs: 19_000, endMs: 23_000, text: "across the end" },
+      { startMs: 20_000, endMs: 21_000, text: "after" },
+    ];
+    expect(cuesOfClip(cues, 10_000, 20_000)).toEqual([
+      { startMs: 0, endMs: 3000, text: "across the start" },
+      { startMs: 2000, endMs: 4000, text: "inside" },
+      { startMs: 9000, endMs: 10_000, text: "across the end" },
+    ]);
+  });
+});
