@@ -21,6 +21,8 @@ const capabilities = [
   "player",
   "exports",
   "email",
+  "access",
+  "review",
   "demo",
   "setup",
   "live",

@@ -33,6 +33,7 @@ export function SideMenu({ isAdmin }: { isAdmin: boolean }) {
       title: "Administration",
       items: [
         { href: "/settings/users", label: "Users" },
+        { href: "/settings/access-requests", label: "Access requests" },
         { href: "/settings/audit", label: "Audit trail" },
         { href: "/settings/outbox", label: "Email outbox" },
         { href: "/settings/tokens", label: "API tokens" },

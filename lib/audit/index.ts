@@ -39,13 +39,35 @@ export const AUDIT_ACTIONS = [
   "recording.deletion_requested",
   "recording.deletion_cancelled",
   "recording.deleted",
+  "access.requested",
+  "access.approved",
+  "access.denied",
+  "access.used",
+  "session.reviewed",
+  "note.added",
+  "note.edited",
+  "share.created",
+  "share.revoked",
+  "share.code_sent",
+  "share.code_failed",
+  "share.opened",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditActor = { id: string; email: string } | null;
 
+/**
+ * Who acted, as the trail records it: an account, nobody (a failed sign-in),
+ * or an assessor of a sharing link, who has no account (their email only; the
+ * link's id goes in the details).
+ */
+export type AuditWho = AuditActor | { id: null; email: string };
+
+/** The actions that put a session's video (or its report) in front of someone: the report's "Who watched". */
+export const WATCH_ACTIONS = ["session.report_viewed", "session.played", "session.downloaded"] as const satisfies readonly AuditAction[];
+
 export async function recordAudit(input: {
-  actor: AuditActor;
+  actor: AuditWho;
   action: AuditAction;
   target?: { type: string; id: string };
   ip?: string | null;
@@ -101,18 +123,21 @@ export async function recordRefusedAccess({
   target,
   asked,
   ip,
+  details,
 }: {
-  viewer: { id: string; email: string };
+  /** An account, or an assessor of a sharing link (no id: their email, and the link in `details`). */
+  viewer: { id: string; email: string } | { id: null; email: string };
   target: { type: "session" | "export"; id: string };
   /** What was asked for: "report", "player", "download page", "hls playlist"… */
   asked: string;
   ip?: string | null;
+  details?: Record<string, unknown>;
 }): Promise<void> {
-  const key = `${viewer.id}:${target.type}:${target.id}:${asked}`;
+  const key = `${viewer.id ?? `assessor:${viewer.email}`}:${target.type}:${target.id}:${asked}`;
   const now = Date.now();
   const last = refusedRecently.get(key);
   if (last !== undefined && now - last < REFUSAL_REPEAT_MS) return;
   refusedRecently.set(key, now);
   if (refusedRecently.size > 10_000) refusedRecently.delete(refusedRecently.keys().next().value!);
-  await recordAudit({ actor: viewer, action: "session.access_refused", target, ip, details: { asked } });
+  await recordAudit({ actor: viewer, action: "session.access_refused", target, ip, details: { asked, ...details } });
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { db, type Db } from "@/lib/db/client";
 import { escapeLike } from "@/lib/db/like";
-import { auditLog, playbackStreams, type AuditLogEntry, type NewAuditLogEntry } from "@/lib/db/schema";
+import { auditLog, playbackStreams, shareStreams, type AuditLogEntry, type NewAuditLogEntry } from "@/lib/db/schema";
 
 /**
  * The database or an open transaction: passing the transaction of a change
@@ -153,6 +153,56 @@ export async function openPlaybackStream({
   });
 }
 
+/** openPlaybackStream for an assessor's browser (share_streams): the same counting, keyed by the browser session. */
+export async function openShareStream({
+  shareSessionId,
+  sessionId,
+  hour,
+  bytes,
+  entry,
+}: {
+  shareSessionId: string;
+  sessionId: number;
+  hour: Date;
+  bytes: number;
+  entry: NewAuditLogEntry;
+}): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(shareStreams)
+      .values({ shareSessionId, sessionId, hour, bytes, requests: 1 })
+      .onConflictDoUpdate({
+        target: [shareStreams.shareSessionId, shareStreams.sessionId, shareStreams.hour],
+        set: { bytes: sql`${shareStreams.bytes} + excluded.bytes`, requests: sql`${shareStreams.requests} + 1`, lastAt: sql`now()` },
+      })
+      .returning({ auditId: shareStreams.auditId });
+    if (row?.auditId) return;
+    const [audit] = await tx.insert(auditLog).values(entry).returning({ id: auditLog.id });
+    await tx
+      .update(shareStreams)
+      .set({ auditId: audit!.id })
+      .where(and(eq(shareStreams.shareSessionId, shareSessionId), eq(shareStreams.sessionId, sessionId), eq(shareStreams.hour, hour)));
+  });
+}
+
+/** addPlaybackStreamBytes for assessors' browsers. */
+export async function addShareStreamBytes(rows: { shareSessionId: string; sessionId: number; hour: Date; bytes: number; requests: number }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    update ${shareStreams} p
+    set bytes = p.bytes + d.bytes, requests = p.requests + d.requests, last_at = now()
+    from (
+      select * from unnest(
+        ${`{${rows.map((r) => r.shareSessionId).join(",")}}`}::uuid[],
+        ${`{${rows.map((r) => r.sessionId).join(",")}}`}::bigint[],
+        ${`{${rows.map((r) => `"${r.hour.toISOString()}"`).join(",")}}`}::timestamptz[],
+        ${`{${rows.map((r) => r.bytes).join(",")}}`}::bigint[],
+        ${`{${rows.map((r) => r.requests).join(",")}}`}::int[]
+      ) as d(share_session_id, session_id, hour, bytes, requests)
+    ) d
+    where p.share_session_id = d.share_session_id and p.session_id = d.session_id and p.hour = d.hour`);
+}
+
 /** Adds what was served since the last flush to each stream's counts, in one statement. */
 export async function addPlaybackStreamBytes(
   rows: { userId: string; sessionId: number; hour: Date; bytes: number; requests: number }[],
@@ -180,5 +230,40 @@ export async function getPlaybackStreamsByAuditIds(ids: number[]): Promise<Map<n
     .select({ auditId: playbackStreams.auditId, bytes: playbackStreams.bytes, requests: playbackStreams.requests, lastAt: playbackStreams.lastAt })
     .from(playbackStreams)
     .where(inArray(playbackStreams.auditId, ids));
-  return new Map(rows.map((r) => [r.auditId!, { bytes: r.bytes, requests: r.requests, lastAt: r.lastAt }]));
+  const shared = await db
+    .select({ auditId: shareStreams.auditId, bytes: shareStreams.bytes, requests: shareStreams.requests, lastAt: shareStreams.lastAt })
+    .from(shareStreams)
+    .where(inArray(shareStreams.auditId, ids));
+  return new Map([...rows, ...shared].map((r) => [r.auditId!, { bytes: r.bytes, requests: r.requests, lastAt: r.lastAt }]));
+}
+
+/**
+ * The entries of one session's trail with these actions, newest first (the
+ * report's "Who watched"), through the (target_type, target_id) index. The
+ * caller has checked that the viewer may see the session.
+ */
+export async function listSessionAuditEntries({
+  hash,
+  actions,
+  limit,
+}: {
+  hash: string;
+  actions: readonly string[];
+  limit: number;
+}): Promise<AuditLogEntry[]> {
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.targetType, "session"), eq(auditLog.targetId, hash), inArray(auditLog.action, [...actions])))
+    .orderBy(sql`${auditLog.at} desc`, sql`${auditLog.id} desc`)
+    .limit(limit);
+}
+
+/** How many entries of one session's trail have these actions. */
+export async function countSessionAuditEntries({ hash, actions }: { hash: string; actions: readonly string[] }): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(auditLog)
+    .where(and(eq(auditLog.targetType, "session"), eq(auditLog.targetId, hash), inArray(auditLog.action, [...actions])));
+  return row?.n ?? 0;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { addPlaybackStreamBytes, openPlaybackStream } from "./queries";
+import { addPlaybackStreamBytes, addShareStreamBytes, openPlaybackStream, openShareStream } from "./queries";
 
 /**
  * The audit of every byte of a recording that leaves the server, however it
@@ -13,13 +13,15 @@ import { addPlaybackStreamBytes, openPlaybackStream } from "./queries";
  * that dies loses at most that long of counting, never the entry.
  *
  * Any other path that serves recording bytes must call recordStreamed too.
+ * An assessor of a sharing link (no account) is counted the same way per
+ * confirmed browser (table share_streams), under the link recipient's email.
  */
 
 const FLUSH_MS = 2_000;
 /** Streams this process has opened (their entry exists); forgotten oldest first past this many. */
 const KNOWN_MAX = 10_000;
 
-type Pending = { userId: string; sessionId: number; hour: Date; bytes: number; requests: number };
+type Pending = { userId: string | null; shareSessionId: string | null; sessionId: number; hour: Date; bytes: number; requests: number };
 
 type State = { known: Set<string>; pending: Map<string, Pending>; timer: NodeJS.Timeout | null; flushing: Promise<void> | null };
 const state: State = ((globalThis as { __sessionVideoStreams?: State }).__sessionVideoStreams ??= {
@@ -36,8 +38,10 @@ export function streamHour(at = new Date()): Date {
   return hour;
 }
 
-export type StreamedRequest = {
-  viewer: { id: string; email: string };
+export type StreamedRequest = (
+  | { viewer: { id: string; email: string }; assessor?: undefined }
+  | { viewer?: undefined; /** An assessor's confirmed browser, their link, and the email it was shared with. */ assessor: { shareSessionId: string; linkId: string; email: string } }
+) & {
   session: { id: number; hash: string };
   /** Bytes this answer sends (a playlist's length, a segment's range). */
   bytes: number;
@@ -48,30 +52,41 @@ export type StreamedRequest = {
 
 export async function recordStreamed(request: StreamedRequest): Promise<void> {
   const hour = streamHour();
-  const key = `${request.viewer.id}:${request.session.id}:${hour.getTime()}`;
+  const who = request.viewer ? `u:${request.viewer.id}` : `a:${request.assessor.shareSessionId}`;
+  const key = `${who}:${request.session.id}:${hour.getTime()}`;
   if (state.known.has(key)) {
-    const pending = state.pending.get(key) ?? { userId: request.viewer.id, sessionId: request.session.id, hour, bytes: 0, requests: 0 };
+    const pending = state.pending.get(key) ?? {
+      userId: request.viewer?.id ?? null,
+      shareSessionId: request.assessor?.shareSessionId ?? null,
+      sessionId: request.session.id,
+      hour,
+      bytes: 0,
+      requests: 0,
+    };
     pending.bytes += request.bytes;
     pending.requests += 1;
     state.pending.set(key, pending);
     state.timer ??= setTimeout(() => void flushStreamed(), FLUSH_MS).unref();
     return;
   }
-  await openPlaybackStream({
-    userId: request.viewer.id,
-    sessionId: request.session.id,
-    hour,
-    bytes: request.bytes,
-    entry: {
-      actorId: request.viewer.id,
-      actorEmail: request.viewer.email,
-      action: "session.streamed",
-      targetType: "session",
-      targetId: request.session.hash,
-      ip: request.ip,
-      details: { hour: hour.toISOString(), first: request.resource },
+  const entry = {
+    actorId: request.viewer?.id ?? null,
+    actorEmail: request.viewer?.email ?? request.assessor!.email,
+    action: "session.streamed",
+    targetType: "session",
+    targetId: request.session.hash,
+    ip: request.ip,
+    details: {
+      hour: hour.toISOString(),
+      first: request.resource,
+      ...(request.assessor ? { via: "share-link", shareLinkId: request.assessor.linkId } : {}),
     },
-  });
+  };
+  if (request.viewer) {
+    await openPlaybackStream({ userId: request.viewer.id, sessionId: request.session.id, hour, bytes: request.bytes, entry });
+  } else {
+    await openShareStream({ shareSessionId: request.assessor.shareSessionId, sessionId: request.session.id, hour, bytes: request.bytes, entry });
+  }
   state.known.add(key);
   if (state.known.size > KNOWN_MAX) state.known.delete(state.known.values().next().value!);
 }
@@ -84,7 +99,9 @@ export async function flushStreamed(): Promise<void> {
   const rows = [...state.pending.values()];
   state.pending.clear();
   if (rows.length === 0) return;
-  state.flushing = addPlaybackStreamBytes(rows).catch((error: unknown) => {
+  const accounts = rows.flatMap((r) => (r.userId ? [{ ...r, userId: r.userId }] : []));
+  const assessors = rows.flatMap((r) => (r.shareSessionId ? [{ ...r, shareSessionId: r.shareSessionId }] : []));
+  state.flushing = Promise.all([addPlaybackStreamBytes(accounts), addShareStreamBytes(assessors)]).then(() => undefined).catch((error: unknown) => {
     // The entries exist; only these seconds of counting are lost.
     console.error(`[audit] could not add the bytes of ${rows.length} stream(s): ${error instanceof Error ? error.message : "unknown error"}`);
   });

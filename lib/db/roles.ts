@@ -125,7 +125,9 @@ END $$`,
  * As the owner, after the migrations: what the app role may do. Everything on
  * the product's tables except audit_log (INSERT and SELECT only) and the
  * head of its hash chain (SELECT only: the chain's trigger, which runs as
- * the owner, moves it). Run after every migration: new tables get their grants.
+ * the owner, moves it); the reviews of sessions and the versions of notes,
+ * evidence like the trail, are INSERT and SELECT only too (their triggers
+ * refuse changes as well). Run after every migration: new tables get their grants.
  */
 export async function grantAppRole(ownerUrl: string, appRole: string): Promise<void> {
   const app = ident(appRole);
@@ -136,6 +138,7 @@ export async function grantAppRole(ownerUrl: string, appRole: string): Promise<v
     await client.query(`REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM ${app}`);
     await client.query(`REVOKE UPDATE, DELETE ON audit_log FROM ${app}`);
     await client.query(`REVOKE INSERT, UPDATE, DELETE ON audit_chain FROM ${app}`);
+    await client.query(`REVOKE UPDATE, DELETE ON session_reviews, session_note_versions FROM ${app}`);
     await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app}`);
     await client.query("COMMIT");
   });

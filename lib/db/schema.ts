@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -21,6 +22,7 @@ import { ROLES } from "../domain/roles";
 import { LIVE_COMMAND_KINDS, LIVE_COMMAND_OUTCOMES } from "../domain/live";
 import { COMMAND_SOURCES, CRITICALITIES, RULE_ACTIONS, RULE_SESSION_TYPES } from "../domain/rules";
 import { DELETION_BASES, DELETION_REQUEST_STATUSES } from "../domain/retention";
+import { ACCESS_REQUEST_STATUSES, REVIEW_VERDICTS } from "../domain/reviews";
 import { PROTOCOLS, SESSION_STATUSES } from "../domain/sessions";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -97,6 +99,8 @@ export const sessionStatusEnum = pgEnum("session_status", SESSION_STATUSES);
 
 export const criticalityEnum = pgEnum("criticality", CRITICALITIES);
 
+export const reviewVerdictEnum = pgEnum("review_verdict", REVIEW_VERDICTS);
+
 /**
  * A remote session recorded by the session proxy. `hash` is the proxy's unique
  * session ID (shown as "ID"). `userId` links the PAM user when they have an
@@ -132,6 +136,9 @@ export const remoteSessions = pgTable(
     /** Version of the audited-command rules the last analysis used; null until analyzed. */
     analysisRulesVersion: integer("analysis_rules_version"),
     analyzedAt: timestamp("analyzed_at", { withTimezone: true }),
+    /** The verdict of the latest review (session_reviews keeps them all); null until reviewed. */
+    reviewVerdict: reviewVerdictEnum("review_verdict"),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -146,6 +153,16 @@ export const remoteSessions = pgTable(
     index("remote_sessions_findings_started_idx")
       .on(t.startedAt.desc(), t.id.desc())
       .where(sql`${t.maxCriticality} is not null`),
+    // The list's review filters: reviewed (any verdict), one verdict, and the work queue of sessions never reviewed.
+    index("remote_sessions_reviewed_started_idx")
+      .on(t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.reviewVerdict} is not null`),
+    index("remote_sessions_verdict_started_idx")
+      .on(t.reviewVerdict, t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.reviewVerdict} is not null`),
+    index("remote_sessions_unreviewed_started_idx")
+      .on(t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.reviewVerdict} is null`),
     // Free-text search matches the start of these columns (text_pattern_ops allows LIKE 'x%').
     index("remote_sessions_hash_prefix_idx").using("btree", sql`${t.hash} text_pattern_ops`),
     index("remote_sessions_host_prefix_idx").using("btree", sql`lower(${t.host}) text_pattern_ops`),
@@ -343,6 +360,8 @@ export const videoExports = pgTable(
     error: text("error"),
     emailStatus: emailStatusEnum("email_status"),
     emailError: text("email_error"),
+    /** Made for an assessor through this sharing link (watermarked with their email, emailed to them). */
+    shareLinkId: uuid("share_link_id").references((): AnyPgColumn => shareLinks.id),
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -394,6 +413,157 @@ export const emailOutbox = pgTable("email_outbox", {
 });
 export type EmailOutboxEntry = typeof emailOutbox.$inferSelect;
 export type NewEmailOutboxEntry = typeof emailOutbox.$inferInsert;
+
+// ─── Review: access to watch, verdicts, notes, sharing ───────────────────────
+
+export const accessRequestStatusEnum = pgEnum("access_request_status", ACCESS_REQUEST_STATUSES);
+
+/**
+ * A viewer's justification for watching a session (reason, optional ticket).
+ * Approved as it is made when no approval is required, else by an
+ * administrator; an approved request opens a window [startsAt, expiresAt)
+ * during which that viewer may play and download that session.
+ */
+export const accessRequests = pgTable(
+  "access_requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    requesterId: uuid("requester_id")
+      .notNull()
+      .references(() => users.id),
+    reason: text("reason").notNull(),
+    ticket: text("ticket"),
+    status: accessRequestStatusEnum("status").notNull().default("pending"),
+    /** The administrator who approved or denied; null for a request approved as it was made (no approval required). */
+    decidedBy: uuid("decided_by").references(() => users.id),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    decisionComment: text("decision_comment"),
+    /** The length of the window, from the system parameter when it was opened. */
+    windowMinutes: integer("window_minutes"),
+    startsAt: timestamp("starts_at", { withTimezone: true }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("access_requests_requester_session_idx").on(t.requesterId, t.sessionId, t.createdAt.desc()),
+    index("access_requests_pending_idx")
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'pending'`),
+    index("access_requests_created_idx").on(t.createdAt.desc()),
+    check("access_requests_window_check", sql`${t.status} <> 'approved' or (${t.startsAt} is not null and ${t.expiresAt} > ${t.startsAt})`),
+  ],
+);
+export type AccessRequest = typeof accessRequests.$inferSelect;
+
+/** Every review of a session, append-only (a trigger refuses UPDATE and DELETE): a new review never overwrites one. */
+export const sessionReviews = pgTable(
+  "session_reviews",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    reviewerId: uuid("reviewer_id")
+      .notNull()
+      .references(() => users.id),
+    verdict: reviewVerdictEnum("verdict").notNull(),
+    comment: text("comment"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("session_reviews_session_idx").on(t.sessionId, t.createdAt.desc())],
+);
+export type SessionReview = typeof sessionReviews.$inferSelect;
+
+/** A note at a moment of a session; `text` is its latest version, session_note_versions keeps every one. */
+export const sessionNotes = pgTable(
+  "session_notes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    authorId: uuid("author_id")
+      .notNull()
+      .references(() => users.id),
+    tMs: integer("t_ms").notNull(),
+    text: text("text").notNull(),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("session_notes_session_idx").on(t.sessionId, t.tMs), check("session_notes_t_check", sql`${t.tMs} >= 0`)],
+);
+export type SessionNote = typeof sessionNotes.$inferSelect;
+
+/** Every version of every note, append-only (a trigger refuses UPDATE and DELETE). */
+export const sessionNoteVersions = pgTable(
+  "session_note_versions",
+  {
+    noteId: bigint("note_id", { mode: "number" })
+      .notNull()
+      .references(() => sessionNotes.id),
+    version: integer("version").notNull(),
+    text: text("text").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.noteId, t.version] })],
+);
+export type SessionNoteVersion = typeof sessionNoteVersions.$inferSelect;
+
+/**
+ * A link that shows one session to an assessor without an account. Only a
+ * hash of the link's secret is kept (the secret is in the email), and of the
+ * one-time code sent to the recipient when they open it.
+ */
+export const shareLinks = pgTable(
+  "share_links",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    createdBy: uuid("created_by")
+      .notNull()
+      .references(() => users.id),
+    recipientEmail: text("recipient_email").notNull(),
+    allowDownload: boolean("allow_download").notNull().default(false),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: uuid("revoked_by").references(() => users.id),
+    codeHash: text("code_hash"),
+    codeExpiresAt: timestamp("code_expires_at", { withTimezone: true }),
+    codeAttempts: integer("code_attempts").notNull().default(0),
+    codesSent: integer("codes_sent").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("share_links_token_key").on(t.tokenHash), index("share_links_session_idx").on(t.sessionId, t.createdAt.desc())],
+);
+export type ShareLink = typeof shareLinks.$inferSelect;
+
+/**
+ * A browser of an assessor who confirmed a link with its one-time code: the
+ * cookie holds a secret whose hash is here. Every request reads it with its
+ * link, so revoking the link (or its expiry) ends it at once.
+ */
+export const shareSessions = pgTable(
+  "share_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    linkId: uuid("link_id")
+      .notNull()
+      .references(() => shareLinks.id),
+    tokenHash: text("token_hash").notNull(),
+    ip: text("ip"),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex("share_sessions_token_key").on(t.tokenHash)],
+);
+export type ShareSession = typeof shareSessions.$inferSelect;
 
 // ─── Vulnerability analysis ──────────────────────────────────────────────────
 
@@ -583,6 +753,30 @@ export const playbackStreams = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.sessionId, t.hour] }), uniqueIndex("playback_streams_audit_key").on(t.auditId)],
 );
 export type PlaybackStream = typeof playbackStreams.$inferSelect;
+
+/**
+ * playback_streams for an assessor of a sharing link (who has no account):
+ * what one confirmed browser was served of the link's session, per hour,
+ * behind its `session.streamed` audit entry.
+ */
+export const shareStreams = pgTable(
+  "share_streams",
+  {
+    shareSessionId: uuid("share_session_id")
+      .notNull()
+      .references(() => shareSessions.id),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .references(() => remoteSessions.id),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    auditId: bigint("audit_id", { mode: "number" }).references(() => auditLog.id),
+    bytes: bigint("bytes", { mode: "number" }).notNull().default(0),
+    requests: integer("requests").notNull().default(0),
+    firstAt: timestamp("first_at", { withTimezone: true }).notNull().defaultNow(),
+    lastAt: timestamp("last_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.shareSessionId, t.sessionId, t.hour] }), uniqueIndex("share_streams_audit_key").on(t.auditId)],
+);
 
 /**
  * The head of the audit trail's hash chain: one row, moved by the chain's

@@ -17,7 +17,7 @@ export function announcedVideoUrl(hash: string, exportId: string): string {
   return `${sessionReportUrl(hash)}?video=${encodeURIComponent(exportId)}`;
 }
 
-const escapeHtml = (s: string) =>
+export const escapeHtml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 /**
@@ -25,11 +25,12 @@ const escapeHtml = (s: string) =>
  * `recipientId` is the user it goes to: the idempotency key names one email
  * (this export, this recipient). Resend answers a key reused with another
  * payload (another `to`) with 409 for good, so a key per export would keep
- * every recipient but the first from ever getting it.
+ * every recipient but the first from ever getting it. `link` replaces the
+ * report's link (an assessor's video: their download page).
  */
-export function exportReadyEmail(input: { to: string; recipientId: string; session: RemoteSession; videoExport: VideoExport }): Email {
+export function exportReadyEmail(input: { to: string; recipientId: string; session: RemoteSession; videoExport: VideoExport; link?: string }): Email {
   const { session, videoExport: exp } = input;
-  const link = announcedVideoUrl(session.hash, exp.id);
+  const link = input.link ?? announcedVideoUrl(session.hash, exp.id);
   const facts: [string, string][] = [
     ["Session ID", session.hash],
     ["Host", session.host],

@@ -32,6 +32,22 @@ const PROGRESS_WRITE_MS = 1_000;
 const CANCEL_POLL_MS = 1_000;
 const STDERR_LINES = 12;
 
+/**
+ * The text burned into a watermarked video: who it is for (an assessor's
+ * video names the assessor of the link, an account's the requester), when
+ * it was asked for, and the session.
+ */
+export function watermarkText({
+  row,
+  info,
+}: {
+  row: Pick<VideoExport, "requestedBy" | "createdAt" | "sessionId">;
+  info: Awaited<ReturnType<typeof getExportForEmail>>;
+}): string {
+  const who = info?.shareRecipient ? `Shared with ${info.shareRecipient}` : `Requested by ${info ? `${info.name} <${info.to}>` : row.requestedBy}`;
+  return `${who}\n${formatDateTime(row.createdAt, "UTC")}\nSession ${info?.session.hash ?? row.sessionId}`;
+}
+
 export type ConversionOutcome = "done" | "failed" | "cancelled" | "skipped" | "not-ready";
 
 const lockKey = (id: string) => ({ class: LOCK_CLASSES.export, id });
@@ -156,8 +172,7 @@ async function prepareConversion(exportId: string, held: Held): Promise<Prepared
   let watermarkFile: string | null = null;
   if (row.watermark) {
     watermarkFile = path.join(tempDir, "watermark.txt");
-    const who = info ? `${info.name} <${info.to}>` : row.requestedBy;
-    await writeFile(watermarkFile, `Requested by ${who}\n${formatDateTime(row.createdAt, "UTC")}\nSession ${info?.session.hash ?? row.sessionId}`);
+    await writeFile(watermarkFile, watermarkText({ row, info }));
   }
 
   const format = row.format as ExportFormat;

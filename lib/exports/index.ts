@@ -1,9 +1,10 @@
 import "server-only";
+import { recordAccessUse, requireSessionAccess, watcherActor, watcherDetails, type Assessor, type Watcher } from "@/lib/access";
 import { recordAudit, recordRefusedAccess } from "@/lib/audit";
 import { requestIp } from "@/lib/auth/viewer";
 import type { Viewer } from "@/lib/auth/viewer";
 import { getParameter, getParameters } from "@/lib/settings/queries";
-import { getSessionByHash } from "@/lib/sessions/queries";
+import { getSessionByHash, getSessionOfShareLink } from "@/lib/sessions/queries";
 import type { RemoteSession, VideoExport } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { convertVideoJob } from "@/lib/jobs/convert-video";
@@ -18,6 +19,7 @@ import {
   getExportById,
   getLatestExport,
   getRecipientEmail,
+  getSharedExport,
   getViewableExport,
   listLiveClips,
 } from "./queries";
@@ -31,14 +33,17 @@ export type ExportOptions = { enabled: boolean; format: ExportFormat; watermark:
  * watermarked videos are per requester; plain ones are shared by everyone who
  * may see the session.
  */
-export async function currentExportOptions({ viewer }: { viewer: Pick<Viewer, "id"> }): Promise<ExportOptions> {
+export async function currentExportOptions({ viewer }: { viewer: Pick<Viewer, "id"> | Pick<Assessor, "kind" | "linkId"> }): Promise<ExportOptions> {
   const [enabled, format, watermark] = await getParameters({
     keys: ["remote_session.video_download_enabled", "remote_session.download_format", "remote_session.download_watermark"],
   });
   const fmt = format!.value as ExportFormat;
+  const enabledValue = enabled!.value === true;
+  // An assessor's video always carries their email, whatever the parameter says: one video per link.
+  if ("kind" in viewer) return { enabled: enabledValue, format: fmt, watermark: true, optionsKey: `${fmt}+watermark:share:${viewer.linkId}` };
   const wm = watermark!.value === true;
   return {
-    enabled: enabled!.value === true,
+    enabled: enabledValue,
     format: fmt,
     watermark: wm,
     optionsKey: wm ? `${fmt}+watermark:${viewer.id}` : fmt,
@@ -48,21 +53,26 @@ export async function currentExportOptions({ viewer }: { viewer: Pick<Viewer, "i
 export const DOWNLOAD_DISABLED = "Session video download is turned off. An administrator can turn it on under System parameters > Remote session.";
 
 /**
- * A finished video the viewer may download now: the viewer sees its session
- * (else 404, like a missing one), downloads are on (403), the file is there (404).
+ * A finished video the watcher may download now. An account: it sees the
+ * video's session (else 404, like a missing one), downloads are on (403), the
+ * access rule allows a download (403: a justification or approval is
+ * needed), the file is there (404). An assessor: the same, for the videos
+ * made for their own link only (any other is a 404) while the link allows
+ * downloads.
  */
-export async function getDownloadableExport({ id, viewer }: { id: string; viewer: Viewer }) {
-  const found = await getViewableExport({ id, viewer });
+export async function getDownloadableExport({ id, watcher }: { id: string; watcher: Watcher }) {
+  const found = watcher.kind === "account" ? await getViewableExport({ id, viewer: watcher.viewer }) : await getSharedExport({ id, linkId: watcher.linkId });
   if (!found) {
-    await recordRefusedAccess({ viewer, target: { type: "export", id }, asked: "video download", ip: await requestIp() });
+    if (watcher.kind === "account") await recordRefusedAccess({ viewer: watcher.viewer, target: { type: "export", id }, asked: "video download", ip: await requestIp() });
     throw new AppError("Video not found.", 404);
   }
   if (!(await getParameter({ key: "remote_session.video_download_enabled" }))) {
     throw new AppError("Session video download is turned off.", 403);
   }
   const { export: exp, session } = found;
+  const decision = await requireSessionAccess({ watcher, session, purpose: "download" });
   if (exp.status !== "done" || !exp.storageKey) throw new AppError("This video is not available (not finished, or deleted).", 404);
-  return { export: exp, session, storageKey: exp.storageKey };
+  return { export: exp, session, storageKey: exp.storageKey, decision };
 }
 
 /** "1h02m03s": a moment of a recording in a file name. */
@@ -113,6 +123,8 @@ export async function requestExport({
   }
   const options = await currentExportOptions({ viewer });
   if (!options.enabled) throw new AppError(DOWNLOAD_DISABLED, 403);
+  const watcher: Watcher = { kind: "account", viewer };
+  const decision = await requireSessionAccess({ watcher, session, purpose: "download" });
   const recording = await getRecordingBySession({ sessionId: session.id });
   if (recording?.deletedAt) throw new AppError("This recording was deleted: there is nothing to convert.", 409);
   if (!recording || recording.status === "failed" || recording.status === "incomplete") {
@@ -157,7 +169,50 @@ export async function requestExport({
       ...(range ? { clip: { startMs: range.startMs, endMs: range.endMs } } : {}),
     },
   });
+  await recordAccessUse({ watcher, session, decision, purpose: "download", ip });
   return { ...result, session };
+}
+
+/**
+ * An assessor asks for their link's session as a video: downloads must be on
+ * and allowed by the link; the video is made once per link, with the
+ * assessor's email burned into the picture, and announced to them by email.
+ */
+export async function requestSharedExport({ assessor, ip }: { assessor: Assessor; ip: string | null }) {
+  const session = await getSessionOfShareLink({ linkId: assessor.linkId });
+  if (!session) throw new AppError("Session not found.", 404);
+  const options = await currentExportOptions({ viewer: assessor });
+  if (!options.enabled) throw new AppError("Session video download is turned off.", 403);
+  await requireSessionAccess({ watcher: assessor, session, purpose: "download" });
+  const recording = await getRecordingBySession({ sessionId: session.id });
+  if (!recording || recording.status === "failed" || recording.status === "incomplete") {
+    throw new AppError("This session has no complete recording to convert.", 409);
+  }
+  if (recording.status === "receiving") throw new AppError("The session is still being recorded. Try again when it has ended.", 409);
+  const result = await createOrGetLiveExport({
+    sessionId: session.id,
+    requestedBy: assessor.createdBy,
+    format: options.format,
+    watermark: true,
+    optionsKey: options.optionsKey,
+    shareLinkId: assessor.linkId,
+  });
+  if (result.created) await convertVideoJob.send({ exportId: result.export.id });
+  await recordAudit({
+    actor: watcherActor(assessor),
+    action: "export.requested",
+    target: { type: "session", id: session.hash },
+    ip,
+    details: { exportId: result.export.id, format: options.format, watermark: true, reused: !result.created, ...watcherDetails(assessor) },
+  });
+  return { ...result, session };
+}
+
+/** The assessor's video of their link's session, for their download page. */
+export async function getSharedExportForPage({ assessor }: { assessor: Assessor }) {
+  const options = await currentExportOptions({ viewer: assessor });
+  const current = await getLatestExport({ sessionId: assessor.sessionId, optionsKey: options.optionsKey });
+  return { options, export: current };
 }
 
 /** Stops a conversion; only the requester or an admin may. */

@@ -4,7 +4,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { LIVE_EXPORT_STATUSES } from "@/lib/domain/recordings";
 import { sessionVisibleTo } from "@/lib/sessions/queries";
-import { remoteSessions, sessionEvents, users, videoExportRecipients, videoExports, type VideoExport } from "@/lib/db/schema";
+import { remoteSessions, sessionEvents, shareLinks, users, videoExportRecipients, videoExports, type VideoExport } from "@/lib/db/schema";
 
 type Who = Pick<Viewer, "id" | "role">;
 
@@ -17,6 +17,17 @@ export async function getViewableExport({ id, viewer }: { id: string; viewer: Wh
     .innerJoin(remoteSessions, eq(remoteSessions.id, videoExports.sessionId))
     .innerJoin(users, eq(users.id, videoExports.requestedBy))
     .where(and(eq(videoExports.id, id), sessionVisibleTo(viewer)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** An export made for an assessor's link, with its session; null when it is not that link's (or does not exist). */
+export async function getSharedExport({ id, linkId }: { id: string; linkId: string }) {
+  const [row] = await db
+    .select({ export: videoExports, session: remoteSessions })
+    .from(videoExports)
+    .innerJoin(remoteSessions, eq(remoteSessions.id, videoExports.sessionId))
+    .where(and(eq(videoExports.id, id), eq(videoExports.shareLinkId, linkId)))
     .limit(1);
   return row ?? null;
 }
@@ -91,6 +102,7 @@ export async function createOrGetLiveExport(input: {
   /** A clip's range (both or neither). */
   clipStartMs?: number | null;
   clipEndMs?: number | null;
+  shareLinkId?: string | null;
 }): Promise<{ export: VideoExport; created: boolean }> {
   const [inserted] = await db.insert(videoExports).values(input).onConflictDoNothing().returning();
   if (inserted) return { export: inserted, created: true };
@@ -243,13 +255,21 @@ export async function listLoggedEvents({ sessionId }: { sessionId: number }) {
     .orderBy(sessionEvents.tMs, sessionEvents.id);
 }
 
-/** The details the completion email needs. */
+/** The details the completion email needs (and the watermark): an assessor's export goes to the link's recipient. */
 export async function getExportForEmail({ id }: { id: string }) {
   const [row] = await db
-    .select({ export: videoExports, session: remoteSessions, to: users.email, name: users.name, emailStatus: videoExports.emailStatus })
+    .select({
+      export: videoExports,
+      session: remoteSessions,
+      to: users.email,
+      name: users.name,
+      emailStatus: videoExports.emailStatus,
+      shareRecipient: shareLinks.recipientEmail,
+    })
     .from(videoExports)
     .innerJoin(remoteSessions, eq(remoteSessions.id, videoExports.sessionId))
     .innerJoin(users, eq(users.id, videoExports.requestedBy))
+    .leftJoin(shareLinks, eq(shareLinks.id, videoExports.shareLinkId))
     .where(eq(videoExports.id, id))
     .limit(1);
   return row ?? null;

@@ -4,8 +4,9 @@ import { accountAccepts, type SessionToken } from "@/lib/auth/account";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db, getDb, type Db } from "@/lib/db/client";
 import { sessionVisibleToJoinedUser } from "@/lib/sessions/queries";
-import { recordings, remoteSessions, signIns, users } from "@/lib/db/schema";
+import { accessRequests, recordings, remoteSessions, shareLinks, shareSessions, signIns, systemParameters, users } from "@/lib/db/schema";
 import { idleTimeoutMinutes, signInAliveSql, touchSignIn } from "@/lib/auth/queries";
+import { alias } from "drizzle-orm/pg-core";
 import { storedPlaylistSchema, type StoredPlaylist } from "./playlist";
 import { storedThumbnailsSchema, type StoredThumbnails } from "./thumbnail-index";
 
@@ -41,6 +42,24 @@ const columns = {
   deletedAt: recordings.deletedAt,
 };
 
+/** The raw facts of the access rule (lib/access/rule.ts) that the account's query reads alongside. */
+export type RawAccountAccess = {
+  justification: unknown;
+  approval: unknown;
+  window: { requestId: string; expiresAt: string; approvedByPerson: boolean } | null;
+};
+
+const parameterValue = (key: string) =>
+  sql<unknown>`(select ${systemParameters.value} from ${systemParameters} where ${systemParameters.key} = ${sql.raw(`'${key}'`)})`;
+
+/** The viewer's open access window for the session (lib/access/queries.ts says the same in its own query). */
+const openWindow = sql<RawAccountAccess["window"]>`(
+  select json_build_object('requestId', ${accessRequests.id}, 'expiresAt', ${accessRequests.expiresAt}, 'approvedByPerson', ${accessRequests.decidedBy} is not null)
+  from ${accessRequests}
+  where ${accessRequests.requesterId} = ${users.id} and ${accessRequests.sessionId} = ${remoteSessions.id}
+    and ${accessRequests.status} = 'approved' and ${accessRequests.startsAt} <= now() and ${accessRequests.expiresAt} > now()
+  order by ${accessRequests.expiresAt} desc limit 1)`;
+
 export type PlaybackAccess = {
   session: { id: number; hash: string };
   recording: PlaybackRecording;
@@ -60,6 +79,9 @@ function buildAccessQuery(database: Db) {
       ...columns,
       generation: sql<string | null>`${recordings.playlist}->>'generation'`,
       size: sql<string | null>`${recordings.playlist}->>'size'`,
+      justification: parameterValue("remote_session.require_justification"),
+      approval: parameterValue("remote_session.require_approval"),
+      window: openWindow,
     })
     .from(users)
     .leftJoin(signIns, and(sql`${signIns.id} = ${sql.placeholder("signInId")}::uuid`, eq(signIns.userId, users.id)))
@@ -78,10 +100,11 @@ const accessQueries = new WeakMap<Db, ReturnType<typeof buildAccessQuery>>();
  * account the session cookie names, checked as getViewer checks it (its
  * sign-in alive, and moved forward: watching counts as activity), and the
  * session as that viewer may see it (sessionVisibleTo's rule) with its
- * recording and current playable generation. `viewer` is null when the
- * account no longer accepts the token; `access` is null when there is no such
- * session, the viewer may not see it, or it has no recording: the caller
- * answers all three with the same 404.
+ * recording and current playable generation, and the facts of the access
+ * rule (the justification parameters and the viewer's open window).
+ * `viewer` is null when the account no longer accepts the token; `access` is
+ * null when there is no such session, the viewer may not see it, or it has
+ * no recording: the caller answers all three with the same 404.
  */
 export async function getPlaybackAccess({
   hash,
@@ -89,7 +112,14 @@ export async function getPlaybackAccess({
 }: {
   hash: string;
   token: SessionToken;
-}): Promise<{ viewer: Viewer | null; access: PlaybackAccess | null; /** The viewer may see the session (it may still have no recording). */ visible?: boolean }> {
+}): Promise<{
+  viewer: Viewer | null;
+  access: PlaybackAccess | null;
+  /** The viewer may see the session (it may still have no recording). */
+  visible?: boolean;
+  /** The facts of the access rule, when there is access to decide. */
+  rule?: RawAccountAccess | null;
+}> {
   const database = getDb();
   let query = accessQueries.get(database);
   if (!query) accessQueries.set(database, (query = buildAccessQuery(database)));
@@ -101,7 +131,7 @@ export async function getPlaybackAccess({
     idleMinutes: await idleTimeoutMinutes(),
   });
   if (!row || !accountAccepts({ ...row.user, signInAlive: row.signInAlive }, token)) return { viewer: null, access: null };
-  const { user, signInAlive: _alive, hash: sessionHash, generation, size, ...recording } = row;
+  const { user, signInAlive: _alive, hash: sessionHash, generation, size, justification, approval, window, ...recording } = row;
   const viewer: Viewer = { id: user.id, email: user.email, name: user.name, role: user.role };
   if (!sessionHash) return { viewer, access: null, visible: false };
   if (recording.id === null || recording.sessionId === null) return { viewer, access: null, visible: true };
@@ -113,7 +143,68 @@ export async function getPlaybackAccess({
       recording: recording as PlaybackRecording,
       playable: generation && recording.playableKey ? { generation, size: Number(size) } : null,
     },
+    rule: { justification, approval, window },
   };
+}
+
+const requested = alias(remoteSessions, "requested");
+
+function buildSharedAccessQuery(database: Db) {
+  return database
+    .select({
+      shareSessionId: shareSessions.id,
+      shareSessionExpiresAt: shareSessions.expiresAt,
+      link: {
+        id: shareLinks.id,
+        sessionId: shareLinks.sessionId,
+        recipientEmail: shareLinks.recipientEmail,
+        allowDownload: shareLinks.allowDownload,
+        expiresAt: shareLinks.expiresAt,
+        revokedAt: shareLinks.revokedAt,
+        createdBy: shareLinks.createdBy,
+      },
+      linkHash: remoteSessions.hash,
+      requestedId: requested.id,
+      ...columns,
+      generation: sql<string | null>`${recordings.playlist}->>'generation'`,
+      size: sql<string | null>`${recordings.playlist}->>'size'`,
+    })
+    .from(shareSessions)
+    .innerJoin(shareLinks, eq(shareLinks.id, shareSessions.linkId))
+    .innerJoin(remoteSessions, eq(remoteSessions.id, shareLinks.sessionId))
+    .leftJoin(requested, eq(requested.hash, sql.placeholder("hash")))
+    .leftJoin(recordings, eq(recordings.sessionId, shareLinks.sessionId))
+    .where(eq(shareSessions.tokenHash, sql.placeholder("tokenHash")))
+    .limit(1)
+    .prepare("hls_shared_playback_access");
+}
+const sharedQueries = new WeakMap<Db, ReturnType<typeof buildSharedAccessQuery>>();
+
+/**
+ * getPlaybackAccess for an assessor's browser (the hash of its cookie's
+ * secret), in one round trip: the browser session, its link, the link's
+ * session with its recording, and the id of the session the URL asked for
+ * (which the access rule compares with the link's). `link` is null when the
+ * secret names no open browser session.
+ */
+export async function getSharedPlaybackAccess({ hash, tokenHash }: { hash: string; tokenHash: string }) {
+  const database = getDb();
+  let query = sharedQueries.get(database);
+  if (!query) sharedQueries.set(database, (query = buildSharedAccessQuery(database)));
+  const [row] = await query.execute({ hash, tokenHash });
+  if (!row) return null;
+  // The browser session's end is taken out (checked above) so that `recording` is the recording's columns only.
+  const { shareSessionId, shareSessionExpiresAt, link, linkHash, requestedId, generation, size, ...recording } = row;
+  if (shareSessionExpiresAt.getTime() <= Date.now()) return null;
+  const access: PlaybackAccess | null =
+    recording.id === null || recording.sessionId === null
+      ? null
+      : {
+          session: { id: recording.sessionId, hash: linkHash },
+          recording: recording as PlaybackRecording,
+          playable: generation && recording.playableKey ? { generation, size: Number(size) } : null,
+        };
+  return { shareSessionId, link, linkHash, requestedId, access };
 }
 
 /** The stored playlist, or null when the recording has not been made playable yet (or it is unreadable). */

@@ -1,5 +1,7 @@
 import "server-only";
 import type { z } from "zod";
+import type { Watcher } from "@/lib/access";
+import { getAssessor } from "@/lib/access/sharing";
 import { getSessionToken, getViewer, type SessionToken, type Viewer } from "@/lib/auth/viewer";
 import type { ApiToken } from "@/lib/db/schema";
 import { AppError, describeError } from "@/lib/errors";
@@ -15,9 +17,14 @@ import { errorResponse } from "./responses";
  * - `session-cookie`: the session cookie decoded but the account not read yet,
  *   for routes that check the account together with what they serve in one
  *   query (the HLS routes, several requests a second per player).
- * - `anyone`: no check (the OpenAPI document).
+ * - `watcher`: a signed-in person, or else an assessor of a sharing link (their
+ *   own cookie, lib/access/sharing.ts), for the few routes an assessor may
+ *   reach (a shared session's download). The handler must check which one it
+ *   got: an assessor is never a `viewer`.
+ * - `anyone`: no check (the OpenAPI document), or a check of the route's own
+ *   (the HLS routes: defineMediaRoute, lib/hls/http.ts).
  */
-export type Caller = "proxy" | "viewer" | "session-cookie" | "anyone";
+export type Caller = "proxy" | "viewer" | "session-cookie" | "watcher" | "anyone";
 
 type CallerOf<C extends Caller> = C extends "proxy"
   ? { token: ApiToken }
@@ -25,7 +32,9 @@ type CallerOf<C extends Caller> = C extends "proxy"
     ? { viewer: Viewer }
     : C extends "session-cookie"
       ? { sessionToken: SessionToken }
-      : object;
+      : C extends "watcher"
+        ? { watcher: Watcher }
+        : object;
 
 export type RouteContext<C extends Caller, P> = { request: Request; params: P } & CallerOf<C>;
 
@@ -69,6 +78,11 @@ export function defineRoute<C extends Caller, P extends z.ZodType = z.ZodObject<
         const viewer = await getViewer();
         if (!viewer) return signInResponse(config.signIn);
         caller = { viewer };
+      } else if (config.caller === "watcher") {
+        const viewer = await getViewer();
+        const assessor = viewer ? null : await getAssessor();
+        if (!viewer && !assessor) return signInResponse(config.signIn);
+        caller = { watcher: viewer ? { kind: "account", viewer } : assessor! };
       } else if (config.caller === "session-cookie") {
         const sessionToken = await getSessionToken();
         if (!sessionToken) return signInResponse(config.signIn);

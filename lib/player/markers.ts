@@ -14,6 +14,8 @@ export const MARKER_KINDS = {
   chapter: { shape: "tick", legend: "chapter", group: "chapter" },
   /** A command an officer sent to the live session (terminate, lock, unlock, message). */
   control: { shape: "flag", legend: "live command", group: "finding" },
+  /** An auditor's note at a moment (the review workflow). */
+  note: { shape: "flag", legend: "note", group: "finding" },
 } as const satisfies Record<string, { shape: "flag" | "tick"; legend: string; group: "finding" | "chapter" }>;
 
 export type MarkerKind = keyof typeof MARKER_KINDS;

@@ -18,7 +18,7 @@ import { buildHeatmap } from "./heatmap";
 import { idlePeriods } from "./idle";
 import { buildKeystrokeLog } from "./keylog";
 import { getInputActivity, getLogEvents, getVideoRates } from "./queries";
-import type { Marker, PlayerProps } from "./types";
+import type { Marker, PlayerProps, PlayerReview } from "./types";
 
 /**
  * Everything the client player receives for a session the viewer may see:
@@ -36,6 +36,7 @@ export async function buildPlayerProps({
   timeZone = DEFAULT_TIME_ZONE,
   clipsEnabled,
   initialClip,
+  review,
 }: {
   session: RemoteSession;
   recording: RecordingFacts | null;
@@ -46,6 +47,7 @@ export async function buildPlayerProps({
   timeZone?: string;
   clipsEnabled: boolean;
   initialClip: ClipRange | null;
+  review: PlayerReview;
 }): Promise<PlayerProps> {
   const durationMs =
     playlist?.durationMs ?? recording?.durationMs ?? Math.max(0, (session.endedAt ?? new Date()).getTime() - session.startedAt.getTime());
@@ -93,5 +95,6 @@ export async function buildPlayerProps({
     frameUrl: hlsUrls.frame(session.hash),
     clipsEnabled: clipsEnabled && !live,
     initialClip,
+    review,
   };
 }

@@ -1,4 +1,5 @@
 import type { ClipRange } from "./clip";
+import type { ReviewVerdict } from "@/lib/domain/reviews";
 import type { Heatmap } from "./heatmap";
 import type { IdlePeriod } from "./idle";
 import type { LogLine } from "./keylog";
@@ -32,4 +33,34 @@ export type PlayerProps = {
   clipsEnabled: boolean;
   /** A clip range set from the report (a finding's "Clip ±30 s"). */
   initialClip: ClipRange | null;
+  /** Notes, the review action and the assessor's watermark (the review workflow). */
+  review: PlayerReview;
+};
+
+/** A note at a moment of the session, as the player shows it (and its author edits it). */
+export type PlayerNote = {
+  id: number;
+  tMs: number;
+  text: string;
+  authorId: string;
+  authorName: string;
+  authorEmail: string;
+  version: number;
+  /** ISO time of the latest version. */
+  updatedAt: string;
+};
+
+/** What the player shows and offers of the review workflow. */
+export type PlayerReview = {
+  notes: PlayerNote[];
+  /** The signed-in account (to tell its own notes, which it may edit), or null for an assessor. */
+  viewerId: string | null;
+  /** May add notes and mark the session reviewed (auditors and administrators; never an assessor). */
+  canAnnotate: boolean;
+  /** Shown over the picture: the assessor's email, so that a screen capture says whose view it was. */
+  watermark: string | null;
+  /** Where the player's links to a moment point (the account player, or the assessor's). */
+  playerPath: string;
+  /** The session's latest verdict, or null when it was never reviewed. */
+  verdict: ReviewVerdict | null;
 };

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CRITICALITIES, type Criticality } from "@/lib/domain/rules";
+import { REVIEW_STATES, REVIEW_VERDICT_LABELS, REVIEW_VERDICTS, type ReviewState, type ReviewVerdict } from "@/lib/domain/reviews";
 import { PROTOCOL_LABELS, PROTOCOLS, SESSION_STATUSES, type Protocol, type SessionStatus } from "@/lib/domain/sessions";
 import { hasControlCharacter, SEARCH_CONTROL_CHARACTER } from "@/lib/domain/text";
 
@@ -29,6 +30,10 @@ export type SessionFilter = {
   minCriticality?: Criticality;
   /** Only sessions on legal hold. */
   held?: boolean;
+  /** Reviewed at least once, or never. */
+  review?: ReviewState;
+  /** The latest review's verdict (implies reviewed). */
+  verdict?: ReviewVerdict;
 };
 
 /** A position in the list: the sort key of the row next to the page being asked for. */
@@ -46,6 +51,8 @@ export type SessionListQuery = {
   crit?: Criticality;
   /** "1": only sessions on legal hold. */
   hold?: "1";
+  review?: ReviewState;
+  verdict?: ReviewVerdict;
   sort: SessionSort;
   cursor?: SessionCursor;
 };
@@ -71,6 +78,10 @@ const fields = {
   to: day,
   crit: z.enum(CRITICALITIES, { error: () => `Unknown criticality. Choose one of: ${CRITICALITIES.join(", ")}.` }),
   hold: z.literal("1", { error: () => `Hold: use hold=1 for sessions on legal hold.` }),
+  review: z.enum(REVIEW_STATES, { error: () => `Unknown review state. Choose "reviewed" or "unreviewed".` }),
+  verdict: z.enum(REVIEW_VERDICTS, {
+    error: () => `Unknown verdict. Choose one of: ${REVIEW_VERDICTS.map((v) => `"${v}" (${REVIEW_VERDICT_LABELS[v]})`).join(", ")}.`,
+  }),
   sort: z.enum(SESSION_SORTS, { error: () => `Unknown sort. Choose "newest" or "risk".` }),
   cursor: z.string().max(MAX_CURSOR_LENGTH),
 } as const;
@@ -83,6 +94,8 @@ const FIELD_LABELS: Record<keyof typeof fields, string> = {
   to: "To",
   crit: "Minimum criticality",
   hold: "Hold",
+  review: "Review",
+  verdict: "Verdict",
   sort: "Sort",
   cursor: "Page",
 };
@@ -140,6 +153,14 @@ export function parseSessionListQuery(raw: RawSearchParams): ParsedSessionListQu
   if (crit) query.crit = crit;
   const hold = read("hold");
   if (hold) query.hold = hold;
+  const review = read("review");
+  if (review) query.review = review;
+  const verdict = read("verdict");
+  if (verdict && query.review === "unreviewed") {
+    errors.push("A verdict belongs to reviewed sessions: the verdict was ignored.");
+  } else if (verdict) {
+    query.verdict = verdict;
+  }
   const sort = read("sort");
   if (sort) query.sort = sort;
   const cursorText = read("cursor");
@@ -162,6 +183,8 @@ export function toSessionFilter(query: SessionListQuery, timeZone: string): Sess
   if (query.status) filter.status = query.status;
   if (query.crit) filter.minCriticality = query.crit;
   if (query.hold) filter.held = true;
+  if (query.review) filter.review = query.review;
+  if (query.verdict) filter.verdict = query.verdict;
   if (query.from) filter.from = startOfDay(query.from, timeZone);
   if (query.to) filter.to = startOfDay(nextDay(query.to), timeZone);
   return filter;
@@ -177,6 +200,8 @@ export function sessionListHref(query: Partial<SessionListQuery>, cursor?: Sessi
   if (query.to) params.set("to", query.to);
   if (query.crit) params.set("crit", query.crit);
   if (query.hold) params.set("hold", query.hold);
+  if (query.review) params.set("review", query.review);
+  if (query.verdict) params.set("verdict", query.verdict);
   if (query.sort && query.sort !== "newest") params.set("sort", query.sort);
   if (cursor) params.set("cursor", encodeCursor(cursor));
   const s = params.toString();
@@ -184,7 +209,7 @@ export function sessionListHref(query: Partial<SessionListQuery>, cursor?: Sessi
 }
 
 export function hasFilters(query: SessionListQuery): boolean {
-  return Boolean(query.q || query.type || query.status || query.from || query.to || query.crit || query.hold);
+  return Boolean(query.q || query.type || query.status || query.from || query.to || query.crit || query.hold || query.review || query.verdict);
 }
 
 // ─── Cursor ──────────────────────────────────────────────────────────────────

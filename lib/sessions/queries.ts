@@ -1,10 +1,11 @@
 import "server-only";
-import { and, eq, gte, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { escapeLike } from "@/lib/db/like";
+import { mayReview } from "@/lib/domain/reviews";
 import { CRITICALITIES } from "@/lib/domain/rules";
-import { remoteSessions, users, type RemoteSession } from "@/lib/db/schema";
+import { remoteSessions, shareLinks, users, type RemoteSession } from "@/lib/db/schema";
 import { PAGE_SIZE, type SessionCursor, type SessionFilter, type SessionSort } from "@/lib/sessions/filters";
 
 /** Who may see which sessions: role "user" only their own; admins and auditors all. */
@@ -24,6 +25,7 @@ export type SessionListRow = { startedAtUs: number } & Pick<
   | "recordingSize"
   | "riskScore"
   | "maxCriticality"
+  | "reviewVerdict"
 > & { held: boolean };
 
 export type SessionPage = {
@@ -73,6 +75,7 @@ export const listColumns = {
   riskScore: remoteSessions.riskScore,
   maxCriticality: remoteSessions.maxCriticality,
   held: heldSql,
+  reviewVerdict: remoteSessions.reviewVerdict,
   startedAtUs,
 };
 
@@ -127,6 +130,10 @@ function filterConditions(filter: SessionFilter): SQL[] {
     where.push(inArray(remoteSessions.maxCriticality, allowed));
   }
   if (filter.held) where.push(heldSql);
+  // Each is the predicate of a partial index (remote_sessions_*reviewed*_started_idx), so the list walks that index.
+  if (filter.verdict) where.push(eq(remoteSessions.reviewVerdict, filter.verdict), isNotNull(remoteSessions.reviewVerdict));
+  else if (filter.review === "reviewed") where.push(isNotNull(remoteSessions.reviewVerdict));
+  else if (filter.review === "unreviewed") where.push(isNull(remoteSessions.reviewVerdict));
   return where;
 }
 
@@ -178,7 +185,9 @@ export async function listSessions({
 }): Promise<SessionPage> {
   if (cursor && cursor.sort !== sort) throw new Error("cursor belongs to another sort");
   const direction = cursor?.dir ?? "older";
-  const base = [sessionVisibleTo(viewer), ...filterConditions(filter)];
+  // Verdicts are the auditors' (lib/domain/reviews): a user cannot learn them by filtering their own sessions.
+  const visibleFilter = mayReview(viewer) ? filter : { ...filter, review: undefined, verdict: undefined };
+  const base = [sessionVisibleTo(viewer), ...filterConditions(visibleFilter)];
   const fetch = (c: SessionCursor | undefined) =>
     db
       .select(listColumns)
@@ -283,4 +292,18 @@ export async function listSessionIdsMatching({ viewer, filter, limit }: { viewer
     .orderBy(remoteSessions.id)
     .limit(limit);
   return rows.map((r) => r.id);
+}
+
+/**
+ * The one session an assessor may see: their sharing link's (the link, not a
+ * URL, names it). The caller has checked the assessor's browser session.
+ */
+export async function getSessionOfShareLink({ linkId }: { linkId: string }): Promise<RemoteSession | null> {
+  const [row] = await db
+    .select(getTableColumns(remoteSessions))
+    .from(remoteSessions)
+    .innerJoin(shareLinks, eq(shareLinks.sessionId, remoteSessions.id))
+    .where(eq(shareLinks.id, linkId))
+    .limit(1);
+  return row ?? null;
 }

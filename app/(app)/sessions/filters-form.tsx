@@ -4,13 +4,14 @@ import { PROTOCOLS, SESSION_STATUSES } from "@/lib/domain/sessions";
 import { CRITICALITY_LABELS } from "@/lib/domain/rules";
 import { MAX_SEARCH_LENGTH, hasFilters, type SessionListQuery } from "@/lib/sessions/filters";
 import { PROTOCOL_LABELS, STATUS_LABELS } from "@/lib/domain/sessions";
+import { REVIEW_STATE_LABELS, REVIEW_STATES, REVIEW_VERDICT_LABELS, REVIEW_VERDICTS } from "@/lib/domain/reviews";
 
 /**
  * The list's filters as a plain GET form: the values land in the URL, so a
  * filtered list can be shared and the back button returns to the previous one.
  * Submitting drops the page cursor, so new filters start on the first page.
  */
-export function FiltersForm({ query }: { query: SessionListQuery }) {
+export function FiltersForm({ query, showReview }: { query: SessionListQuery; showReview: boolean }) {
   return (
     <form method="get" action="/sessions" className="filters" role="search" aria-label="Filter sessions">
       <label>
@@ -65,6 +66,32 @@ export function FiltersForm({ query }: { query: SessionListQuery }) {
           ))}
         </select>
       </label>
+      {showReview ? (
+        <>
+          <label>
+            Review
+            <select name="review" defaultValue={query.review ?? ""}>
+              <option value="">Any</option>
+              {REVIEW_STATES.map((r) => (
+                <option key={r} value={r}>
+                  {REVIEW_STATE_LABELS[r]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Verdict
+            <select name="verdict" defaultValue={query.verdict ?? ""}>
+              <option value="">Any</option>
+              {REVIEW_VERDICTS.map((v) => (
+                <option key={v} value={v}>
+                  {REVIEW_VERDICT_LABELS[v]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      ) : null}
       <label>
         Legal hold
         <select name="hold" defaultValue={query.hold ?? ""}>

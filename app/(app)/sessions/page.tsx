@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { viewerTimeZone } from "@/app/_components/time";
 import { requireViewer } from "@/lib/auth/viewer";
+import { mayReview } from "@/lib/domain/reviews";
 import { hasAnySession, listSessions } from "@/lib/sessions/queries";
 import { hasFilters, parseSessionListQuery, sessionListHref, toSessionFilter, type RawSearchParams } from "@/lib/sessions/filters";
 import { FiltersForm } from "./filters-form";
@@ -12,7 +13,11 @@ export const metadata = { title: "Remote sessions · Session Video" };
 // GET /sessions - the Remote sessions list: filters, sort and page all come from the URL.
 export default async function RemoteSessionsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const viewer = await requireViewer("/sessions");
-  const { query, errors } = parseSessionListQuery(await searchParams);
+  const parsed = parseSessionListQuery(await searchParams);
+  const { errors } = parsed;
+  // The review filters are the auditors' (lib/domain/reviews): a user's list ignores them, as listSessions does.
+  const showReview = mayReview(viewer);
+  const query = showReview ? parsed.query : { ...parsed.query, review: undefined, verdict: undefined };
   const timeZone = await viewerTimeZone();
   const filter = toSessionFilter(query, timeZone);
   const page = await listSessions({ viewer, filter, sort: query.sort, cursor: query.cursor });
@@ -33,11 +38,11 @@ export default async function RemoteSessionsPage({ searchParams }: { searchParam
           ))}
         </div>
       ) : null}
-      <FiltersForm query={query} />
+      <FiltersForm query={query} showReview={showReview} />
       {viewer.role === "admin" && filtered && page.rows.length ? <HoldSearchForm query={query} /> : null}
       {page.rows.length ? (
         <>
-          <SessionsTable rows={page.rows} now={new Date()} timeZone={timeZone} />
+          <SessionsTable rows={page.rows} now={new Date()} timeZone={timeZone} showReview={showReview} />
           <nav className="pager" aria-label="Pages">
             {page.newer ? (
               <>

@@ -24,7 +24,11 @@ export type SessionsTableRow = {
   status: [string, string];
   /** On legal hold (lib/retention). */
   held: boolean;
+  /** [verdict, label] of the latest review, or null when never reviewed */
+  verdict: [string, string] | null;
 };
+
+const VERDICT_BADGE: Record<string, string> = { no_issue: "status-closed", suspicious: "crit-medium", incident: "crit-high" };
 
 /** Text that may wrap after a dot, a backslash or an @ (host names, DOMAIN\user), never inside a word. */
 function Breakable({ text }: { text: string }) {
@@ -58,8 +62,12 @@ function CellTime({ time }: { time: [string, string] | null }) {
   );
 }
 
-/** The Remote sessions table; each row has an Actions menu leading to the session's report. */
-export function SessionsTableView({ rows }: { rows: SessionsTableRow[] }) {
+/**
+ * The Remote sessions table; each row has an Actions menu leading to the
+ * session's report. The Review column only for those who review (a user does
+ * not learn the verdicts of their own sessions).
+ */
+export function SessionsTableView({ rows, showReview }: { rows: SessionsTableRow[]; showReview: boolean }) {
   return (
     <div className="table-wrap">
       <table className="data dense">
@@ -77,6 +85,7 @@ export function SessionsTableView({ rows }: { rows: SessionsTableRow[] }) {
             <th scope="col" className="num">Recording size</th>
             <th scope="col" className="num">Risk score</th>
             <th scope="col">Status</th>
+            {showReview ? <th scope="col">Review</th> : null}
             <th scope="col" className="sticky-end">Actions</th>
           </tr>
         </thead>
@@ -126,6 +135,11 @@ export function SessionsTableView({ rows }: { rows: SessionsTableRow[] }) {
               <td>
                 <span className={`badge status-${s.status[0]}`}>{s.status[1]}</span>
               </td>
+              {showReview ? (
+                <td data-testid="row-verdict">
+                  {s.verdict ? <span className={`badge ${VERDICT_BADGE[s.verdict[0]] ?? ""}`}>{s.verdict[1]}</span> : <span className="muted">—</span>}
+                </td>
+              ) : null}
               <td className="sticky-end">
                 <Menu label="Actions" name={`Actions for session ${s.hash.slice(0, 10)}`} className="row-menu" buttonClassName="button button-small">
                   {/* A plain link: no prefetch (opening the report is an audited event, a hover is not). */}

@@ -2,6 +2,7 @@ import type { SessionListRow } from "@/lib/sessions/queries";
 import { formatDateTime, formatDuration, formatSize, shortHash } from "@/lib/format";
 import { CRITICALITY_LABELS } from "@/lib/domain/rules";
 import { PROTOCOL_LABELS, STATUS_LABELS } from "@/lib/domain/sessions";
+import { REVIEW_VERDICT_LABELS } from "@/lib/domain/reviews";
 import { SessionsTableView, type SessionsTableRow } from "./sessions-table-view";
 
 /**
@@ -11,7 +12,7 @@ import { SessionsTableView, type SessionsTableRow } from "./sessions-table-view"
  * elements serialized twice (HTML and the RSC payload), which halves the cost
  * of rendering a page of the list.
  */
-export function SessionsTable({ rows, now, timeZone }: { rows: SessionListRow[]; now: Date; timeZone: string }) {
+export function SessionsTable({ rows, now, timeZone, showReview }: { rows: SessionListRow[]; now: Date; timeZone: string; showReview: boolean }) {
   const view: SessionsTableRow[] = rows.map((s) => {
     const start = s.startedAt.toISOString();
     const end = s.endedAt?.toISOString() ?? null;
@@ -31,7 +32,8 @@ export function SessionsTable({ rows, now, timeZone }: { rows: SessionListRow[];
       criticality: s.maxCriticality ? [s.maxCriticality, CRITICALITY_LABELS[s.maxCriticality]] : null,
       status: [s.status, STATUS_LABELS[s.status]],
       held: s.held,
+      verdict: showReview && s.reviewVerdict ? [s.reviewVerdict, REVIEW_VERDICT_LABELS[s.reviewVerdict]] : null,
     };
   });
-  return <SessionsTableView rows={view} />;
+  return <SessionsTableView rows={view} showReview={showReview} />;
 }

@@ -1,5 +1,5 @@
 import { sendEmail } from "@/lib/email";
-import { exportReadyEmail } from "@/lib/email/export-ready";
+import { appUrl, exportReadyEmail } from "@/lib/email/export-ready";
 import { handleJob } from "@/lib/jobs/define-job";
 import { sendExportEmailJob } from "@/lib/jobs/send-export-email";
 import { getExportForEmail, getRecipientForEmail, setExportEmailStatus, setRecipientEmailStatus } from "../queries";
@@ -17,7 +17,17 @@ export const sendExportEmailHandler = handleJob(sendExportEmailJob, async ({ exp
   const setStatus = (emailStatus: "sent" | "outbox" | "failed", emailError: string | null) =>
     userId ? setRecipientEmailStatus({ exportId, userId, emailStatus, emailError }) : setExportEmailStatus({ id: exportId, emailStatus, emailError });
   try {
-    const result = await sendEmail(exportReadyEmail({ to: row.to, recipientId: userId ?? row.export.requestedBy, session: row.session, videoExport: row.export }));
+    // An assessor's video is announced to the assessor, with a link to their download page.
+    const shared = "shareRecipient" in row && row.shareRecipient ? row.shareRecipient : null;
+    const result = await sendEmail(
+      exportReadyEmail({
+        to: shared ?? row.to,
+        recipientId: userId ?? row.export.requestedBy,
+        session: row.session,
+        videoExport: row.export,
+        link: shared ? `${appUrl()}/assessor/download` : undefined,
+      }),
+    );
     await setStatus(result.transport === "resend" ? "sent" : "outbox", null);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,16 +1,23 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getViewerAccess } from "@/lib/access";
 import { recordAudit } from "@/lib/audit";
 import { requestIp, requireViewer } from "@/lib/auth/viewer";
 import { getRecordingBySession } from "@/lib/recordings/queries";
 import { getSessionForPage } from "@/lib/sessions/access";
 import { shortHash } from "@/lib/format";
 import { isSessionHash, STATUS_LABELS } from "@/lib/domain/sessions";
+import { mayReview } from "@/lib/review";
 import { hasRecording, type SessionReport } from "@/lib/sessions/report";
 import { SessionInfoSection } from "./_sections/session-info";
 import { SessionSection } from "./_sections/session";
+import { AccessSection } from "./_sections/access";
 import { IntegritySection } from "./_sections/integrity";
 import { RetentionSection } from "./_sections/retention";
+import { NotesSection } from "./_sections/notes";
+import { ReviewSection } from "./_sections/review";
+import { SharingSection } from "./_sections/sharing";
+import { WhoWatchedSection } from "./_sections/who-watched";
 import { UserInfoSection } from "./_sections/user-info";
 import { VideoOfSessionSection } from "./_sections/video-of-session";
 import { VulnerabilityAnalysisSection } from "./_sections/vulnerability-analysis";
@@ -36,10 +43,11 @@ export default async function SessionReportPage({
   if (!isSessionHash(hash)) notFound();
   const session = await getSessionForPage({ hash, viewer, asked: "report" });
   if (!session) notFound();
-  const [recording, control, timeZone] = await Promise.all([
+  const [recording, control, timeZone, access] = await Promise.all([
     getRecordingBySession({ sessionId: session.id }),
     liveControlState({ session, viewer }),
     viewerTimeZone(),
+    getViewerAccess({ viewer, session }),
     recordAudit({
       actor: viewer,
       action: "session.report_viewed",
@@ -61,6 +69,7 @@ export default async function SessionReportPage({
         </h1>
       </div>
       {/* The report is a list of sections, in the product's order; each loads what it needs beyond the report. */}
+      <AccessSection hash={session.hash} access={access} />
       <SessionInfoSection report={report} />
       {session.status === "active" || control.commands.length ? <LiveControls hash={session.hash} initial={control} timeZone={timeZone} /> : null}
       <UserInfoSection report={report} />
@@ -69,7 +78,18 @@ export default async function SessionReportPage({
       {recording ? <IntegritySection report={report} /> : null}
       <RetentionSection report={report} />
       {/* Nothing to convert without a recording: no Generate button there either. */}
-      {hasRecording(report) ? <VideoOfSessionSection session={session} viewer={viewer} announcedId={announcedId} /> : null}
+      {hasRecording(report) ? (
+        <VideoOfSessionSection session={session} viewer={viewer} announcedId={announcedId} mayDownload={access.decision.allowed} />
+      ) : null}
+      {/* What auditors concluded and who watched: for those who audit, not for the user who performed the session. */}
+      {mayReview(viewer) ? (
+        <>
+          <ReviewSection session={session} canReview />
+          <NotesSection session={session} playerPath={`/sessions/${encodeURIComponent(session.hash)}/play`} />
+          <WhoWatchedSection session={session} />
+        </>
+      ) : null}
+      <SharingSection session={session} viewer={viewer} />
     </>
   );
 }

@@ -15,9 +15,10 @@ const RECORDING_STATUS: Record<string, { label: string; badge: string }> = {
 /**
  * Recording and integrity: the state of the recording as received, what
  * ffprobe found in it, and whether its chunks still match their hashes.
- * The caller has already checked that `viewer` may see the session.
+ * The caller has already checked that `viewer` may see the session (an
+ * assessor of a sharing link has no viewer: the section is read-only).
  */
-export async function IntegritySection({ report: { session, recording, viewer } }: { report: SessionReport }) {
+export async function IntegritySection({ report: { session, recording, viewer } }: { report: Omit<SessionReport, "viewer"> & { viewer?: SessionReport["viewer"] } }) {
   const held = recording ? await getHeldChunksOfRecording({ recordingId: recording.id }) : [];
   const status = recording ? (RECORDING_STATUS[recording.status] ?? { label: recording.status, badge: "" }) : null;
   return (
@@ -108,7 +109,7 @@ export async function IntegritySection({ report: { session, recording, viewer } 
               </>
             ) : null}
           </dl>
-          {viewer.role === "admin" ? (
+          {viewer?.role === "admin" ? (
             <div style={{ marginTop: "0.75rem" }}>
               <VerifyNowButton sessionId={session.id} path={`/sessions/${session.hash}`} />
             </div>

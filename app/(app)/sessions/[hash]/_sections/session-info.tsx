@@ -3,7 +3,7 @@ import { PROTOCOL_LABELS } from "@/lib/domain/sessions";
 import type { SessionReport } from "@/lib/sessions/report";
 
 /** Session info: what the proxy reported about the connection. */
-export function SessionInfoSection({ report: { session } }: { report: SessionReport }) {
+export function SessionInfoSection({ report: { session } }: { report: Pick<SessionReport, "session"> }) {
   return (
     <section className="panel" aria-labelledby="section-session-info">
       <h2 id="section-session-info">Session info</h2>

@@ -1,7 +1,7 @@
 import type { SessionReport } from "@/lib/sessions/report";
 
 /** User info: who performed the access, and from where. */
-export function UserInfoSection({ report: { session } }: { report: SessionReport }) {
+export function UserInfoSection({ report: { session } }: { report: Pick<SessionReport, "session"> }) {
   return (
     <section className="panel" aria-labelledby="section-user-info">
       <h2 id="section-user-info">User info</h2>

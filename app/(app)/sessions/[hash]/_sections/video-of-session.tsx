@@ -14,11 +14,14 @@ export async function VideoOfSessionSection({
   session,
   viewer,
   announcedId,
+  mayDownload = true,
 }: {
   session: Pick<RemoteSession, "id" | "hash" | "status">;
   viewer: Viewer;
   /** The video an email announced (the link's ?video=). */
   announcedId?: string | null;
+  /** The access rule allows this viewer a download now (else the button leads to the justification). */
+  mayDownload?: boolean;
 }) {
   const { options, export: exp, announced, clips } = await getExportForPage({ session, viewer, announcedId });
   if (!options.enabled) return null;
@@ -30,7 +33,7 @@ export async function VideoOfSessionSection({
       {announced?.status === "done" ? (
         <div data-testid="announced-video">
           <p className="muted">The video the email announced ({announcedLabel}):</p>
-          <VideoFacts exp={announced} />
+          <VideoFacts exp={announced} mayDownload={mayDownload} downloadPage={downloadPage} />
           {options.format !== announced.format ? (
             <p className="muted" style={{ marginTop: "1rem" }}>
               The download settings have changed since: a new video would be {options.format.toUpperCase()}.
@@ -50,7 +53,7 @@ export async function VideoOfSessionSection({
         </p>
       ) : null}
       {announced?.status === "done" && !exp ? null : exp?.status === "done" ? (
-        <VideoFacts exp={exp} />
+        <VideoFacts exp={exp} mayDownload={mayDownload} downloadPage={downloadPage} />
       ) : exp?.status === "queued" || exp?.status === "running" ? (
         <p className="muted">
           The video is being generated ({Math.floor(exp.progress * 100)} %).{" "}
@@ -110,7 +113,15 @@ export async function VideoOfSessionSection({
 }
 
 /** Size, Time, Format and the download button of a finished video. */
-function VideoFacts({ exp }: { exp: Pick<VideoExport, "id" | "sizeBytes" | "durationMs" | "format"> }) {
+function VideoFacts({
+  exp,
+  mayDownload,
+  downloadPage,
+}: {
+  exp: Pick<VideoExport, "id" | "sizeBytes" | "durationMs" | "format">;
+  mayDownload: boolean;
+  downloadPage: string;
+}) {
   return (
     <>
       <dl className="facts">
@@ -122,9 +133,15 @@ function VideoFacts({ exp }: { exp: Pick<VideoExport, "id" | "sizeBytes" | "dura
         <dd data-testid="video-format">{exp.format.toUpperCase()}</dd>
       </dl>
       <div className="actions" style={{ marginTop: "1rem" }}>
-        <a className="button button-primary" href={`/api/exports/${exp.id}/download`} download>
-          Video download
-        </a>
+        {mayDownload ? (
+          <a className="button button-primary" href={`/api/exports/${exp.id}/download`} download>
+            Video download
+          </a>
+        ) : (
+          <Link className="button button-primary" href={downloadPage} prefetch={false}>
+            Video download (needs a justification)
+          </Link>
+        )}
       </div>
     </>
   );

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getViewerAccess } from "@/lib/access";
 import { requireViewer } from "@/lib/auth/viewer";
 import { getSessionForPage } from "@/lib/sessions/access";
 import { getUserById } from "@/lib/users/queries";
@@ -8,6 +9,7 @@ import { formatDuration, formatSize, shortHash } from "@/lib/format";
 import { isDatabaseProtocol, isSessionHash } from "@/lib/domain/sessions";
 import { Time } from "@/app/_components/time";
 import { GenerateVideoButton } from "../_sections/generate-video-button";
+import { AccessGate } from "../_review/access-gate";
 import { CancelExportButton } from "./cancel-button";
 import { ExportProgress } from "./export-progress";
 
@@ -32,7 +34,7 @@ export default async function DownloadPage({ params }: { params: Promise<{ hash:
   if (!isSessionHash(hash)) notFound();
   const session = await getSessionForPage({ hash, viewer, asked: "download page" });
   if (!session) notFound();
-  const { options, export: exp, ownEmail } = await getExportForPage({ session, viewer });
+  const [{ options, export: exp, ownEmail }, access] = await Promise.all([getExportForPage({ session, viewer }), getViewerAccess({ viewer, session })]);
   const reportPath = `/sessions/${encodeURIComponent(session.hash)}`;
   const ownExport = !!exp && exp.requestedBy === viewer.id;
   // A user sees their own sessions, never who reviews or exports them: only auditors and admins learn who asked.
@@ -63,6 +65,8 @@ export default async function DownloadPage({ params }: { params: Promise<{ hash:
         <p className="alert alert-warn" role="note">
           {DOWNLOAD_DISABLED}
         </p>
+      ) : !access.decision.allowed ? (
+        <AccessGate hash={session.hash} access={access} what="generate and download its video" />
       ) : (
         <>
           <section className="panel" aria-labelledby="what-heading">

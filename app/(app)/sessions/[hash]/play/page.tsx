@@ -1,6 +1,8 @@
 import Link from "next/link";
+import { Time } from "@/app/_components/time";
 import { notFound } from "next/navigation";
 import { z } from "zod";
+import { getViewerAccess, recordAccessUse } from "@/lib/access";
 import { recordAudit } from "@/lib/audit";
 import { requestIp, requireViewer } from "@/lib/auth/viewer";
 import { isSessionHash } from "@/lib/domain/sessions";
@@ -14,6 +16,8 @@ import { viewerTimeZone } from "@/app/_components/time";
 import { liveControlState } from "@/lib/live";
 import { LiveControls } from "../_live/live-controls";
 import { getParameter } from "@/lib/settings/queries";
+import { getSessionNotes, mayReview } from "@/lib/review";
+import { AccessGate } from "../_review/access-gate";
 import { Player } from "./player";
 import { RefreshWhile } from "./refresh-while";
 import { SynchronizingNotice } from "./synchronizing";
@@ -41,16 +45,19 @@ export default async function PlayPage({
   const t = startParam.safeParse(typeof query.t === "string" ? query.t : undefined);
   const startS = t.success ? t.data : 0;
 
-  await recordAudit({
-    actor: viewer,
-    action: "session.played",
-    target: { type: "session", id: session.hash },
-    ip: await requestIp(),
-    details: startS ? { t: startS } : undefined,
-  });
-
-  const recording = await getRecordingBySession({ sessionId: session.id });
-  const { state, playlist } = await playbackState(recording);
+  // The access rule (lib/access) first: without an open window the page asks for a justification instead.
+  const access = await getViewerAccess({ viewer, session });
+  const ip = await requestIp();
+  if (access.decision.allowed) {
+    await recordAudit({
+      actor: viewer,
+      action: "session.played",
+      target: { type: "session", id: session.hash },
+      ip,
+      details: startS ? { t: startS } : undefined,
+    });
+    await recordAccessUse({ watcher: { kind: "account", viewer }, session, decision: access.decision, purpose: "play", ip });
+  }
 
   const head = (
     <>
@@ -68,6 +75,18 @@ export default async function PlayPage({
       </div>
     </>
   );
+
+  if (!access.decision.allowed) {
+    return (
+      <>
+        {head}
+        <AccessGate hash={session.hash} access={access} what="watch it" />
+      </>
+    );
+  }
+
+  const recording = await getRecordingBySession({ sessionId: session.id });
+  const { state, playlist } = await playbackState(recording);
 
   const timeZone = await viewerTimeZone();
   const control = await liveControlState({ session, viewer });
@@ -115,7 +134,25 @@ export default async function PlayPage({
   const clip = clipParam.safeParse(typeof query.clip === "string" ? query.clip : undefined);
   const [clipStart, clipEnd] = clip.success ? clip.data.split("-").map((s) => Math.round(Number(s) * 1000)) : [];
   const clipsEnabled = await getParameter({ key: "remote_session.video_download_enabled" });
-  const props = await buildPlayerProps({ session, recording, playlist, live, startS, timeZone, clipsEnabled, initialClip: null });
+  const props = await buildPlayerProps({
+    session,
+    recording,
+    playlist,
+    live,
+    startS,
+    timeZone,
+    clipsEnabled,
+    initialClip: null,
+    review: {
+      // Notes are the auditors': the user who performed the session does not see them.
+      notes: mayReview(viewer) ? await getSessionNotes({ sessionId: session.id }) : [],
+      viewerId: viewer.id,
+      canAnnotate: mayReview(viewer),
+      watermark: null,
+      playerPath: `/sessions/${encodeURIComponent(session.hash)}/play`,
+      verdict: mayReview(viewer) ? session.reviewVerdict : null,
+    },
+  });
   if (clipStart !== undefined && clipEnd !== undefined) {
     const checked = checkClip({ startMs: clipStart, endMs: clipEnd }, props.durationMs);
     if (!("error" in checked)) props.initialClip = checked;
@@ -124,6 +161,11 @@ export default async function PlayPage({
   return (
     <>
       {head}
+      {access.decision.until ? (
+        <p className="muted" data-testid="access-until">
+          Your access to this session lasts until <Time date={access.decision.until} />.
+        </p>
+      ) : null}
       {live ? (
         <p className="alert alert-info" data-state="live">
           Live: this session is still being recorded. The video follows the live edge; {formatDuration(props.durationMs)} so far.

@@ -7,12 +7,16 @@ import { Chapters } from "./_player/chapters";
 import { ClipControls, type ClipDraft } from "./_player/clip-controls";
 import { Controls } from "./_player/controls";
 import { KeystrokeLog } from "./_player/keystroke-log";
+import { NoteLine } from "./_player/note-line";
+import { ReviewBar } from "./_player/review-bar";
 import { ShortcutHelp } from "./_player/shortcut-help";
 import { Timeline } from "./_player/timeline";
 import { useHls } from "./_player/use-hls";
 import { usePlaybackState } from "./_player/use-playback-state";
+import { useNotes } from "./_player/use-notes";
 import { useShortcuts } from "./_player/use-shortcuts";
 import { useThumbnails } from "./_player/use-thumbnails";
+import { Watermark } from "./_player/watermark";
 import styles from "./player.module.css";
 
 /**
@@ -30,6 +34,17 @@ export function Player(props: PlayerProps) {
   const { load, error, togglePlay } = useHls(videoRef, { src: props.src, startS: props.startS, live: props.live });
   const playback = usePlaybackState(videoRef, { startS: props.startS, durationMs: props.durationMs, idle: props.idle, frameRate: props.frameRate });
   const { time, seek } = playback;
+  const notes = useNotes(props.review);
+  const markers = useMemo(() => [...props.markers, ...notes.markers].sort((a, b) => a.tMs - b.tMs), [props.markers, notes.markers]);
+  const noteLines = useMemo(
+    () =>
+      notes.notes.map((n) => ({
+        tMs: n.tMs,
+        key: `note-${n.id}`,
+        node: <NoteLine key={`note-${n.id}`} note={n} editable={props.review.canAnnotate && n.authorId === props.review.viewerId} onSeek={seek} onSaved={notes.upsert} />,
+      })),
+    [notes.notes, notes.upsert, props.review.canAnnotate, props.review.viewerId, seek],
+  );
 
   const fullscreen = useCallback(() => {
     const el = frameRef.current;
@@ -105,6 +120,7 @@ export function Player(props: PlayerProps) {
             aria-label="Session video"
             data-testid="video"
           />
+          {props.review.watermark ? <Watermark text={props.review.watermark} /> : null}
           {/* Always there, so that screen readers announce what it comes to say (loading, processing). */}
           <div className={styles.status} role="status">
             {load === "loading" ? <div className={styles.overlay}>Loading…</div> : null}
@@ -123,11 +139,12 @@ export function Player(props: PlayerProps) {
           ) : null}
         </div>
 
-        <Timeline time={time} total={playback.total} heatmap={props.heatmap} idle={props.idle} markers={props.markers} thumbnails={thumbnails} clip={props.clipsEnabled ? clip : null} onSeek={seek} />
+        <Timeline time={time} total={playback.total} heatmap={props.heatmap} idle={props.idle} markers={markers} thumbnails={thumbnails} clip={props.clipsEnabled ? clip : null} onSeek={seek} />
 
         <Controls
           playback={playback}
           hash={props.hash}
+          playerPath={props.review.playerPath}
           hasAudio={props.hasAudio}
           hasIdle={props.idle.length > 0}
           hasMarkers={findings.length > 0}
@@ -149,6 +166,7 @@ export function Player(props: PlayerProps) {
           />
         ) : null}
         {help ? <ShortcutHelp /> : null}
+        <ReviewBar hash={props.hash} review={props.review} notes={notes} time={time} />
       </div>
 
       <div>
@@ -158,6 +176,8 @@ export function Player(props: PlayerProps) {
           time={time}
           onSeek={seek}
           onClipAround={props.clipsEnabled ? (tMs) => setClip(clipAround(tMs, playback.total * 1000)) : null}
+          extra={noteLines}
+          onAddNote={props.review.canAnnotate ? (tMs) => notes.setDraftAt(tMs) : undefined}
         />
         <Chapters chapters={chapters} time={time} onSeek={seek} />
       </div>

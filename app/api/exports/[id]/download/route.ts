@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAccessUse, watcherActor, watcherDetails } from "@/lib/access";
 import { recordAudit } from "@/lib/audit";
 import { requestIp } from "@/lib/auth/viewer";
 import { AppError } from "@/lib/errors";
@@ -9,14 +10,18 @@ import { getStorage } from "@/lib/storage";
 
 const CONTENT_TYPES = { mp4: "video/mp4", webm: "video/webm" } as const;
 
-/** A finished video, whole or by HTTP Range; every GET is audited, with the range it asked for. */
+/**
+ * A finished video, whole or by HTTP Range; every GET is audited, with the
+ * range it asked for. A signed-in account, or an assessor for the video made
+ * for their sharing link (getDownloadableExport checks which, and the access rule).
+ */
 const serve = defineRoute({
   name: "export download",
-  caller: "viewer",
+  caller: "watcher",
   params: z.object({ id: z.uuid("Not an export ID.") }),
   signIn: "Sign in to download this video.",
-  handler: async ({ request, params, viewer }) => {
-    const { export: exp, session, storageKey } = await getDownloadableExport({ id: params.id, viewer });
+  handler: async ({ request, params, watcher }) => {
+    const { export: exp, session, storageKey, decision } = await getDownloadableExport({ id: params.id, watcher });
     const storage = getStorage();
     const object = await storage.stat(storageKey);
     if (!object) throw new AppError("This video is not available any more.", 404);
@@ -33,18 +38,21 @@ const serve = defineRoute({
       },
       open: (range) => storage.read(storageKey, range),
       onServe: async (range) => {
+        const ip = await requestIp();
         await recordAudit({
-          actor: viewer,
+          actor: watcherActor(watcher),
           action: "session.downloaded",
           target: { type: "session", id: session.hash },
-          ip: await requestIp(),
+          ip,
           details: {
             exportId: exp.id,
             format: exp.format,
             range: range ? `${range.start}-${range.end}` : null,
             ...(exp.clipStartMs !== null ? { clip: { startMs: exp.clipStartMs, endMs: exp.clipEndMs } } : {}),
+            ...watcherDetails(watcher),
           },
         });
+        await recordAccessUse({ watcher, session, decision, purpose: "download", ip });
       },
     });
   },

@@ -7,7 +7,8 @@ import { captureFrame } from "@/lib/hls/frame";
 import { defineMediaRoute, mediaNotFound, sessionParams } from "@/lib/hls/http";
 import { probeMedia } from "@/lib/media/probe";
 import { getRecordingById } from "@/lib/recordings/queries";
-import { getSessionByHash } from "@/lib/sessions/queries";
+import { watcherActor, watcherDetails } from "@/lib/access";
+import { getSessionByHash, getSessionOfShareLink } from "@/lib/sessions/queries";
 import { getStorage, storageKeys } from "@/lib/storage";
 
 export const dynamic = "force-dynamic";
@@ -28,12 +29,16 @@ const fileMoment = (ms: number) => {
 export const GET = defineMediaRoute({
   name: "still frame",
   params: sessionParams,
-  handler: async ({ request, params, viewer, recording }) => {
+  handler: async ({ request, params, watcher, recording }) => {
     const at = atParam.safeParse(new URL(request.url).searchParams.get("t") ?? "");
     if (!at.success) throw new AppError(at.error.issues[0]?.message ?? "Bad moment.", 400, "t");
     const atMs = Math.round(at.data * 1000);
     if (recording.durationMs !== null && atMs >= recording.durationMs) throw new AppError("The moment is after the end of the recording.", 400, "t");
-    const [session, facts] = await Promise.all([getSessionByHash({ hash: params.hash, viewer }), getRecordingById({ id: recording.id })]);
+    const [session, facts] = await Promise.all([
+      // An assessor's link names its session; an account sees the session by the rule of its role.
+      watcher.kind === "account" ? getSessionByHash({ hash: params.hash, viewer: watcher.viewer }) : getSessionOfShareLink({ linkId: watcher.linkId }),
+      getRecordingById({ id: recording.id }),
+    ]);
     if (!session || !facts || facts.status !== "ready") throw mediaNotFound();
     const key = recording.playableKey ?? storageKeys.media(recording.id);
     const local = await getStorage()
@@ -44,7 +49,7 @@ export const GET = defineMediaRoute({
     const caption = [
       `Session ${session.hash} · ${session.protocol.toUpperCase()} ${session.credentialUsername}@${session.host} · user ${session.userName}`,
       `${formatDuration(atMs)} into the session (${formatDateTime(new Date(session.startedAt.getTime() + atMs), "UTC")})`,
-      `Saved by ${viewer.name} <${viewer.email}> on ${formatDateTime(now, "UTC")}`,
+      `Saved by ${watcher.kind === "account" ? `${watcher.viewer.name} <${watcher.viewer.email}>` : `assessor ${watcher.email}`} on ${formatDateTime(now, "UTC")}`,
     ];
     let png: Buffer | null;
     try {
@@ -57,11 +62,11 @@ export const GET = defineMediaRoute({
     // Past the last frame (a recording whose length is not known exactly): nothing to show.
     if (!png) throw new AppError("There is no frame at that moment of the recording.", 400, "t");
     await recordAudit({
-      actor: viewer,
+      actor: watcherActor(watcher),
       action: "session.frame_saved",
       target: { type: "session", id: session.hash },
       ip: await requestIp(),
-      details: { tMs: atMs },
+      details: { tMs: atMs, ...watcherDetails(watcher) },
     });
     return new Response(new Uint8Array(png), {
       headers: {

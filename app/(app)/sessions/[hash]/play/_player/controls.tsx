@@ -13,6 +13,8 @@ const SPEEDS = [0.5, 1, 1.5, 2, 4, 8, 16];
 export function Controls(props: {
   playback: PlaybackState;
   hash: string;
+  /** The player's own path (an account's, or an assessor's) for the link to this moment. */
+  playerPath?: string;
   hasAudio: boolean;
   hasIdle: boolean;
   hasMarkers: boolean;
@@ -28,7 +30,7 @@ export function Controls(props: {
   const [copied, setCopied] = useState(false);
 
   const copyLink = async () => {
-    const url = `${window.location.origin}/sessions/${encodeURIComponent(props.hash)}/play?t=${Math.floor(time)}`;
+    const url = `${window.location.origin}${props.playerPath ?? `/sessions/${encodeURIComponent(props.hash)}/play`}?t=${Math.floor(time)}`;
     try {
       await navigator.clipboard.writeText(url);
     } catch {

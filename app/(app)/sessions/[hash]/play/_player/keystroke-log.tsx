@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { Fragment, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { lineAt, searchLines, type LogLine } from "@/lib/player/keylog";
 import styles from "../player.module.css";
 import { clock } from "./clock";
@@ -8,7 +8,9 @@ import { clock } from "./clock";
  * the line being played is marked and kept in view, a click on a line seeks
  * there, and the search box narrows the log and steps through its matches
  * (Enter, Shift+Enter, ‹ ›), seeking to each. The line being played offers
- * "Clip ±30 s" while clips are on.
+ * "Clip ±30 s" while clips are on. `extra` items (the notes at a
+ * moment) are shown among the lines at their time, while the log is not
+ * searched; `onAddNote` adds a "+ note" button to each line.
  */
 export function KeystrokeLog(props: {
   log: LogLine[];
@@ -17,8 +19,10 @@ export function KeystrokeLog(props: {
   onSeek: (s: number) => void;
   /** "Clip ±30 s" on the line being played; null when clips are off. */
   onClipAround: ((tMs: number) => void) | null;
+  extra?: { tMs: number; key: string; node: ReactNode }[];
+  onAddNote?: (tMs: number) => void;
 }) {
-  const { log, isDatabase, onSeek } = props;
+  const { log, isDatabase, onSeek, onAddNote } = props;
   const logRef = useRef<HTMLOListElement>(null);
   const [query, setQuery] = useState("");
   const [match, setMatch] = useState(0);
@@ -26,6 +30,18 @@ export function KeystrokeLog(props: {
   const current = lineAt(log, props.time * 1000);
   const matches = useMemo(() => searchLines(log, query), [log, query]);
   const visible = query.trim() ? matches : log.map((_, i) => i);
+  // The extra items before each line (by time), and those after the last line.
+  const extras = useMemo(() => {
+    const before = new Map<number, ReactNode[]>();
+    const after: ReactNode[] = [];
+    for (const item of props.extra ?? []) {
+      const at = log.findIndex((l) => l.tMs > item.tMs);
+      if (at < 0) after.push(item.node);
+      else before.set(at, [...(before.get(at) ?? []), item.node]);
+    }
+    return { before, after };
+  }, [props.extra, log]);
+  const searching = query.trim() !== "";
 
   useEffect(() => {
     const list = logRef.current;
@@ -79,7 +95,7 @@ export function KeystrokeLog(props: {
           ) : null}
         </div>
       </div>
-      {log.length === 0 ? (
+      {log.length === 0 && !props.extra?.length ? (
         <p className="empty muted">No keystrokes, clipboard or window events were recorded.</p>
       ) : (
         <ol ref={logRef} className={styles.lines}>
@@ -88,7 +104,9 @@ export function KeystrokeLog(props: {
             const active = i === current;
             const selected = query.trim() !== "" && matches[match] === i;
             return (
-              <li key={i} data-line={i} className={`${styles.line} ${styles[`kind-${line.kind}`]} ${active ? styles.active : ""} ${selected ? styles.selected : ""}`}>
+              <Fragment key={i}>
+              {!searching ? extras.before.get(i) : null}
+              <li data-line={i} className={`${styles.line} ${styles[`kind-${line.kind}`]} ${active ? styles.active : ""} ${selected ? styles.selected : ""}`}>
                 <button type="button" onClick={() => onSeek(line.tMs / 1000)} aria-current={active ? "true" : undefined} data-testid="log-line">
                   <time className={styles.lineTime}>{clock(line.tMs / 1000)}</time>
                   <span className={styles.lineText}>
@@ -108,9 +126,16 @@ export function KeystrokeLog(props: {
                     Clip ±30 s
                   </button>
                 ) : null}
+                {onAddNote ? (
+                  <button type="button" className={styles.addNote} onClick={() => onAddNote(line.tMs)} aria-label={`Add a note at ${clock(line.tMs / 1000)}`} title="Add a note at this line">
+                    + note
+                  </button>
+                ) : null}
               </li>
+              </Fragment>
             );
           })}
+          {!searching ? extras.after : null}
         </ol>
       )}
     </aside>

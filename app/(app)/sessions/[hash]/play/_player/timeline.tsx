@@ -95,7 +95,7 @@ export function Timeline(props: {
             className={
               MARKER_KINDS[m.kind].shape === "tick"
                 ? styles.tick
-                : `${styles.marker} ${m.kind === "query-error" ? styles.markerQuery : m.kind === "control" ? styles.markerControl : styles[`marker-${m.criticality ?? "low"}`]}`
+                : `${styles.marker} ${m.kind === "query-error" ? styles.markerQuery : m.kind === "control" ? styles.markerControl : m.kind === "note" ? styles.markerNote : styles[`marker-${m.criticality ?? "low"}`]}`
             }
             data-kind={m.kind}
             style={{ left: `${(m.tMs / 1000 / total) * 100}%` }}
