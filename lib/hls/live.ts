@@ -5,7 +5,7 @@ import { PassThrough, type Readable } from "node:stream";
 import { env } from "@/lib/env";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { parseFmp4, type ByteSource, type Fmp4Layout } from "./fmp4";
-import { groupSegments, type Segment } from "./playlist";
+import { groupSegments, liveSegments, type Segment } from "./playlist";
 import { listChunks } from "@/lib/recordings/queries";
 
 /**
@@ -67,13 +67,15 @@ export async function streamRange(recordingId: number, pieces: Piece[], start: n
 const layouts = new Map<number, { size: number; layout: Fmp4Layout }>();
 
 /**
- * Segments of a live playlist are short: a player stays about three target
- * durations behind the last segment listed (hls.js's liveSyncDurationCount),
- * and a segment is listed only once complete, so the picture trails the proxy
- * by about 4 s with 1-s segments instead of about 12 s with the 4-s segments
- * of a finished recording (which keeps them: fewer requests when seeking).
- * Segments still start on keyframes: a proxy sending a keyframe less often
- * gets segments as long as its keyframe interval.
+ * Segments of a live playlist are short: the player stays about three
+ * segments behind the last one listed (hls.js's liveSyncDuration, set by the
+ * player: the playlist's target duration is an upper bound,
+ * LIVE_TARGET_DURATION_S), and a segment is listed only once complete, so the
+ * picture trails the proxy by about 4 s with 1-s segments instead of about
+ * 12 s with the 4-s segments of a finished recording (which keeps them: fewer
+ * requests when seeking). Segments still start on keyframes: a proxy sending a
+ * keyframe less often gets segments as long as its keyframe interval, up to
+ * that bound (see liveSegments).
  */
 export const LIVE_SEGMENT_TARGET_S = 1;
 
@@ -102,11 +104,8 @@ export async function getLiveView(recordingId: number, { finished }: { finished:
   }
   const { initLength, fragments } = layout.layout;
   if (!initLength || !fragments.length) return { pieces, size, init: null, segments: [] };
-  let segments = groupSegments({ fragments }, LIVE_SEGMENT_TARGET_S);
-  const last = segments[segments.length - 1];
-  // The last group may still grow while recording: publish it only once it is full,
-  // so a segment listed in the playlist never changes afterwards.
-  if (!finished && last && last[2] < LIVE_SEGMENT_TARGET_S * 1000) segments = segments.slice(0, -1);
+  // A segment listed in the playlist never changes afterwards (see liveSegments).
+  const segments = liveSegments(groupSegments({ fragments }, LIVE_SEGMENT_TARGET_S), { finished, target: LIVE_SEGMENT_TARGET_S });
   return { pieces, size, init: [0, initLength], segments };
 }
 

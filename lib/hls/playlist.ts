@@ -5,6 +5,15 @@ import type { Fmp4Layout } from "./fmp4";
 export const SEGMENT_TARGET_S = 4;
 /** No segment may be longer than this unless one keyframe interval is (see prepare.ts). */
 export const SEGMENT_MAX_S = 6;
+/**
+ * The EXT-X-TARGETDURATION of every live (EVENT) playlist, announced from the
+ * first one. RFC 8216 §6.2.1 lets an EVENT playlist only append segments (and
+ * finally EXT-X-ENDLIST), and §4.3.3.1 lets no segment be longer than the
+ * target duration, so the bound must hold before the proxy's keyframe
+ * interval is known: 10 s covers x264's default (250 frames) at 25 fps and
+ * more. A live segment longer than this is never listed (see liveSegments).
+ */
+export const LIVE_TARGET_DURATION_S = 10;
 
 /**
  * What `recordings.playlist` holds: the byte layout of the playable file, so
@@ -56,26 +65,49 @@ export function groupSegments(layout: Pick<Fmp4Layout, "fragments">, target = SE
   return out;
 }
 
+/**
+ * The segments a live (EVENT) playlist may list: every complete segment while
+ * the recording grows (the last group may still grow, so it waits until it
+ * reaches `target` or the recording finished), and never one longer than
+ * LIVE_TARGET_DURATION_S, nor any after it: an EVENT playlist can only be
+ * extended, so the live edge stops before a keyframe interval over the bound
+ * (the finished recording is prepared and plays in full from its own playlist).
+ */
+export function liveSegments(segments: Segment[], input: { finished: boolean; target: number }): Segment[] {
+  let out = segments;
+  const last = out[out.length - 1];
+  if (!input.finished && last && last[2] < input.target * 1000) out = out.slice(0, -1);
+  const tooLong = out.findIndex((s) => s[2] > LIVE_TARGET_DURATION_S * 1000);
+  return tooLong < 0 ? out : out.slice(0, tooLong);
+}
+
 function extinf(ms: number) {
   return `#EXTINF:${(ms / 1000).toFixed(3)},`;
 }
 
 /**
  * The HLS media playlist (RFC 8216, version 7 for fMP4 with EXT-X-MAP):
- * every segment a byte range of one file, the init segment included.
+ * every segment a byte range of one file, the init segment included. A VOD
+ * playlist's target duration is its longest segment; an EVENT playlist's is
+ * LIVE_TARGET_DURATION_S from the first to the last, and it stays EVENT when
+ * the recording finishes, only gaining EXT-X-ENDLIST (RFC 8216 §6.2.1).
  */
-export function renderPlaylist(input: {
-  mediaUrl: string;
-  init: [number, number];
-  segments: Segment[];
-  /** "vod" is complete; "event" grows and has no ENDLIST yet. */
-  kind: "vod" | "event";
-}): string {
+export function renderPlaylist(
+  input: {
+    mediaUrl: string;
+    init: [number, number];
+    segments: Segment[];
+  } & ({ kind: "vod" } | { kind: "event"; ended: boolean }),
+): string {
   const maxMs = input.segments.reduce((m, s) => Math.max(m, s[2]), 0);
+  if (input.kind === "event" && maxMs > LIVE_TARGET_DURATION_S * 1000) {
+    throw new Error(`A live segment of ${maxMs} ms is longer than the announced target duration`);
+  }
+  const target = input.kind === "event" ? LIVE_TARGET_DURATION_S : Math.max(1, Math.ceil(maxMs / 1000));
   const lines = [
     "#EXTM3U",
     "#EXT-X-VERSION:7",
-    `#EXT-X-TARGETDURATION:${Math.max(1, Math.ceil(maxMs / 1000))}`,
+    `#EXT-X-TARGETDURATION:${target}`,
     "#EXT-X-MEDIA-SEQUENCE:0",
     `#EXT-X-PLAYLIST-TYPE:${input.kind === "vod" ? "VOD" : "EVENT"}`,
     "#EXT-X-INDEPENDENT-SEGMENTS",
@@ -87,6 +119,6 @@ export function renderPlaylist(input: {
     lines.push(`#EXT-X-BYTERANGE:${length}@${offset}`);
     lines.push(input.mediaUrl);
   }
-  if (input.kind === "vod") lines.push("#EXT-X-ENDLIST");
+  if (input.kind === "vod" || input.ended) lines.push("#EXT-X-ENDLIST");
   return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,5 @@
 import { defineMediaRoute, hlsUrls, mediaNotFound, playlistResponse, sessionParams } from "@/lib/hls/http";
-import { getLiveView } from "@/lib/hls/live";
-import { renderPlaylist } from "@/lib/hls/playlist";
+import { renderLivePlaylist } from "@/lib/hls/live-playlist";
 
 export const dynamic = "force-dynamic";
 
@@ -10,9 +9,8 @@ export const GET = defineMediaRoute({
   params: sessionParams,
   handler: async ({ recording, session }) => {
     const finished = recording.status !== "receiving";
-    const view = await getLiveView(recording.id, { finished });
-    if (!view.init) throw mediaNotFound();
-    const kind = finished ? "vod" : "event";
-    return playlistResponse(renderPlaylist({ mediaUrl: hlsUrls.liveMedia(session.hash), init: view.init, segments: view.segments, kind }), "no-cache");
+    const body = await renderLivePlaylist({ recordingId: recording.id, finished, mediaUrl: hlsUrls.liveMedia(session.hash) });
+    if (body === null) throw mediaNotFound();
+    return playlistResponse(body, "no-cache");
   },
 });
