@@ -30,7 +30,16 @@ export function useHls(videoRef: RefObject<HTMLVideoElement | null>, options: { 
       const { default: Hls } = await import("hls.js");
       if (cancelled) return;
       if (Hls.isSupported()) {
-        const hls = new Hls({ startPosition: start > 0 ? start : -1, maxBufferLength: 30, backBufferLength: 60, enableWorker: true });
+        const hls = new Hls({
+          startPosition: start > 0 ? start : -1,
+          maxBufferLength: 30,
+          backBufferLength: 60,
+          enableWorker: true,
+          // A live playlist announces a 10-s target duration as an upper bound that must hold from its
+          // first version (RFC 8216 §6.2.1), while its segments are about 4 s: hls.js would otherwise
+          // trail the live edge by three target durations (30 s) instead of three segments.
+          ...(live ? { liveSyncDuration: 12 } : {}),
+        });
         hlsRef.current = hls;
         hls.on(Hls.Events.MANIFEST_PARSED, () => {
           readyRef.current = true;
