@@ -8,7 +8,7 @@ import { execa } from "execa";
 import { LOCK_CLASSES, withAdvisoryLock } from "@/lib/db/locks";
 import { env } from "@/lib/env";
 import { ffmpegPath } from "@/lib/media/binaries";
-import { probeStreams } from "@/lib/media/probe";
+import { ffmpegHasBitstreamFilter, probeStreams, probeVideoReorderDelayS } from "@/lib/media/probe";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { parseFmp4, type ByteSource } from "./fmp4";
 import { groupSegments, SEGMENT_MAX_S, type StoredPlaylist } from "./playlist";
@@ -61,6 +61,8 @@ export function playableArgs(input: {
   video: string | null;
   audio: string | null;
   mode: PrepareMode;
+  /** probeVideoReorderDelayS of the source: how far a keyframe's decode time precedes its display time. */
+  videoDelayS?: number;
 }): { args: string[]; mode: StoredPlaylist["mode"] } {
   const copyVideo = input.video === "h264" && input.mode === "auto";
   const args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", input.source, "-map", "0:v:0", "-map", "0:a:0?"];
@@ -80,6 +82,13 @@ export function playableArgs(input: {
   }
   if (input.audio === "aac") args.push("-c:a", "copy");
   else if (input.audio) args.push("-c:a", "aac", "-b:a", "128k");
+  // Fragments are cut where a video keyframe arrives in decode order, and audio is interleaved by
+  // decode time, so with B-frames (a copied keyframe decoded videoDelayS before it is shown) every
+  // segment's audio began that much before its picture (Shaka: "Possible encoding problem
+  // detected"). Decoding the audio that much earlier too, its display times unchanged (a
+  // composition offset), puts each audio frame in the fragment of the picture it plays with.
+  const delay = copyVideo && input.audio ? (input.videoDelayS ?? 0) : 0;
+  if (delay > 0) args.push("-bsf:a", `setts=dts=DTS-${delay.toFixed(6)}/TB`);
   args.push(
     "-max_muxing_queue_size", "4096",
     // One fragment per keyframe; default_base_moof is what MSE and hls.js expect. delay_moov
@@ -170,7 +179,10 @@ async function makePlayable(
     const streams = known ?? (await probeStreams(source.path, signal));
     if (!streams.video) throw new Error("The recording has no video stream");
     const output = path.join(dir, "playable.mp4");
-    const { args, mode: used } = playableArgs({ source: source.path, output, ...streams, mode });
+    // Needs ffmpeg's setts (4.4 and later; the npm-installed ffmpeg is older and leaves the lead).
+    const alignAudio = streams.audio && streams.video === "h264" && mode === "auto" && (await ffmpegHasBitstreamFilter("setts"));
+    const videoDelayS = alignAudio ? await probeVideoReorderDelayS(source.path, signal) : 0;
+    const { args, mode: used } = playableArgs({ source: source.path, output, ...streams, mode, videoDelayS });
     if (used === "transcode" && options.onDemand) throw new NeedsBackgroundPreparation(recordingId);
     const run = execa(ffmpegPath(), ["-progress", "pipe:1", "-nostats", ...args], {
       timeout: used === "copy" ? COPY_TIMEOUT_MS : TRANSCODE_TIMEOUT_MS,

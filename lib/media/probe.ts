@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { ffprobePath } from "./binaries";
+import { ffmpegPath, ffprobePath } from "./binaries";
 
 /** What ffprobe tells about a media file, as stored on the recording. */
 export type MediaFacts = {
@@ -92,4 +92,37 @@ export async function probeDurationMs(file: string): Promise<number | null> {
   });
   const seconds = Number.parseFloat(stdout.trim());
   return Number.isFinite(seconds) ? Math.round(seconds * 1000) : null;
+}
+
+/**
+ * How far the first video keyframe's decode time is ahead of its display time,
+ * in seconds (0 without B-frames): the reordering delay of the encoder.
+ */
+export async function probeVideoReorderDelayS(file: string, signal?: AbortSignal): Promise<number> {
+  const { stdout } = await execa(
+    ffprobePath(),
+    ["-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#60", "-show_entries", "packet=pts_time,dts_time,flags", "-of", "json", file],
+    { timeout: 60_000, cancelSignal: signal },
+  );
+  const packets = (JSON.parse(stdout) as { packets?: { pts_time?: string; dts_time?: string; flags?: string }[] }).packets ?? [];
+  const key = packets.find((p) => p.flags?.startsWith("K") && p.pts_time !== undefined && p.dts_time !== undefined);
+  const delay = key ? Number(key.pts_time) - Number(key.dts_time) : 0;
+  // More than a second is no B-frame delay but a broken file: leave it alone.
+  return Number.isFinite(delay) && delay > 0 && delay < 1 ? delay : 0;
+}
+
+const bitstreamFilters = new Map<string, Promise<Set<string>>>();
+
+/** Whether the ffmpeg in use has the bitstream filter `name` (`setts` came with ffmpeg 4.4). */
+export async function ffmpegHasBitstreamFilter(name: string): Promise<boolean> {
+  const binary = ffmpegPath();
+  let list = bitstreamFilters.get(binary);
+  if (!list) {
+    list = execa(binary, ["-hide_banner", "-bsfs"], { timeout: 30_000 }).then(
+      ({ stdout }) => new Set(stdout.split("\n").map((l) => l.trim()).filter(Boolean)),
+      () => new Set<string>(),
+    );
+    bitstreamFilters.set(binary, list);
+  }
+  return (await list).has(name);
 }
