@@ -35,12 +35,19 @@ export function useHls(videoRef: RefObject<HTMLVideoElement | null>, options: { 
           maxBufferLength: 30,
           backBufferLength: 60,
           enableWorker: true,
-          // A live playlist announces a 10-s target duration as an upper bound that must hold from its
-          // first version (RFC 8216 §6.2.1), while its segments are about 4 s: hls.js would otherwise
-          // trail the live edge by three target durations (30 s) instead of three segments.
-          ...(live ? { liveSyncDuration: 12 } : {}),
+          // A live playlist announces a 10-s target duration, an upper bound that must hold from its first
+          // version (RFC 8216 §6.2.1), while its segments are as short as the proxy's keyframe interval
+          // (1 s or more): hls.js would trail the live edge by three target durations (30 s). Three of the
+          // longest segments listed instead (set below as the playlist grows).
+          ...(live ? { liveSyncDuration: 3 } : {}),
         });
         hlsRef.current = hls;
+        if (live) {
+          hls.on(Hls.Events.LEVEL_UPDATED, (_event, data) => {
+            const longest = data.details.fragments.reduce((m, f) => Math.max(m, f.duration), 1);
+            hls.config.liveSyncDuration = 3 * longest;
+          });
+        }
         hls.on(Hls.Events.MANIFEST_PARSED, () => {
           readyRef.current = true;
           setLoad("playing");
