@@ -38,12 +38,38 @@ beforeAll(async () => {
   const media = path.join(app.dataDir, "plain-bframes.mp4");
   // 12.5 fps with B-frames: a keyframe is decoded 160 ms before it is shown.
   await execa(process.env.FFMPEG_PATH!, [
-    "-hide_banner", "-loglevel", "error", "-y",
-    "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=12.5",
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-    "-t", "20",
-    "-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-pix_fmt", "yuv420p",
-    "-c:a", "aac", "-b:a", "64k",
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=size=320x180:rate=12.5",
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:sample_rate=48000",
+    "-t",
+    "20",
+    "-c:v",
+    "libx264",
+    "-preset",
+    "veryfast",
+    "-bf",
+    "3",
+    "-g",
+    "25",
+    "-keyint_min",
+    "25",
+    "-sc_threshold",
+    "0",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-b:a",
+    "64k",
     media,
   ]);
   const { probe } = await probeMedia(media);
@@ -88,7 +114,11 @@ describe("Shaka Player", () => {
       }
       video.currentTime = 13.1;
       await new Promise((r) => setTimeout(r, 1500));
-      return { error: video.error?.message ?? null, bufferedEnd: video.buffered.length ? video.buffered.end(video.buffered.length - 1) : 0, time: video.currentTime };
+      return {
+        error: video.error?.message ?? null,
+        bufferedEnd: video.buffered.length ? video.buffered.end(video.buffered.length - 1) : 0,
+        time: video.currentTime,
+      };
     }, `/api/sessions/${session.hash}/hls/playlist.m3u8`);
     expect(result.error).toBeNull();
     expect(result.bufferedEnd).toBeGreaterThan(19.5);

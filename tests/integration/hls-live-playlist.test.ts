@@ -35,21 +35,50 @@ afterAll(async () => {
 async function fragmentedRecording(seconds: number, keyframes: number[]) {
   const source = path.join(workDir, `source-${keyframes.join("-")}.mp4`);
   await execa(ffmpegPath(), [
-    "-hide_banner", "-loglevel", "error", "-y",
-    "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15",
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-    "-t", String(seconds),
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-    "-g", "100000", "-keyint_min", "100000", "-sc_threshold", "0", "-force_key_frames", keyframes.join(","),
-    "-c:a", "aac", "-b:a", "64k",
-    "-movflags", "+frag_keyframe+empty_moov+default_base_moof",
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=size=320x180:rate=15",
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:sample_rate=48000",
+    "-t",
+    String(seconds),
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+    "-g",
+    "100000",
+    "-keyint_min",
+    "100000",
+    "-sc_threshold",
+    "0",
+    "-force_key_frames",
+    keyframes.join(","),
+    "-c:a",
+    "aac",
+    "-b:a",
+    "64k",
+    "-movflags",
+    "+frag_keyframe+empty_moov+default_base_moof",
     source,
   ]);
   return readFile(source);
 }
 
 function tagValue(playlist: string, tag: string) {
-  return playlist.split("\n").find((l) => l.startsWith(`${tag}:`))?.slice(tag.length + 1);
+  return playlist
+    .split("\n")
+    .find((l) => l.startsWith(`${tag}:`))
+    ?.slice(tag.length + 1);
 }
 
 describe("the live (EVENT) playlist of a growing recording", () => {
@@ -96,7 +125,11 @@ describe("the live (EVENT) playlist of a growing recording", () => {
       if (previous !== before) expect(playlist).toBe(previous);
     }
     // The 7 s keyframe interval is listed; the live edge stops before the 12 s one (never announced as a segment).
-    const durations = playlists.at(-1)!.split("\n").filter((l) => l.startsWith("#EXTINF:")).map((l) => Number.parseFloat(l.slice(8)));
+    const durations = playlists
+      .at(-1)!
+      .split("\n")
+      .filter((l) => l.startsWith("#EXTINF:"))
+      .map((l) => Number.parseFloat(l.slice(8)));
     expect(durations.some((d) => Math.abs(d - 7) < 0.1)).toBe(true);
     expect(Math.max(...durations)).toBeLessThanOrEqual(LIVE_TARGET_DURATION_S);
     expect(Math.abs(durations.reduce((a, b) => a + b, 0) - 27)).toBeLessThan(0.2);
