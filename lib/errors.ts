@@ -46,13 +46,29 @@ export function describeError(error: unknown): string {
   const parts: string[] = [];
   let stack: string | undefined;
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const err = e as { name?: string; message?: string; query?: unknown; params?: unknown; code?: unknown; severity?: unknown; table?: unknown; column?: unknown; constraint?: unknown; routine?: unknown; stack?: string };
+    const err = e as {
+      name?: string;
+      message?: string;
+      query?: unknown;
+      params?: unknown;
+      code?: unknown;
+      severity?: unknown;
+      table?: unknown;
+      column?: unknown;
+      constraint?: unknown;
+      routine?: unknown;
+      stack?: string;
+    };
     if (typeof err.query === "string" && "params" in err) {
       parts.push(`database query failed: ${err.query.replace(/\s+/g, " ").trim().slice(0, 300)}`);
       continue;
     }
     if (typeof err.code === "string" && /^[0-9A-Z]{5}$/.test(err.code) && typeof err.severity === "string") {
-      const where = [err.table && `table ${String(err.table)}`, err.column && `column ${String(err.column)}`, err.constraint && `constraint ${String(err.constraint)}`]
+      const where = [
+        err.table && `table ${String(err.table)}`,
+        err.column && `column ${String(err.column)}`,
+        err.constraint && `constraint ${String(err.constraint)}`,
+      ]
         .filter(Boolean)
         .join(", ");
       const message = err.code.startsWith("22") ? "(a value was refused; not logged)" : (err.message ?? "");

@@ -12,7 +12,10 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     <div className="shell">
       <header className="topbar">
         <Link href="/sessions" className="brand">
-          <span className="brand-mark" aria-hidden>▶</span> Session Video
+          <span className="brand-mark" aria-hidden>
+            ▶
+          </span>{" "}
+          Session Video
         </Link>
         <nav aria-label="Products" className="topnav">
           <Menu label="Products" buttonClassName="topnav-button">

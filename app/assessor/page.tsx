@@ -41,7 +41,10 @@ export default async function AssessorReportPage() {
     <>
       <div className="page-head">
         <h1>
-          Video of session <span className="mono muted" title={session.hash}>{shortHash(session.hash)}</span>{" "}
+          Video of session{" "}
+          <span className="mono muted" title={session.hash}>
+            {shortHash(session.hash)}
+          </span>{" "}
           <span className={`badge status-${session.status}`}>{STATUS_LABELS[session.status]}</span>
         </h1>
       </div>

@@ -15,7 +15,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="signin">
       <div className="signin-card">
         <h1 className="brand brand-large">
-          <span className="brand-mark" aria-hidden>▶</span> Session Video
+          <span className="brand-mark" aria-hidden>
+            ▶
+          </span>{" "}
+          Session Video
         </h1>
         <p className="muted">Recordings of privileged sessions. Sign in to review them.</p>
         <SignInForm callbackUrl={callbackUrl} />

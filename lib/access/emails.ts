@@ -17,7 +17,15 @@ function sessionFacts(session: SessionFacts): [string, string][] {
   ];
 }
 
-function render({ to, subject, lead, facts, link, linkLabel, after = [] }: {
+function render({
+  to,
+  subject,
+  lead,
+  facts,
+  link,
+  linkLabel,
+  after = [],
+}: {
   to: string;
   subject: string;
   lead: string;
@@ -41,7 +49,14 @@ export const accessRequestsUrl = () => `${appUrl()}/settings/access-requests`;
 export const playerUrl = (hash: string) => `${sessionReportUrl(hash)}/play`;
 
 /** To each administrator: a request waits for their decision. */
-export function accessRequestedEmail(input: { to: string; requester: string; reason: string; ticket: string | null; session: SessionFacts; requestId: string }): Email {
+export function accessRequestedEmail(input: {
+  to: string;
+  requester: string;
+  reason: string;
+  ticket: string | null;
+  session: SessionFacts;
+  requestId: string;
+}): Email {
   return {
     ...render({
       to: input.to,
@@ -65,7 +80,10 @@ export function accessDecidedEmail(input: {
   session: SessionFacts;
   requestId: string;
 }): Email {
-  const facts: [string, string][] = [["Decision", input.approved ? "Approved" : "Denied"], ["By", input.decider]];
+  const facts: [string, string][] = [
+    ["Decision", input.approved ? "Approved" : "Denied"],
+    ["By", input.decider],
+  ];
   if (input.comment) facts.push(["Comment", input.comment]);
   if (input.approved && input.expiresAt) facts.push(["Access until", formatDateTime(input.expiresAt, "UTC")]);
   return {
@@ -84,7 +102,15 @@ export function accessDecidedEmail(input: {
 }
 
 /** To an assessor: a session was shared with them. */
-export function shareLinkEmail(input: { to: string; sharedBy: string; url: string; expiresAt: Date; allowDownload: boolean; session: SessionFacts; linkId: string }): Email {
+export function shareLinkEmail(input: {
+  to: string;
+  sharedBy: string;
+  url: string;
+  expiresAt: Date;
+  allowDownload: boolean;
+  session: SessionFacts;
+  linkId: string;
+}): Email {
   return {
     ...render({
       to: input.to,
@@ -97,9 +123,7 @@ export function shareLinkEmail(input: { to: string; sharedBy: string; url: strin
       ],
       link: input.url,
       linkLabel: "Open it",
-      after: [
-        "When you open the link, a one-time code is sent to this address to confirm it is you. The link works only for you and only for this session.",
-      ],
+      after: ["When you open the link, a one-time code is sent to this address to confirm it is you. The link works only for you and only for this session."],
     }),
     idempotencyKey: `share-link-${input.linkId}`,
   };

@@ -67,7 +67,13 @@ export async function loadAccessFacts({ watcher, sessionId, now = new Date() }: 
   if (watcher.kind === "assessor") {
     return {
       kind: "assessor",
-      link: { id: watcher.linkId, sessionId: watcher.sessionId, expiresAt: watcher.expiresAt, revokedAt: watcher.revokedAt, allowDownload: watcher.allowDownload },
+      link: {
+        id: watcher.linkId,
+        sessionId: watcher.sessionId,
+        expiresAt: watcher.expiresAt,
+        revokedAt: watcher.revokedAt,
+        allowDownload: watcher.allowDownload,
+      },
     };
   }
   return accountFacts(await getAccountAccessFacts({ userId: watcher.viewer.id, sessionId, now }));

@@ -41,7 +41,8 @@ export async function getAccountAccessFacts({ userId, sessionId, now }: { userId
     .from(sql`(select 1) as one`)
     .leftJoin(w, sql`true`);
   const row = rows[0];
-  const window: AccessWindow | null = row?.id && row.expiresAt ? { requestId: row.id, expiresAt: row.expiresAt, approvedByPerson: row.decidedBy !== null } : null;
+  const window: AccessWindow | null =
+    row?.id && row.expiresAt ? { requestId: row.id, expiresAt: row.expiresAt, approvedByPerson: row.decidedBy !== null } : null;
   return { justification: row?.justification ?? null, approval: row?.approval ?? null, window };
 }
 

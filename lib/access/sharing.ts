@@ -146,7 +146,9 @@ export async function createShareLink({
   const url = shareUrl(token);
   let emailed = true;
   try {
-    await sendEmail(shareLinkEmail({ to: email, sharedBy: `${viewer.name} <${viewer.email}>`, url, expiresAt: link.expiresAt, allowDownload, session, linkId: link.id }));
+    await sendEmail(
+      shareLinkEmail({ to: email, sharedBy: `${viewer.name} <${viewer.email}>`, url, expiresAt: link.expiresAt, allowDownload, session, linkId: link.id }),
+    );
   } catch (error) {
     emailed = false;
     console.error(`[sharing] the link email to ${email} failed`, error);
@@ -215,7 +217,13 @@ export async function sendShareCode({ token, ip }: { token: string; ip: string |
     console.error(`[sharing] the code email to ${link.recipientEmail} failed`, error);
     throw new AppError("The code could not be emailed. Try again in a moment.", 503);
   }
-  await recordAudit({ actor: { id: null, email: link.recipientEmail }, action: "share.code_sent", target: { type: "session", id: hash }, ip, details: { shareLinkId: link.id } });
+  await recordAudit({
+    actor: { id: null, email: link.recipientEmail },
+    action: "share.code_sent",
+    target: { type: "session", id: hash },
+    ip,
+    details: { shareLinkId: link.id },
+  });
   return { to: maskEmail(link.recipientEmail) };
 }
 
@@ -224,7 +232,15 @@ export async function sendShareCode({ token, ip }: { token: string; ip: string |
  * opens (its cookie secret is returned for the caller to set). Wrong: counted;
  * after SHARE_CODE.maxAttempts wrong tries the code is dead and a new one must be sent.
  */
-export async function verifyShareCode({ token, code, ip }: { token: string; code: string; ip: string | null }): Promise<{ cookie: string; expiresAt: Date; hash: string }> {
+export async function verifyShareCode({
+  token,
+  code,
+  ip,
+}: {
+  token: string;
+  code: string;
+  ip: string | null;
+}): Promise<{ cookie: string; expiresAt: Date; hash: string }> {
   const { link, hash } = await openOrThrow(await openShareLink({ token }), "share code check", ip);
   const who = { id: null, email: link.recipientEmail };
   if (!link.codeHash || !link.codeExpiresAt || link.codeExpiresAt.getTime() <= Date.now()) {
@@ -237,7 +253,11 @@ export async function verifyShareCode({ token, code, ip }: { token: string; code
     const attempts = await countWrongShareCode({ id: link.id });
     await recordAudit({ actor: who, action: "share.code_failed", target: { type: "session", id: hash }, ip, details: { shareLinkId: link.id, attempts } });
     const left = SHARE_CODE.maxAttempts - attempts;
-    throw new AppError(left > 0 ? `This code is not right (${left} ${left === 1 ? "try" : "tries"} left).` : "Too many wrong codes. Send a new one.", 400, "code");
+    throw new AppError(
+      left > 0 ? `This code is not right (${left} ${left === 1 ? "try" : "tries"} left).` : "Too many wrong codes. Send a new one.",
+      400,
+      "code",
+    );
   }
   const secret = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Math.min(link.expiresAt.getTime(), Date.now() + ASSESSOR_SESSION_HOURS * 3_600_000));

@@ -9,9 +9,7 @@ import { AppError, describeError } from "@/lib/errors";
 
 /** What every server action returns to `useActionState`. */
 export type ActionState<T = unknown> =
-  | { status: "idle" }
-  | { status: "ok"; message?: string; data?: T }
-  | { status: "error"; message: string; fieldErrors?: Record<string, string[]> };
+  { status: "idle" } | { status: "ok"; message?: string; data?: T } | { status: "error"; message: string; fieldErrors?: Record<string, string[]> };
 
 export const IDLE: ActionState = { status: "idle" };
 
@@ -111,9 +109,6 @@ export function defineAssessorAction<S extends z.ZodType, T>(config: {
  * the one-time code, check it), whose input carries the link's own secret,
  * checked by the action. Nothing else may use it.
  */
-export function definePublicAction<S extends z.ZodType, T>(config: {
-  schema: S;
-  run: (input: z.infer<S>) => Promise<{ message?: string; data?: T } | void>;
-}) {
+export function definePublicAction<S extends z.ZodType, T>(config: { schema: S; run: (input: z.infer<S>) => Promise<{ message?: string; data?: T } | void> }) {
   return async (_prev: ActionState<T> | undefined, formData: FormData): Promise<ActionState<T>> => runParsed(config.schema, formData, config.run);
 }

@@ -11,11 +11,7 @@ import type { CommandLine } from "./line-editor";
 const MAX_COMMAND_LENGTH = 4_000;
 
 /** The findings of some command lines: one per (line, matching rule), in the lines' order. */
-export function findCommandMatches(
-  kind: RuleSessionType,
-  lines: readonly CommandLine[],
-  matcher: RuleMatcher<AuditedCommandRule>,
-): NewFinding[] {
+export function findCommandMatches(kind: RuleSessionType, lines: readonly CommandLine[], matcher: RuleMatcher<AuditedCommandRule>): NewFinding[] {
   const findings: NewFinding[] = [];
   for (const line of lines) {
     // Within one command, the riskiest rule first.

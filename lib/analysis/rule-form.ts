@@ -15,11 +15,7 @@ export const ruleFormSchema = z
     pattern: z.string().max(MAX_PATTERN_LENGTH, `At most ${MAX_PATTERN_LENGTH} characters.`),
     sessionType: z.enum(RULE_SESSION_TYPES, { error: "Choose Terminal or Database." }),
     criticality: z.enum(CRITICALITIES, { error: "Choose Low, Medium or High." }),
-    score: z.coerce
-      .number({ error: "Enter a whole number." })
-      .int("Enter a whole number.")
-      .min(0, "At least 0.")
-      .max(1000, "At most 1000."),
+    score: z.coerce.number({ error: "Enter a whole number." }).int("Enter a whole number.").min(0, "At least 0.").max(1000, "At most 1000."),
     action: z.enum(RULE_ACTIONS, { error: "Choose an action." }),
     attempts: z
       .string()

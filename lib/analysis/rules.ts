@@ -1,13 +1,6 @@
 import "server-only";
 import { recordAudit, type AuditActor } from "@/lib/audit";
-import {
-  deleteRule,
-  getRulesVersion,
-  insertRule,
-  setRuleEnabled,
-  updateRule,
-  type RuleInput,
-} from "@/lib/analysis/queries/rules";
+import { deleteRule, getRulesVersion, insertRule, setRuleEnabled, updateRule, type RuleInput } from "@/lib/analysis/queries/rules";
 import { commandsNeedBackfill } from "@/lib/analysis/queries/findings";
 import type { AuditedCommandRule } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
@@ -66,17 +59,7 @@ export async function createAuditedCommand({ actor, ip, form }: { actor: Actor; 
   return { rule, version };
 }
 
-export async function updateAuditedCommand({
-  actor,
-  ip,
-  id,
-  form,
-}: {
-  actor: Actor;
-  ip?: string | null;
-  id: string;
-  form: RuleFormInput;
-}) {
+export async function updateAuditedCommand({ actor, ip, id, form }: { actor: Actor; ip?: string | null; id: string; form: RuleFormInput }) {
   const result = await updateRule({ id, input: toInput(form), actorId: actor.id });
   if (!result) throw new AppError("This rule no longer exists.", 404);
   if (result.version !== null) {
@@ -92,17 +75,7 @@ export async function updateAuditedCommand({
   return result;
 }
 
-export async function setAuditedCommandEnabled({
-  actor,
-  ip,
-  id,
-  enabled,
-}: {
-  actor: Actor;
-  ip?: string | null;
-  id: string;
-  enabled: boolean;
-}) {
+export async function setAuditedCommandEnabled({ actor, ip, id, enabled }: { actor: Actor; ip?: string | null; id: string; enabled: boolean }) {
   const result = await setRuleEnabled({ id, enabled, actorId: actor.id });
   if (!result) throw new AppError("This rule no longer exists.", 404);
   if (result.version !== null) {

@@ -66,22 +66,28 @@ export type AuditWho = AuditActor | { id: null; email: string };
 /** The actions that put a session's video (or its report) in front of someone: the report's "Who watched". */
 export const WATCH_ACTIONS = ["session.report_viewed", "session.played", "session.downloaded"] as const satisfies readonly AuditAction[];
 
-export async function recordAudit(input: {
-  actor: AuditWho;
-  action: AuditAction;
-  target?: { type: string; id: string };
-  ip?: string | null;
-  details?: Record<string, unknown>;
-}, writer?: AuditWriter): Promise<void> {
-  await insertAuditEntry({
-    actorId: input.actor?.id ?? null,
-    actorEmail: input.actor?.email ?? null,
-    action: input.action,
-    targetType: input.target?.type ?? null,
-    targetId: input.target?.id ?? null,
-    ip: input.ip ?? null,
-    details: input.details ?? null,
-  }, writer);
+export async function recordAudit(
+  input: {
+    actor: AuditWho;
+    action: AuditAction;
+    target?: { type: string; id: string };
+    ip?: string | null;
+    details?: Record<string, unknown>;
+  },
+  writer?: AuditWriter,
+): Promise<void> {
+  await insertAuditEntry(
+    {
+      actorId: input.actor?.id ?? null,
+      actorEmail: input.actor?.email ?? null,
+      action: input.action,
+      targetType: input.target?.type ?? null,
+      targetId: input.target?.id ?? null,
+      ip: input.ip ?? null,
+      details: input.details ?? null,
+    },
+    writer,
+  );
 }
 
 /**

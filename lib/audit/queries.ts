@@ -32,7 +32,6 @@ export type AuditFilter = {
   limit?: number;
 };
 
-
 export async function listAuditEntries(filter: AuditFilter): Promise<AuditLogEntry[]> {
   const where: SQL[] = [];
   if (filter.action) where.push(eq(auditLog.action, filter.action));
@@ -41,17 +40,17 @@ export async function listAuditEntries(filter: AuditFilter): Promise<AuditLogEnt
   if (filter.from) where.push(gte(auditLog.at, filter.from));
   if (filter.to) where.push(lt(auditLog.at, filter.to));
   if (filter.beforeId !== undefined) {
-    where.push(
-      sql`(${auditLog.at}, ${auditLog.id}) < (select c.at, c.id from ${auditLog} c where c.id = ${filter.beforeId})`,
-    );
+    where.push(sql`(${auditLog.at}, ${auditLog.id}) < (select c.at, c.id from ${auditLog} c where c.id = ${filter.beforeId})`);
   }
-  return db
-    .select()
-    .from(auditLog)
-    .where(and(...where))
-    // "nulls last" matches the index (drizzle creates DESC indexes as DESC NULLS LAST).
-    .orderBy(sql`${auditLog.at} desc nulls last`, sql`${auditLog.id} desc nulls last`)
-    .limit(filter.limit ?? 100);
+  return (
+    db
+      .select()
+      .from(auditLog)
+      .where(and(...where))
+      // "nulls last" matches the index (drizzle creates DESC indexes as DESC NULLS LAST).
+      .orderBy(sql`${auditLog.at} desc nulls last`, sql`${auditLog.id} desc nulls last`)
+      .limit(filter.limit ?? 100)
+  );
 }
 
 export async function listAuditActions(): Promise<string[]> {
@@ -204,9 +203,7 @@ export async function addShareStreamBytes(rows: { shareSessionId: string; sessio
 }
 
 /** Adds what was served since the last flush to each stream's counts, in one statement. */
-export async function addPlaybackStreamBytes(
-  rows: { userId: string; sessionId: number; hour: Date; bytes: number; requests: number }[],
-): Promise<void> {
+export async function addPlaybackStreamBytes(rows: { userId: string; sessionId: number; hour: Date; bytes: number; requests: number }[]): Promise<void> {
   if (rows.length === 0) return;
   await db.execute(sql`
     update ${playbackStreams} p
@@ -242,15 +239,7 @@ export async function getPlaybackStreamsByAuditIds(ids: number[]): Promise<Map<n
  * report's "Who watched"), through the (target_type, target_id) index. The
  * caller has checked that the viewer may see the session.
  */
-export async function listSessionAuditEntries({
-  hash,
-  actions,
-  limit,
-}: {
-  hash: string;
-  actions: readonly string[];
-  limit: number;
-}): Promise<AuditLogEntry[]> {
+export async function listSessionAuditEntries({ hash, actions, limit }: { hash: string; actions: readonly string[]; limit: number }): Promise<AuditLogEntry[]> {
   return db
     .select()
     .from(auditLog)

@@ -40,7 +40,10 @@ export function streamHour(at = new Date()): Date {
 
 export type StreamedRequest = (
   | { viewer: { id: string; email: string }; assessor?: undefined }
-  | { viewer?: undefined; /** An assessor's confirmed browser, their link, and the email it was shared with. */ assessor: { shareSessionId: string; linkId: string; email: string } }
+  | {
+      viewer?: undefined;
+      /** An assessor's confirmed browser, their link, and the email it was shared with. */ assessor: { shareSessionId: string; linkId: string; email: string };
+    }
 ) & {
   session: { id: number; hash: string };
   /** Bytes this answer sends (a playlist's length, a segment's range). */
@@ -101,10 +104,12 @@ export async function flushStreamed(): Promise<void> {
   if (rows.length === 0) return;
   const accounts = rows.flatMap((r) => (r.userId ? [{ ...r, userId: r.userId }] : []));
   const assessors = rows.flatMap((r) => (r.shareSessionId ? [{ ...r, shareSessionId: r.shareSessionId }] : []));
-  state.flushing = Promise.all([addPlaybackStreamBytes(accounts), addShareStreamBytes(assessors)]).then(() => undefined).catch((error: unknown) => {
-    // The entries exist; only these seconds of counting are lost.
-    console.error(`[audit] could not add the bytes of ${rows.length} stream(s): ${error instanceof Error ? error.message : "unknown error"}`);
-  });
+  state.flushing = Promise.all([addPlaybackStreamBytes(accounts), addShareStreamBytes(assessors)])
+    .then(() => undefined)
+    .catch((error: unknown) => {
+      // The entries exist; only these seconds of counting are lost.
+      console.error(`[audit] could not add the bytes of ${rows.length} stream(s): ${error instanceof Error ? error.message : "unknown error"}`);
+    });
   await state.flushing;
   state.flushing = null;
 }

@@ -21,9 +21,6 @@ export const SIGN_IN_TOUCH_SECONDS = 30;
  * signs out every earlier token), and the token's own sign-in is alive (not
  * signed out, not idle past the timeout: the query that read it says).
  */
-export function accountAccepts(
-  account: { disabledAt: Date | null; sessionVersion: number; signInAlive: boolean | null },
-  token: SessionToken,
-): boolean {
+export function accountAccepts(account: { disabledAt: Date | null; sessionVersion: number; signInAlive: boolean | null }, token: SessionToken): boolean {
   return !account.disabledAt && account.sessionVersion === token.sessionVersion && token.signInId !== null && account.signInAlive === true;
 }

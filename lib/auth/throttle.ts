@@ -22,9 +22,7 @@ export type ThrottleInput = {
   now: Date;
 };
 
-export type ThrottleDecision =
-  | { kind: "allow"; delayMs: number }
-  | { kind: "locked"; scope: "account" | "ip"; retryAfterSeconds: number };
+export type ThrottleDecision = { kind: "allow"; delayMs: number } | { kind: "locked"; scope: "account" | "ip"; retryAfterSeconds: number };
 
 export function decideThrottle(input: ThrottleInput): ThrottleDecision {
   const lockMs = THROTTLE.lockMinutes * 60_000;

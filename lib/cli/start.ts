@@ -42,9 +42,7 @@ async function main() {
 
   if (!dev && !existsSync(path.resolve(".next/BUILD_ID"))) {
     console.log("[start] no build found: running next build (first start only)");
-    const code = await new Promise<number | null>((resolve) =>
-      run(nextBin, ["build"], { ...serverEnv, NODE_ENV: "production" }).on("exit", resolve),
-    );
+    const code = await new Promise<number | null>((resolve) => run(nextBin, ["build"], { ...serverEnv, NODE_ENV: "production" }).on("exit", resolve));
     if (code !== 0) throw new Error(`next build failed with exit code ${code}`);
   }
 
@@ -104,7 +102,10 @@ async function main() {
 async function waitForWebServer(url: string, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ok = await fetch(`${url}/api/v1/openapi.json`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/api/v1/openapi.json`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`the web server did not answer within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 500));

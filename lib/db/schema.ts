@@ -84,10 +84,7 @@ export const signInAttempts = pgTable(
     succeeded: boolean("succeeded").notNull(),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index("sign_in_attempts_email_at_idx").on(sql`lower(${t.email})`, t.at),
-    index("sign_in_attempts_ip_at_idx").on(t.ip, t.at),
-  ],
+  (t) => [index("sign_in_attempts_email_at_idx").on(sql`lower(${t.email})`, t.at), index("sign_in_attempts_ip_at_idx").on(t.ip, t.at)],
 );
 export type SignInAttempt = typeof signInAttempts.$inferSelect;
 
@@ -167,10 +164,7 @@ export const remoteSessions = pgTable(
     index("remote_sessions_hash_prefix_idx").using("btree", sql`${t.hash} text_pattern_ops`),
     index("remote_sessions_host_prefix_idx").using("btree", sql`lower(${t.host}) text_pattern_ops`),
     index("remote_sessions_user_name_prefix_idx").using("btree", sql`lower(${t.userName}) text_pattern_ops`),
-    index("remote_sessions_credential_prefix_idx").using(
-      "btree",
-      sql`lower(${t.credentialUsername}) text_pattern_ops`,
-    ),
+    index("remote_sessions_credential_prefix_idx").using("btree", sql`lower(${t.credentialUsername}) text_pattern_ops`),
   ],
 );
 export type RemoteSession = typeof remoteSessions.$inferSelect;
@@ -183,58 +177,66 @@ export const integrityStatusEnum = pgEnum("integrity_status", INTEGRITY_STATUSES
 export const deletionBasisEnum = pgEnum("deletion_basis", DELETION_BASES);
 
 /** The media of a session, received in numbered chunks. */
-export const recordings = pgTable("recordings", {
-  id: bigserial("id", { mode: "number" }).primaryKey(),
-  sessionId: bigint("session_id", { mode: "number" })
-    .notNull()
-    .unique()
-    .references(() => remoteSessions.id),
-  status: recordingStatusEnum("status").notNull().default("receiving"),
-  statusReason: text("status_reason"),
-  expectedChunks: integer("expected_chunks"),
-  expectedSha256: text("expected_sha256"),
-  /** Head of the hash chain over the chunks in order: h_n = sha256(h_{n-1} || chunk_sha256_n). */
-  chainHead: text("chain_head"),
-  sizeBytes: bigint("size_bytes", { mode: "number" }).notNull().default(0),
-  // Facts read by ffprobe after finish.
-  container: text("container"),
-  durationMs: integer("duration_ms"),
-  width: integer("width"),
-  height: integer("height"),
-  videoCodec: text("video_codec"),
-  audioCodec: text("audio_codec"),
-  hasAudio: boolean("has_audio"),
-  probe: jsonb("probe"),
-  // Playable form for the player (fragmented MP4 + byte-range playlist).
-  playableKey: text("playable_key"),
-  playlist: jsonb("playlist"),
-  // Activity measured from the media for the heatmap.
-  activity: jsonb("activity"),
-  // Timeline thumbnails: the index of the sprite sheets in storage (lib/hls/thumbnails.ts).
-  thumbnails: jsonb("thumbnails"),
-  integrityStatus: integrityStatusEnum("integrity_status").notNull().default("unchecked"),
-  integrityCheckedAt: timestamp("integrity_checked_at", { withTimezone: true }),
-  integrityFirstBadChunk: integer("integrity_first_bad_chunk"),
-  integrityDetail: text("integrity_detail"),
-  /** The node (NODE_NAME) that received the recording's first chunk. */
-  receivedBy: text("received_by"),
-  createdAt: createdAt(),
-  finishedAt: timestamp("finished_at", { withTimezone: true }),
-  // The tombstone (lib/retention): set when the media was deleted; the row, its chunks' hashes and the session stay.
-  /** When the recording was deleted; null while it exists. */
-  deletedAt: timestamp("deleted_at", { withTimezone: true }),
-  /** The admin who confirmed an early deletion; null for a deletion by the retention policy. */
-  deletedBy: uuid("deleted_by").references(() => users.id),
-  deletionBasis: deletionBasisEnum("deletion_basis"),
-  /** The reason given for an early deletion, or the policy period that ran out. */
-  deletionReason: text("deletion_reason"),
-  /** SHA-256 of the assembled media and head of the chunks' hash chain at the moment of deletion. */
-  deletedSha256: text("deleted_sha256"),
-  deletedChainHead: text("deleted_chain_head"),
-  deletedSizeBytes: bigint("deleted_size_bytes", { mode: "number" }),
-  /** Set once every stored object of the recording and its exports is gone (a retried job finishes the rest). */
-  purgedAt: timestamp("purged_at", { withTimezone: true }),
-}, (t) => [index("recordings_deleted_unpurged_idx").on(t.id).where(sql`${t.deletedAt} is not null and ${t.purgedAt} is null`)]);
+export const recordings = pgTable(
+  "recordings",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sessionId: bigint("session_id", { mode: "number" })
+      .notNull()
+      .unique()
+      .references(() => remoteSessions.id),
+    status: recordingStatusEnum("status").notNull().default("receiving"),
+    statusReason: text("status_reason"),
+    expectedChunks: integer("expected_chunks"),
+    expectedSha256: text("expected_sha256"),
+    /** Head of the hash chain over the chunks in order: h_n = sha256(h_{n-1} || chunk_sha256_n). */
+    chainHead: text("chain_head"),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull().default(0),
+    // Facts read by ffprobe after finish.
+    container: text("container"),
+    durationMs: integer("duration_ms"),
+    width: integer("width"),
+    height: integer("height"),
+    videoCodec: text("video_codec"),
+    audioCodec: text("audio_codec"),
+    hasAudio: boolean("has_audio"),
+    probe: jsonb("probe"),
+    // Playable form for the player (fragmented MP4 + byte-range playlist).
+    playableKey: text("playable_key"),
+    playlist: jsonb("playlist"),
+    // Activity measured from the media for the heatmap.
+    activity: jsonb("activity"),
+    // Timeline thumbnails: the index of the sprite sheets in storage (lib/hls/thumbnails.ts).
+    thumbnails: jsonb("thumbnails"),
+    integrityStatus: integrityStatusEnum("integrity_status").notNull().default("unchecked"),
+    integrityCheckedAt: timestamp("integrity_checked_at", { withTimezone: true }),
+    integrityFirstBadChunk: integer("integrity_first_bad_chunk"),
+    integrityDetail: text("integrity_detail"),
+    /** The node (NODE_NAME) that received the recording's first chunk. */
+    receivedBy: text("received_by"),
+    createdAt: createdAt(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    // The tombstone (lib/retention): set when the media was deleted; the row, its chunks' hashes and the session stay.
+    /** When the recording was deleted; null while it exists. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    /** The admin who confirmed an early deletion; null for a deletion by the retention policy. */
+    deletedBy: uuid("deleted_by").references(() => users.id),
+    deletionBasis: deletionBasisEnum("deletion_basis"),
+    /** The reason given for an early deletion, or the policy period that ran out. */
+    deletionReason: text("deletion_reason"),
+    /** SHA-256 of the assembled media and head of the chunks' hash chain at the moment of deletion. */
+    deletedSha256: text("deleted_sha256"),
+    deletedChainHead: text("deleted_chain_head"),
+    deletedSizeBytes: bigint("deleted_size_bytes", { mode: "number" }),
+    /** Set once every stored object of the recording and its exports is gone (a retried job finishes the rest). */
+    purgedAt: timestamp("purged_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("recordings_deleted_unpurged_idx")
+      .on(t.id)
+      .where(sql`${t.deletedAt} is not null and ${t.purgedAt} is null`),
+  ],
+);
 export type Recording = typeof recordings.$inferSelect;
 export type NewRecording = typeof recordings.$inferInsert;
 
@@ -322,7 +324,9 @@ export const liveCommands = pgTable(
   (t) => [
     index("live_commands_session_idx").on(t.sessionId, t.issuedAt),
     // The channel's question, "what is still to deliver?", reads only commands without an outcome.
-    index("live_commands_pending_idx").on(t.sessionId).where(sql`${t.outcome} is null`),
+    index("live_commands_pending_idx")
+      .on(t.sessionId)
+      .where(sql`${t.outcome} is null`),
   ],
 );
 export type LiveCommand = typeof liveCommands.$inferSelect;
@@ -820,7 +824,9 @@ export const legalHolds = pgTable(
   },
   (t) => [
     // One hold in force per session: placing another on a held session changes nothing.
-    uniqueIndex("legal_holds_active_key").on(t.sessionId).where(sql`${t.releasedAt} is null`),
+    uniqueIndex("legal_holds_active_key")
+      .on(t.sessionId)
+      .where(sql`${t.releasedAt} is null`),
     index("legal_holds_session_idx").on(t.sessionId, t.placedAt.desc()),
     check("legal_holds_release_check", sql`(${t.releasedAt} is null) = (${t.releasedBy} is null)`),
   ],
@@ -850,7 +856,9 @@ export const deletionRequests = pgTable(
     decidedAt: timestamp("decided_at", { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex("deletion_requests_pending_key").on(t.sessionId).where(sql`${t.status} = 'pending'`),
+    uniqueIndex("deletion_requests_pending_key")
+      .on(t.sessionId)
+      .where(sql`${t.status} = 'pending'`),
     // A cancellation may be the requester's own; a confirmation never.
     check("deletion_requests_two_people", sql`${t.status} <> 'confirmed' or ${t.decidedBy} <> ${t.requestedBy}`),
   ],

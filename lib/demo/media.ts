@@ -13,8 +13,8 @@ export function random(seed: number) {
     return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
   };
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T,>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
-  const weighted = <T,>(list: ReadonlyArray<readonly [T, number]>): T => {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const weighted = <T>(list: ReadonlyArray<readonly [T, number]>): T => {
     let r = next() * list.reduce((sum, [, w]) => sum + w, 0);
     for (const [value, w] of list) if ((r -= w) < 0) return value;
     return list[list.length - 1]![0];

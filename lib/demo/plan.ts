@@ -97,7 +97,7 @@ export function planDemoSessions({ now = Date.now(), count = SESSION_COUNT }: { 
       ? new Date(now - rnd.int(5, 55) * 60_000)
       : new Date(now - rnd.int(1, 90) * DAY_MS + rnd.int(7, 19) * 3600_000 + rnd.int(0, 3599) * 1000 - 20 * 3600_000);
     // A recording is whole units long, and so is the session it records.
-    const units = failed ? 0 : Math.max(1, Math.round(((active ? now - startedAt.getTime() : closedSeconds(rnd) * 1000) / UNIT_MS)));
+    const units = failed ? 0 : Math.max(1, Math.round((active ? now - startedAt.getTime() : closedSeconds(rnd) * 1000) / UNIT_MS));
     const durationMs = failed ? rnd.int(1, 30) * 1000 : units * UNIT_MS;
     // Half the sessions belong to the demo "user" accounts, so each of them has a list of their own.
     const user = rnd.next() < 0.5 ? rnd.pick(accountNames) : rnd.pick(OTHER_PAM_USERS);

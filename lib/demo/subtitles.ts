@@ -35,9 +35,7 @@ export function assDocument(width: number, height: number, styles: string[], lin
     "",
     "[Events]",
     "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
-    ...lines
-      .filter((l) => l.end > l.start)
-      .map((l) => `Dialogue: 0,${assTime(l.start)},${assTime(l.end)},${l.style},,0,0,0,,{\\pos(${l.x},${l.y})}${l.text}`),
+    ...lines.filter((l) => l.end > l.start).map((l) => `Dialogue: 0,${assTime(l.start)},${assTime(l.end)},${l.style},,0,0,0,,{\\pos(${l.x},${l.y})}${l.text}`),
     "",
   ].join("\n");
 }

@@ -17,8 +17,7 @@ export function announcedVideoUrl(hash: string, exportId: string): string {
   return `${sessionReportUrl(hash)}?video=${encodeURIComponent(exportId)}`;
 }
 
-export const escapeHtml = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+export const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 /**
  * "Your video of session … is ready": HTML and plain text with the same facts.
@@ -51,9 +50,7 @@ export function exportReadyEmail(input: { to: string; recipientId: string; sessi
     "",
     exp.expiresAt ? `The video is kept until ${formatDateTime(exp.expiresAt, "UTC")}.` : "",
   ].join("\n");
-  const rows = facts
-    .map(([k, v]) => `<tr><th align="left" style="padding:2px 12px 2px 0">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
-    .join("");
+  const rows = facts.map(([k, v]) => `<tr><th align="left" style="padding:2px 12px 2px 0">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("");
   const html = `<!doctype html><html><body style="font-family:sans-serif">
 <p>The video of the session you asked for is ready.</p>
 <table>${rows}</table>

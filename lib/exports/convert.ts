@@ -14,16 +14,7 @@ import { probeDurationMs } from "@/lib/media/probe";
 import { getRecordingBySession } from "@/lib/recordings/queries";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { planConversion, parseProgressLine } from "./plan";
-import {
-  failExport,
-  finishExport,
-  getExportById,
-  getExportForEmail,
-  getExportStatus,
-  listLoggedEvents,
-  startExportRun,
-  updateExportProgress,
-} from "./queries";
+import { failExport, finishExport, getExportById, getExportForEmail, getExportStatus, listLoggedEvents, startExportRun, updateExportProgress } from "./queries";
 import { buildCommandCues, buildCues, clipCues, cuesOfClip, toWebVtt } from "./subtitles";
 
 export const WATERMARK_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -87,7 +78,12 @@ async function removeStaleTempDirs(id: string) {
 }
 
 function lastLines(text: string, n: number): string {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(-n).join("\n");
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-n)
+    .join("\n");
 }
 
 /** What a conversion holds while it runs, released whatever happens. */
@@ -240,9 +236,7 @@ async function runFfmpeg(exportId: string, prepared: Prepared): Promise<"done" |
         const progress = Math.min(0.99, reachedMs / durationMs);
         const rate = reachedMs / Math.max(1, now - startedAt);
         const etaSeconds = rate > 0 ? Math.round((durationMs - reachedMs) / rate / 1000) : null;
-        updateExportProgress({ id: exportId, progress, etaSeconds }).catch((error) =>
-          console.error(`[exports] ${exportId}: progress write failed`, error),
-        );
+        updateExportProgress({ id: exportId, progress, etaSeconds }).catch((error) => console.error(`[exports] ${exportId}: progress write failed`, error));
       }
     });
     const result = await child;
@@ -256,8 +250,7 @@ async function runFfmpeg(exportId: string, prepared: Prepared): Promise<"done" |
       // Server paths mean nothing to the person reading the reason.
       const tail = stderrTail.split(prepared.mediaPath).join("recording").split(prepared.tempDir).join(".");
       const reason =
-        lastLines(tail, STDERR_LINES) ||
-        (result.timedOut ? "ffmpeg took too long and was stopped." : `ffmpeg exited with code ${result.exitCode ?? "?"}.`);
+        lastLines(tail, STDERR_LINES) || (result.timedOut ? "ffmpeg took too long and was stopped." : `ffmpeg exited with code ${result.exitCode ?? "?"}.`);
       console.error(`[exports] ${exportId}: ffmpeg failed\n${reason}`);
       await failExport({ id: exportId, error: reason });
       return "failed";

@@ -63,7 +63,8 @@ export const DOWNLOAD_DISABLED = "Session video download is turned off. An admin
 export async function getDownloadableExport({ id, watcher }: { id: string; watcher: Watcher }) {
   const found = watcher.kind === "account" ? await getViewableExport({ id, viewer: watcher.viewer }) : await getSharedExport({ id, linkId: watcher.linkId });
   if (!found) {
-    if (watcher.kind === "account") await recordRefusedAccess({ viewer: watcher.viewer, target: { type: "export", id }, asked: "video download", ip: await requestIp() });
+    if (watcher.kind === "account")
+      await recordRefusedAccess({ viewer: watcher.viewer, target: { type: "export", id }, asked: "video download", ip: await requestIp() });
     throw new AppError("Video not found.", 404);
   }
   if (!(await getParameter({ key: "remote_session.video_download_enabled" }))) {
@@ -248,15 +249,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * the current one. Only an export of this session counts. `clips`: the live
  * clips made with the current options.
  */
-export async function getExportForPage({
-  session,
-  viewer,
-  announcedId,
-}: {
-  session: Pick<RemoteSession, "id">;
-  viewer: Viewer;
-  announcedId?: string | null;
-}) {
+export async function getExportForPage({ session, viewer, announcedId }: { session: Pick<RemoteSession, "id">; viewer: Viewer; announcedId?: string | null }) {
   const options = await currentExportOptions({ viewer });
   const [current, clips] = await Promise.all([
     getLatestExport({ sessionId: session.id, optionsKey: options.optionsKey }),

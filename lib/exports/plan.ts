@@ -78,14 +78,25 @@ export function planConversion(input: {
     if (input.watermarkFile) args.push("-vf", drawtext(input.watermarkFile, input.fontFile, facts.height));
     const keyframes = `expr:gte(t,n_forced*${KEYFRAME_SECONDS})`;
     if (format === "mp4") {
-      args.push(
-        "-c:v", "libx264", "-preset", "superfast", "-tune", "stillimage", "-crf", "26",
-        "-pix_fmt", "yuv420p", "-force_key_frames", keyframes,
-      );
+      args.push("-c:v", "libx264", "-preset", "superfast", "-tune", "stillimage", "-crf", "26", "-pix_fmt", "yuv420p", "-force_key_frames", keyframes);
     } else {
       args.push(
-        "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1",
-        "-b:v", "0", "-crf", "40", "-pix_fmt", "yuv420p", "-force_key_frames", keyframes,
+        "-c:v",
+        "libvpx-vp9",
+        "-deadline",
+        "realtime",
+        "-cpu-used",
+        "8",
+        "-row-mt",
+        "1",
+        "-b:v",
+        "0",
+        "-crf",
+        "40",
+        "-pix_fmt",
+        "yuv420p",
+        "-force_key_frames",
+        keyframes,
       );
     }
   }

@@ -8,7 +8,6 @@ import { remoteSessions, sessionEvents, shareLinks, users, videoExportRecipients
 
 type Who = Pick<Viewer, "id" | "role">;
 
-
 /** An export together with its session, only when the viewer may see that session. */
 export async function getViewableExport({ id, viewer }: { id: string; viewer: Who }) {
   const [row] = await db
@@ -46,13 +45,7 @@ export async function getLiveExport({ sessionId, optionsKey }: { sessionId: numb
   const [row] = await db
     .select()
     .from(videoExports)
-    .where(
-      and(
-        eq(videoExports.sessionId, sessionId),
-        eq(videoExports.optionsKey, optionsKey),
-        inArray(videoExports.status, ["queued", "running", "done"]),
-      ),
-    )
+    .where(and(eq(videoExports.sessionId, sessionId), eq(videoExports.optionsKey, optionsKey), inArray(videoExports.status, ["queued", "running", "done"])))
     .limit(1);
   return row ?? null;
 }
@@ -138,13 +131,7 @@ export async function updateExportProgress({ id, progress, etaSeconds }: { id: s
     .where(and(eq(videoExports.id, id), eq(videoExports.status, "running")));
 }
 
-export async function finishExport(input: {
-  id: string;
-  storageKey: string;
-  sizeBytes: number;
-  durationMs: number;
-  expiresAt: Date;
-}) {
+export async function finishExport(input: { id: string; storageKey: string; sizeBytes: number; durationMs: number; expiresAt: Date }) {
   const [row] = await db
     .update(videoExports)
     .set({
@@ -295,8 +282,6 @@ export async function listUnfinishedExports({ queuedBefore }: { queuedBefore: Da
   return db
     .select({ id: videoExports.id, status: videoExports.status })
     .from(videoExports)
-    .where(
-      sql`${videoExports.status} = 'running' or (${videoExports.status} = 'queued' and ${videoExports.createdAt} < ${queuedBefore})`,
-    )
+    .where(sql`${videoExports.status} = 'running' or (${videoExports.status} = 'queued' and ${videoExports.createdAt} < ${queuedBefore})`)
     .limit(500);
 }

@@ -56,8 +56,7 @@ function queryText(data: QueryData): string {
   let outcome = "";
   const error = typeof data.errorMessage === "string" ? data.errorMessage : typeof data.error === "string" ? data.error : null;
   if (data.outcome === "error") outcome = `error${error ? `: ${clip(error)}` : ""}`;
-  else if (data.outcome === "success")
-    outcome = typeof data.rowsAffected === "number" ? `success, ${data.rowsAffected} rows` : "success";
+  else if (data.outcome === "success") outcome = typeof data.rowsAffected === "number" ? `success, ${data.rowsAffected} rows` : "success";
   return outcome ? `${statement}\n→ ${outcome}` : statement;
 }
 

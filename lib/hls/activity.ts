@@ -13,12 +13,7 @@ const MAX_BINS = 14_400;
  * @see https://ffmpeg.org/ffmpeg-filters.html#select_002c-aselect (scene)
  * @see https://ffmpeg.org/ffmpeg-filters.html#astats
  */
-export async function measureActivity(input: {
-  file: string;
-  durationMs: number;
-  hasAudio: boolean;
-  signal?: AbortSignal;
-}): Promise<Activity> {
+export async function measureActivity(input: { file: string; durationMs: number; hasAudio: boolean; signal?: AbortSignal }): Promise<Activity> {
   const binMs = Math.max(1000, Math.ceil(input.durationMs / MAX_BINS / 1000) * 1000);
   const bins = Math.max(1, Math.ceil(input.durationMs / binMs));
   const screen = new Array<number>(bins).fill(0);
@@ -27,16 +22,16 @@ export async function measureActivity(input: {
   const graph = ["[0:v:0]fps=4,scale=320:-2,select='gt(scene,0.001)',metadata=print:key=lavfi.scene_score[v]"];
   const maps = ["-map", "[v]"];
   if (input.hasAudio) {
-    graph.push(
-      "[0:a:0]aresample=8000,asetnsamples=n=8000:p=0,astats=metadata=1:reset=1,ametadata=print:key=lavfi.astats.Overall.RMS_level[a]",
-    );
+    graph.push("[0:a:0]aresample=8000,asetnsamples=n=8000:p=0,astats=metadata=1:reset=1,ametadata=print:key=lavfi.astats.Overall.RMS_level[a]");
     maps.push("-map", "[a]");
   }
-  const run = execa(
-    ffmpegPath(),
-    ["-hide_banner", "-nostdin", "-i", input.file, "-filter_complex", graph.join(";"), ...maps, "-f", "null", "-"],
-    { timeout: 3 * 60 * 60_000, cancelSignal: input.signal, reject: false, buffer: false, stderr: "pipe" },
-  );
+  const run = execa(ffmpegPath(), ["-hide_banner", "-nostdin", "-i", input.file, "-filter_complex", graph.join(";"), ...maps, "-f", "null", "-"], {
+    timeout: 3 * 60 * 60_000,
+    cancelSignal: input.signal,
+    reject: false,
+    buffer: false,
+    stderr: "pipe",
+  });
 
   // Lines come in pairs: "[Parsed_metadata_N @ …] frame:… pts_time:T" then "… key=value";
   // the video and audio filters write concurrently, so each keeps its own pending time.

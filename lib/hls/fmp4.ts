@@ -140,7 +140,7 @@ function parseTraf(buf: Buffer, traf: Box, tracks: Map<number, Track>) {
       firstSampleFlags = buf.readUInt32BE(q);
       q += 4;
     }
-    const perSample = ((tflags & 0x100) ? 4 : 0) + ((tflags & 0x200) ? 4 : 0) + ((tflags & 0x400) ? 4 : 0) + ((tflags & 0x800) ? 4 : 0);
+    const perSample = (tflags & 0x100 ? 4 : 0) + (tflags & 0x200 ? 4 : 0) + (tflags & 0x400 ? 4 : 0) + (tflags & 0x800 ? 4 : 0);
     for (let i = 0; i < count; i++) {
       let s = q + i * perSample;
       if (tflags & 0x100) {
@@ -151,7 +151,7 @@ function parseTraf(buf: Buffer, traf: Box, tracks: Map<number, Track>) {
       }
       if (tflags & 0x200) s += 4;
       if (i === 0 && firstFlags === null) {
-        firstFlags = firstSampleFlags ?? ((tflags & 0x400) ? buf.readUInt32BE(s) : defaultFlags);
+        firstFlags = firstSampleFlags ?? (tflags & 0x400 ? buf.readUInt32BE(s) : defaultFlags);
       }
     }
   }

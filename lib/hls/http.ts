@@ -87,7 +87,13 @@ export async function authorizeSharedPlayback({
     const ip = await requestIp().catch(() => null);
     // A link that has ended, used again: refused, and the attempt in the trail.
     if (decision.refusal === "link-revoked" || decision.refusal === "link-expired") {
-      await recordEndedLinkUse({ link: { id: link.id, recipientEmail: link.recipientEmail }, hash: found.linkHash, reason: decision.refusal === "link-revoked" ? "revoked" : "expired", asked, ip });
+      await recordEndedLinkUse({
+        link: { id: link.id, recipientEmail: link.recipientEmail },
+        hash: found.linkHash,
+        reason: decision.refusal === "link-revoked" ? "revoked" : "expired",
+        asked,
+        ip,
+      });
     }
     // An assessor trying another session's URL: the 404 of a missing one, and the attempt in the trail.
     if (decision.refusal === "other-session") {

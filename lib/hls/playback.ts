@@ -53,7 +53,10 @@ const synchronizing = async (recording: Facts): Promise<PlaybackState> => ({
 export async function playbackState(recording: Facts | null): Promise<{ state: PlaybackState; playlist: StoredPlaylist | null }> {
   if (!recording) return { state: { kind: "no-media" }, playlist: null };
   if (recording.deletedAt) {
-    return { state: { kind: "failed", reason: `The recording was deleted on ${recording.deletedAt.toISOString().slice(0, 10)} (see the report).` }, playlist: null };
+    return {
+      state: { kind: "failed", reason: `The recording was deleted on ${recording.deletedAt.toISOString().slice(0, 10)} (see the report).` },
+      playlist: null,
+    };
   }
   if (recording.status === "failed") {
     return { state: { kind: "failed", reason: recording.statusReason ?? "ffmpeg cannot read the recording." }, playlist: null };
@@ -108,4 +111,3 @@ export async function playlistToServe(recording: Omit<Facts, "finishedAt"> & Pro
     throw new AppError("The recording cannot be played", 422);
   }
 }
-

@@ -70,14 +70,21 @@ export function playableArgs(input: {
     args.push("-c:v", "copy");
   } else {
     args.push(
-      "-c:v", "libx264",
-      "-preset", "veryfast",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "veryfast",
       // stillimage: few, sharp changes on a mostly static screen (text stays crisp).
-      "-tune", "stillimage",
-      "-crf", "23",
-      "-pix_fmt", "yuv420p",
-      "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2",
-      "-force_key_frames", "expr:gte(t,n_forced*2)",
+      "-tune",
+      "stillimage",
+      "-crf",
+      "23",
+      "-pix_fmt",
+      "yuv420p",
+      "-vf",
+      "scale=trunc(iw/2)*2:trunc(ih/2)*2",
+      "-force_key_frames",
+      "expr:gte(t,n_forced*2)",
     );
   }
   if (input.audio === "aac") args.push("-c:a", "copy");
@@ -90,14 +97,17 @@ export function playableArgs(input: {
   const delay = copyVideo && input.audio ? (input.videoDelayS ?? 0) : 0;
   if (delay > 0) args.push("-bsf:a", `setts=dts=DTS-${delay.toFixed(6)}/TB`);
   args.push(
-    "-max_muxing_queue_size", "4096",
+    "-max_muxing_queue_size",
+    "4096",
     // One fragment per keyframe; default_base_moof is what MSE and hls.js expect. delay_moov
     // writes the header once the first fragment is known, so it carries the audio's encoder
     // delay as an edit list; with empty_moov that delay is instead added to the first video
     // frame, every keyframe lands ~21 ms after its place on the timeline, and a seek to a
     // keyframe's time decodes the whole interval before it.
-    "-movflags", "+frag_keyframe+delay_moov+default_base_moof",
-    "-f", "mp4",
+    "-movflags",
+    "+frag_keyframe+delay_moov+default_base_moof",
+    "-f",
+    "mp4",
     input.output,
   );
   return { args, mode: copyVideo ? "copy" : "transcode" };
@@ -174,7 +184,11 @@ async function makePlayable(
   try {
     // The probe job (lib/ingest) already stored the codecs; ask ffprobe only when it has not run yet.
     const known = options.facts?.videoCodec
-      ? { video: options.facts.videoCodec, audio: options.facts.hasAudio ? (options.facts.audioCodec ?? "unknown") : null, durationS: (options.facts.durationMs ?? 0) / 1000 }
+      ? {
+          video: options.facts.videoCodec,
+          audio: options.facts.hasAudio ? (options.facts.audioCodec ?? "unknown") : null,
+          durationS: (options.facts.durationMs ?? 0) / 1000,
+        }
       : null;
     const streams = known ?? (await probeStreams(source.path, signal));
     if (!streams.video) throw new Error("The recording has no video stream");

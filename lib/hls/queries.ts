@@ -70,27 +70,29 @@ export type PlaybackAccess = {
 function buildAccessQuery(database: Db) {
   const idleMinutes = sql.placeholder("idleMinutes");
   const touched = touchSignIn(database, { signInId: sql.placeholder("signInId"), userId: sql.placeholder("userId"), idleMinutes });
-  return database
-    .with(touched)
-    .select({
-      user: { id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, sessionVersion: users.sessionVersion },
-      signInAlive: signInAliveSql(idleMinutes),
-      hash: remoteSessions.hash,
-      ...columns,
-      generation: sql<string | null>`${recordings.playlist}->>'generation'`,
-      size: sql<string | null>`${recordings.playlist}->>'size'`,
-      justification: parameterValue("remote_session.require_justification"),
-      approval: parameterValue("remote_session.require_approval"),
-      window: openWindow,
-    })
-    .from(users)
-    .leftJoin(signIns, and(sql`${signIns.id} = ${sql.placeholder("signInId")}::uuid`, eq(signIns.userId, users.id)))
-    .leftJoin(remoteSessions, and(eq(remoteSessions.hash, sql.placeholder("hash")), sessionVisibleToJoinedUser()))
-    .leftJoin(recordings, eq(recordings.sessionId, remoteSessions.id))
-    .where(eq(users.id, sql.placeholder("userId")))
-    .limit(1)
-    // Built once and prepared on each connection once: the query costs its round trip, not its building and planning.
-    .prepare("hls_playback_access");
+  return (
+    database
+      .with(touched)
+      .select({
+        user: { id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, sessionVersion: users.sessionVersion },
+        signInAlive: signInAliveSql(idleMinutes),
+        hash: remoteSessions.hash,
+        ...columns,
+        generation: sql<string | null>`${recordings.playlist}->>'generation'`,
+        size: sql<string | null>`${recordings.playlist}->>'size'`,
+        justification: parameterValue("remote_session.require_justification"),
+        approval: parameterValue("remote_session.require_approval"),
+        window: openWindow,
+      })
+      .from(users)
+      .leftJoin(signIns, and(sql`${signIns.id} = ${sql.placeholder("signInId")}::uuid`, eq(signIns.userId, users.id)))
+      .leftJoin(remoteSessions, and(eq(remoteSessions.hash, sql.placeholder("hash")), sessionVisibleToJoinedUser()))
+      .leftJoin(recordings, eq(recordings.sessionId, remoteSessions.id))
+      .where(eq(users.id, sql.placeholder("userId")))
+      .limit(1)
+      // Built once and prepared on each connection once: the query costs its round trip, not its building and planning.
+      .prepare("hls_playback_access")
+  );
 }
 const accessQueries = new WeakMap<Db, ReturnType<typeof buildAccessQuery>>();
 
@@ -106,13 +108,7 @@ const accessQueries = new WeakMap<Db, ReturnType<typeof buildAccessQuery>>();
  * null when there is no such session, the viewer may not see it, or it has
  * no recording: the caller answers all three with the same 404.
  */
-export async function getPlaybackAccess({
-  hash,
-  token,
-}: {
-  hash: string;
-  token: SessionToken;
-}): Promise<{
+export async function getPlaybackAccess({ hash, token }: { hash: string; token: SessionToken }): Promise<{
   viewer: Viewer | null;
   access: PlaybackAccess | null;
   /** The viewer may see the session (it may still have no recording). */
@@ -215,15 +211,7 @@ export async function getStoredPlaylist({ recordingId }: { recordingId: number }
   return parsed.success ? parsed.data : null;
 }
 
-export async function savePlayable({
-  recordingId,
-  playableKey,
-  playlist,
-}: {
-  recordingId: number;
-  playableKey: string;
-  playlist: StoredPlaylist;
-}) {
+export async function savePlayable({ recordingId, playableKey, playlist }: { recordingId: number; playableKey: string; playlist: StoredPlaylist }) {
   await db.update(recordings).set({ playableKey, playlist }).where(eq(recordings.id, recordingId));
 }
 

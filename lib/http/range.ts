@@ -74,9 +74,7 @@ export async function rangeResponse(input: {
     // The client has these bytes (RFC 9110 §13.1.2): nothing is sent, so nothing is served.
     return new Response(null, { status: 304, headers: base });
   }
-  const asked = ifRangeHolds(input.request, input.etag, input.headers?.["Last-Modified"])
-    ? requestedRange(input.request, input.size)
-    : "whole";
+  const asked = ifRangeHolds(input.request, input.etag, input.headers?.["Last-Modified"]) ? requestedRange(input.request, input.size) : "whole";
   if (asked === "unsatisfiable") {
     return new Response(null, { status: 416, headers: { ...base, "Content-Range": `bytes */${input.size}` } });
   }

@@ -106,9 +106,7 @@ async function assemble(recording: RecordingFacts, stillHeld: () => Promise<void
   if (written.sha256 !== recording.expectedSha256) {
     await stillHeld();
     await storage.delete(mediaKey).catch((error) => console.error(`[ingest] recording ${recording.id}: the mismatching media stays in storage`, error));
-    return incomplete(
-      `The SHA-256 of the assembled media (${written.sha256}) does not match the one the proxy sent (${recording.expectedSha256}).`,
-    );
+    return incomplete(`The SHA-256 of the assembled media (${written.sha256}) does not match the one the proxy sent (${recording.expectedSha256}).`);
   }
   await stillHeld();
   await saveAssemblyOutcome({

@@ -5,14 +5,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type {
-  FinishSessionInput,
-  LiveCommandAnswerInput,
-  LiveCommandsOutput,
-  SessionEventInput,
-  SessionStatusOutput,
-  StartSessionInput,
-} from "./schemas";
+import type { FinishSessionInput, LiveCommandAnswerInput, LiveCommandsOutput, SessionEventInput, SessionStatusOutput, StartSessionInput } from "./schemas";
 
 /**
  * A small client of the ingestion API, as a session proxy would use it. The

@@ -257,15 +257,18 @@ function checkedEvent(value: unknown, where: string): SessionEventInput {
     const leaked = RESULT_DATA_KEYS.filter((k) => k in value);
     if (leaked.length > 0) {
       // Name the keys only: the values are result data and must not be echoed or logged.
-      throw new AppError(`${where}.${leaked[0]}: a query event must not carry result data (${leaked.join(", ")}); send the statement, outcome and rows affected only`, 422, `${where}.${leaked[0]}`);
+      throw new AppError(
+        `${where}.${leaked[0]}: a query event must not carry result data (${leaked.join(", ")}); send the statement, outcome and rows affected only`,
+        422,
+        `${where}.${leaked[0]}`,
+      );
     }
   }
   const parsed = sessionEventSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = [where, ...(issue?.path.map(String) ?? [])].join(".");
-    const message =
-      issue?.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : (issue?.message ?? "is invalid");
+    const message = issue?.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : (issue?.message ?? "is invalid");
     throw new AppError(`${field}: ${message}`, 422, field);
   }
   return withStorableText(parsed.data);
@@ -326,7 +329,12 @@ export async function finishSession(hash: string, tokenId: string, input: Finish
   const errorMessage = input.errorMessage ? replaceUnstorable(input.errorMessage).text : null;
   const close = async () => {
     const terminated = await closeLiveCommands(session);
-    return closeSession({ id: session.id, endedAt: new Date(input.endedAt), errorMessage: errorMessage ?? terminated, keepStatus: !errorMessage && !!terminated });
+    return closeSession({
+      id: session.id,
+      endedAt: new Date(input.endedAt),
+      errorMessage: errorMessage ?? terminated,
+      keepStatus: !errorMessage && !!terminated,
+    });
   };
 
   if (existing && !ACCEPTS_CHUNKS.includes(existing.status) && !isAssemblyInterrupted(existing)) {
@@ -362,9 +370,7 @@ async function finishReceipt(hash: string, tokenId: string) {
   return {
     hash: session.hash,
     status: session.status,
-    recording: recording
-      ? { status: recording.status, statusReason: recording.statusReason, chainHead: recording.chainHead }
-      : null,
+    recording: recording ? { status: recording.status, statusReason: recording.statusReason, chainHead: recording.chainHead } : null,
   };
 }
 
@@ -381,7 +387,15 @@ async function closeLiveCommands(session: RemoteSession): Promise<string | null>
       actor: null,
       action: "live.command_answered",
       target: { type: "session", id: session.hash },
-      details: { commandId: command.id, kind: command.kind, reason: command.text, issuedBy: command.issuedByName, outcome: "gone", message: command.outcomeMessage, by: "server" },
+      details: {
+        commandId: command.id,
+        kind: command.kind,
+        reason: command.text,
+        issuedBy: command.issuedByName,
+        outcome: "gone",
+        message: command.outcomeMessage,
+        by: "server",
+      },
     });
   }
   const terminate = await getDoneTerminateUnchecked({ sessionId: session.id });

@@ -47,7 +47,13 @@ const errors = (...codes: number[]) => {
   };
   return Object.fromEntries(codes.map((c) => [String(c), json("Error", text[c] ?? "Error")]));
 };
-const hashParam = { name: "hash", in: "path", required: true, schema: { type: "string", pattern: SESSION_HASH_PATTERN.source }, description: "The proxy's unique session ID" };
+const hashParam = {
+  name: "hash",
+  in: "path",
+  required: true,
+  schema: { type: "string", pattern: SESSION_HASH_PATTERN.source },
+  description: "The proxy's unique session ID",
+};
 
 /**
  * The OpenAPI 3.1 document of `/api/v1`, built from the zod schemas that
@@ -118,7 +124,13 @@ export function buildOpenApiDocument() {
           description: `The body (raw bytes, 1 byte to ${MAX_CHUNK_BYTES} bytes; an empty one is refused with 400) is streamed to storage. The same chunk again is accepted once (200, duplicate: true); another body for an acknowledged number is refused (409). Chunks may arrive out of order. A body whose SHA-256 is not X-Chunk-SHA256 is refused with 422.`,
           parameters: [
             hashParam,
-            { name: "seq", in: "path", required: true, schema: { type: "integer", minimum: 0, maximum: 10_000_000 }, description: "Number of the chunk, from 0, in decimal digits" },
+            {
+              name: "seq",
+              in: "path",
+              required: true,
+              schema: { type: "integer", minimum: 0, maximum: 10_000_000 },
+              description: "Number of the chunk, from 0, in decimal digits",
+            },
             { name: "X-Chunk-SHA256", in: "header", required: true, schema: { type: "string", pattern: "^[0-9a-f]{64}$" }, description: "SHA-256 of the body" },
           ],
           requestBody: {

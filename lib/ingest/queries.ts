@@ -67,15 +67,17 @@ export async function ensureRecording({ sessionId, receivedBy }: { sessionId: nu
 }
 
 function buildChunkTargetQuery(database: Db) {
-  return database
-    .select({ session: remoteSessions, recording: recordings, chunk: { sha256: recordingChunks.sha256, sizeBytes: recordingChunks.sizeBytes } })
-    .from(remoteSessions)
-    .leftJoin(recordings, eq(recordings.sessionId, remoteSessions.id))
-    .leftJoin(recordingChunks, and(eq(recordingChunks.recordingId, recordings.id), eq(recordingChunks.seq, sql.placeholder("seq"))))
-    .where(eq(remoteSessions.hash, sql.placeholder("hash")))
-    .limit(1)
-    // A proxy sends a chunk every few seconds per session: built once, prepared once per connection.
-    .prepare("ingest_chunk_target");
+  return (
+    database
+      .select({ session: remoteSessions, recording: recordings, chunk: { sha256: recordingChunks.sha256, sizeBytes: recordingChunks.sizeBytes } })
+      .from(remoteSessions)
+      .leftJoin(recordings, eq(recordings.sessionId, remoteSessions.id))
+      .leftJoin(recordingChunks, and(eq(recordingChunks.recordingId, recordings.id), eq(recordingChunks.seq, sql.placeholder("seq"))))
+      .where(eq(remoteSessions.hash, sql.placeholder("hash")))
+      .limit(1)
+      // A proxy sends a chunk every few seconds per session: built once, prepared once per connection.
+      .prepare("ingest_chunk_target")
+  );
 }
 const chunkTargetQueries = new WeakMap<Db, ReturnType<typeof buildChunkTargetQuery>>();
 
@@ -135,7 +137,10 @@ async function insertChunk(
 ) {
   const held = placement ? { heldBy: placement.heldBy, syncError: placement.reason, syncNextAt: sql`now()` } : {};
   const added = tx.$with("added").as(
-    tx.insert(recordingChunks).values({ recordingId, seq, sizeBytes, sha256, ...held }).returning({ seq: recordingChunks.seq }),
+    tx
+      .insert(recordingChunks)
+      .values({ recordingId, seq, sizeBytes, sha256, ...held })
+      .returning({ seq: recordingChunks.seq }),
   );
   const grown = tx.$with("grown").as(
     tx
@@ -192,7 +197,6 @@ export async function listUnassembledRecordingIds(): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
-
 /** Stores a batch of events in one transaction: all of it or none. */
 export async function insertSessionEvents({ sessionId, events }: { sessionId: number; events: SessionEventInput[] }) {
   await db.transaction(async (tx) => {
@@ -245,12 +249,7 @@ export async function claimRecordingForAssembly({
   const claimed = await db
     .update(recordings)
     .set({ status: "processing", statusReason: ASSEMBLING, finishedAt: null, expectedChunks, expectedSha256 })
-    .where(
-      and(
-        eq(recordings.id, id),
-        or(inArray(recordings.status, ACCEPTS_CHUNKS), and(eq(recordings.status, "processing"), isNull(recordings.finishedAt))),
-      ),
-    )
+    .where(and(eq(recordings.id, id), or(inArray(recordings.status, ACCEPTS_CHUNKS), and(eq(recordings.status, "processing"), isNull(recordings.finishedAt)))))
     .returning({ id: recordings.id });
   return claimed.length > 0;
 }
@@ -306,10 +305,7 @@ export async function claimLiveCommandsUnchecked({
         eq(remoteSessions.apiTokenId, tokenId),
         isNull(liveCommands.outcome),
         isNull(liveCommands.acknowledgedAt),
-        or(
-          isNull(liveCommands.deliveredAt),
-          lt(liveCommands.deliveredAt, sql`now() - ${redeliverAfterMs} * interval '1 millisecond'`),
-        ),
+        or(isNull(liveCommands.deliveredAt), lt(liveCommands.deliveredAt, sql`now() - ${redeliverAfterMs} * interval '1 millisecond'`)),
       ),
     )
     .returning({

@@ -15,7 +15,6 @@ const sha256 = z
   .regex(/^[0-9a-f]{64}$/, "must be a SHA-256 as 64 lowercase hexadecimal characters")
   .meta({ description: "SHA-256 as 64 lowercase hexadecimal characters", example: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" });
 
-
 /** Chunk numbers as written in the path: decimal digits only, no sign, no leading zero, no space (`1e3`, `0x10`, ` 1` are refused). */
 export const chunkSeqSchema = z
   .string()
@@ -42,8 +41,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Text the database can store (refused otherwise), for the fields that identify a session. */
-const storable = (schema: z.ZodString) =>
-  schema.refine((v) => !UNSTORABLE.test(v), "must not contain NUL (U+0000) or an unpaired surrogate");
+const storable = (schema: z.ZodString) => schema.refine((v) => !UNSTORABLE.test(v), "must not contain NUL (U+0000) or an unpaired surrogate");
 
 /** `text` with NUL replaced by ␀ and unpaired surrogates by U+FFFD; `changed` says whether anything was. */
 export function replaceUnstorable(text: string): { text: string; changed: boolean } {
@@ -64,8 +62,7 @@ export const startSessionSchema = z
     startedAt: timestamp,
     clusterNode: storable(z.string().trim().min(1).max(255)).optional().meta({ description: "The proxy node that records it" }),
   })
-  .strict()
-  ;
+  .strict();
 export type StartSessionInput = z.infer<typeof startSessionSchema>;
 
 export const finishSessionSchema = z
@@ -73,12 +70,12 @@ export const finishSessionSchema = z
     endedAt: timestamp,
     errorMessage: z.string().max(4000).nullish().meta({ description: "Why the session failed, when it did" }),
     totalChunks: z.number().int().min(0).max(10_000_000).meta({ description: "How many chunks the proxy sent (0 when no media)" }),
-    mediaSha256: sha256
-      .nullish()
-      .meta({ description: "SHA-256 of the whole media (the chunks concatenated in order). Required when totalChunks is more than 0 (422 without it); may be absent or null only when no chunk was sent" }),
+    mediaSha256: sha256.nullish().meta({
+      description:
+        "SHA-256 of the whole media (the chunks concatenated in order). Required when totalChunks is more than 0 (422 without it); may be absent or null only when no chunk was sent",
+    }),
   })
-  .strict()
-  ;
+  .strict();
 export type FinishSessionInput = z.infer<typeof finishSessionSchema>;
 
 export const chunkHeadersSchema = z.object({ "x-chunk-sha256": sha256 });
@@ -92,11 +89,13 @@ export const keyEventSchema = z
     type: z.literal("key"),
     t,
     key: z.string().min(1).max(32),
-    modifiers: z.array(z.enum(["ctrl", "alt", "shift", "meta"])).max(4).optional(),
+    modifiers: z
+      .array(z.enum(["ctrl", "alt", "shift", "meta"]))
+      .max(4)
+      .optional(),
     masked: z.boolean().optional().meta({ description: "The proxy hid the key (e.g. at a password prompt)" }),
   })
-  .strict()
-  ;
+  .strict();
 
 const pointer = {
   t,
@@ -115,18 +114,11 @@ export const clipboardEventSchema = z
     length: z.number().int().min(0),
     preview: z.string().max(64).optional().meta({ description: "A short preview, at most 64 characters" }),
   })
-  .strict()
-  ;
+  .strict();
 
-export const windowEventSchema = z
-  .object({ type: z.literal("window"), t, title: z.string().max(512) })
-  .strict()
-  ;
+export const windowEventSchema = z.object({ type: z.literal("window"), t, title: z.string().max(512) }).strict();
 
-export const commandEventSchema = z
-  .object({ type: z.literal("command"), t, command: z.string().min(1).max(8192) })
-  .strict()
-  ;
+export const commandEventSchema = z.object({ type: z.literal("command"), t, command: z.string().min(1).max(8192) }).strict();
 
 /**
  * A database statement. Strict on purpose: result data (columns, rows,
@@ -145,17 +137,15 @@ export const queryEventSchema = z
   .strict()
   .meta({ description: "Never carries result data: a query event with any other key is refused." });
 
-export const sessionEventSchema = z
-  .discriminatedUnion("type", [
-    keyEventSchema,
-    mouseEventSchema,
-    clickEventSchema,
-    clipboardEventSchema,
-    windowEventSchema,
-    commandEventSchema,
-    queryEventSchema,
-  ])
-  ;
+export const sessionEventSchema = z.discriminatedUnion("type", [
+  keyEventSchema,
+  mouseEventSchema,
+  clickEventSchema,
+  clipboardEventSchema,
+  windowEventSchema,
+  commandEventSchema,
+  queryEventSchema,
+]);
 export type SessionEventInput = z.infer<typeof sessionEventSchema>;
 
 /** Keys that mean a query event carries result data: named in the 422 so the proxy's author sees why. */
@@ -163,32 +153,28 @@ export const RESULT_DATA_KEYS = ["columns", "rows", "values", "result", "results
 
 // ─── Responses ───────────────────────────────────────────────────────────────
 
-export const apiErrorSchema = z
-  .object({
-    error: z.string(),
-    field: z.string().optional(),
-    issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  })
-  ;
+export const apiErrorSchema = z.object({
+  error: z.string(),
+  field: z.string().optional(),
+  issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
 
 /** A session's state as both the status and the finish answers give it. */
 const sessionState = { hash: sessionHashSchema, status: z.enum(SESSION_STATUSES) };
 const recordingState = { status: z.enum(RECORDING_STATUSES), statusReason: z.string().nullable() };
 
-export const sessionStatusSchema = z
-  .object({
-    ...sessionState,
-    recording: z
-      .object({
-        ...recordingState,
-        sizeBytes: z.number().int(),
-        chunks: z.array(z.object({ seq: z.number().int(), sha256: sha256, sizeBytes: z.number().int() })),
-        nextSeq: z.number().int().meta({ description: "The lowest chunk number the server does not have" }),
-      })
-      .nullable(),
-    eventCount: z.number().int(),
-  })
-  ;
+export const sessionStatusSchema = z.object({
+  ...sessionState,
+  recording: z
+    .object({
+      ...recordingState,
+      sizeBytes: z.number().int(),
+      chunks: z.array(z.object({ seq: z.number().int(), sha256: sha256, sizeBytes: z.number().int() })),
+      nextSeq: z.number().int().meta({ description: "The lowest chunk number the server does not have" }),
+    })
+    .nullable(),
+  eventCount: z.number().int(),
+});
 export type SessionStatusOutput = z.infer<typeof sessionStatusSchema>;
 
 /** POST /api/v1/sessions: 201 when this call started the session, 200 when it had been started already. */
@@ -198,13 +184,15 @@ export const startReceiptSchema = z.object({
   created: z.boolean().meta({ description: "true when this call started the session (201), false when it existed (200)" }),
 });
 
-export const chunkReceiptSchema = z
-  .object({ seq: z.number().int(), sha256: sha256, sizeBytes: z.number().int(), duplicate: z.boolean() })
-  ;
+export const chunkReceiptSchema = z.object({ seq: z.number().int(), sha256: sha256, sizeBytes: z.number().int(), duplicate: z.boolean() });
 
 export const eventsReceiptSchema = z.object({
   stored: z.number().int(),
-  replaced: z.number().int().optional().meta({ description: "Events stored with a NUL or an unpaired surrogate replaced (the event's `replaced` names the fields)" }),
+  replaced: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: "Events stored with a NUL or an unpaired surrogate replaced (the event's `replaced` names the fields)" }),
 });
 
 export const finishReceiptSchema = z.object({
@@ -217,7 +205,9 @@ export const auditedCommandsSchema = z.object({
   version: z
     .number()
     .int()
-    .describe('Raised by every change to the rules. The ETag is `"rules-v<version>"` (e.g. `"rules-v3"`): a poll with it in If-None-Match is answered 304 while nothing changed'),
+    .describe(
+      'Raised by every change to the rules. The ETag is `"rules-v<version>"` (e.g. `"rules-v3"`): a poll with it in If-None-Match is answered 304 while nothing changed',
+    ),
   syntax: z.literal("re2").describe("Patterns are RE2 regular expressions, matched anywhere in the command"),
   rules: z.array(
     z.object({

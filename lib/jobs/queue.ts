@@ -57,9 +57,10 @@ export async function ensureQueue(boss: PgBoss, job: { name: string; queue?: Omi
 
 /** Whether a job of this queue whose payload has `field` = `value` is waiting to run (created, or waiting to retry). */
 export async function hasWaitingJob(queue: string, field: string, value: string): Promise<boolean> {
-  const { rows } = await getPool().query(
-    "select 1 from pgboss.job where name = $1 and data->>$2 = $3 and state in ('created', 'retry') limit 1",
-    [queue, field, value],
-  );
+  const { rows } = await getPool().query("select 1 from pgboss.job where name = $1 and data->>$2 = $3 and state in ('created', 'retry') limit 1", [
+    queue,
+    field,
+    value,
+  ]);
   return rows.length > 0;
 }

@@ -39,11 +39,12 @@ export class ProbeError extends Error {
  * ProbeError with ffprobe's message when the file is not readable media.
  */
 export async function probeMedia(file: string, { timeoutMs = 120_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<MediaFacts> {
-  const result = await execa(
-    ffprobePath(),
-    ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", file],
-    { timeout: timeoutMs, cancelSignal: signal, reject: false, maxBuffer: 16 * 1024 * 1024 },
-  );
+  const result = await execa(ffprobePath(), ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", file], {
+    timeout: timeoutMs,
+    cancelSignal: signal,
+    reject: false,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   if (result.timedOut) throw new ProbeError(`ffprobe did not answer within ${Math.round(timeoutMs / 1000)} s`);
   const stderr = String(result.stderr ?? "").trim();
   if (result.exitCode !== 0) {
@@ -71,11 +72,10 @@ export async function probeMedia(file: string, { timeoutMs = 120_000, signal }: 
 
 /** Streams of the source, as ffprobe sees them. */
 export async function probeStreams(file: string, signal?: AbortSignal) {
-  const { stdout } = await execa(
-    ffprobePath(),
-    ["-v", "error", "-show_entries", "stream=codec_type,codec_name:format=duration", "-of", "json", file],
-    { timeout: 60_000, cancelSignal: signal },
-  );
+  const { stdout } = await execa(ffprobePath(), ["-v", "error", "-show_entries", "stream=codec_type,codec_name:format=duration", "-of", "json", file], {
+    timeout: 60_000,
+    cancelSignal: signal,
+  });
   const json = JSON.parse(stdout) as { streams?: { codec_type?: string; codec_name?: string }[]; format?: { duration?: string } };
   const streams = json.streams ?? [];
   return {
@@ -119,7 +119,13 @@ export async function ffmpegHasBitstreamFilter(name: string): Promise<boolean> {
   let list = bitstreamFilters.get(binary);
   if (!list) {
     list = execa(binary, ["-hide_banner", "-bsfs"], { timeout: 30_000 }).then(
-      ({ stdout }) => new Set(stdout.split("\n").map((l) => l.trim()).filter(Boolean)),
+      ({ stdout }) =>
+        new Set(
+          stdout
+            .split("\n")
+            .map((l) => l.trim())
+            .filter(Boolean),
+        ),
       () => new Set<string>(),
     );
     bitstreamFilters.set(binary, list);

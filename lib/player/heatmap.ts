@@ -61,12 +61,7 @@ export function bucketize(points: { tMs: number; weight: number }[], durationMs:
 }
 
 /** The three activity curves of the timeline: input, screen changes, audio level. */
-export function buildHeatmap(input: {
-  durationMs: number;
-  events: InputEvent[];
-  activity: Activity | null;
-  buckets?: number;
-}): Heatmap {
+export function buildHeatmap(input: { durationMs: number; events: InputEvent[]; activity: Activity | null; buckets?: number }): Heatmap {
   const buckets = input.buckets ?? HEATMAP_BUCKETS;
   const inputCounts = bucketize(
     input.events.map((e) => ({ tMs: e.tMs, weight: (INPUT_WEIGHT[e.type] ?? 0) * (e.count ?? 1) })).filter((p) => p.weight > 0),
@@ -84,8 +79,16 @@ export function buildHeatmap(input: {
     );
     if (input.activity.audio) {
       // Audio is a level, not a count: the bucket's mean level.
-      const sums = bucketize(input.activity.audio.map((l, i) => ({ tMs: i * binMs, weight: l })), input.durationMs, buckets);
-      const counts = bucketize(input.activity.audio.map((_, i) => ({ tMs: i * binMs, weight: 1 })), input.durationMs, buckets);
+      const sums = bucketize(
+        input.activity.audio.map((l, i) => ({ tMs: i * binMs, weight: l })),
+        input.durationMs,
+        buckets,
+      );
+      const counts = bucketize(
+        input.activity.audio.map((_, i) => ({ tMs: i * binMs, weight: 1 })),
+        input.durationMs,
+        buckets,
+      );
       audio = smooth(sums.map((s, i) => (counts[i] ? s / counts[i]! : 0)));
     }
   }

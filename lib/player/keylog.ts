@@ -18,7 +18,17 @@ export type LogLine =
 type KeyData = { key?: unknown; modifiers?: unknown; masked?: unknown };
 
 const MODIFIER_ORDER = ["ctrl", "alt", "shift", "meta"] as const;
-const MODIFIER_LABEL: Record<string, string> = { ctrl: "Ctrl", control: "Ctrl", alt: "Alt", option: "Alt", shift: "Shift", meta: "Meta", cmd: "Meta", super: "Meta", win: "Meta" };
+const MODIFIER_LABEL: Record<string, string> = {
+  ctrl: "Ctrl",
+  control: "Ctrl",
+  alt: "Alt",
+  option: "Alt",
+  shift: "Shift",
+  meta: "Meta",
+  cmd: "Meta",
+  super: "Meta",
+  win: "Meta",
+};
 const MODIFIER_KEYS = new Set(["shift", "control", "ctrl", "alt", "altgraph", "meta", "os", "super", "capslock", "fn"]);
 const KEY_NAMES: Record<string, string> = {
   arrowup: "Up",

@@ -49,8 +49,7 @@ export async function buildPlayerProps({
   initialClip: ClipRange | null;
   review: PlayerReview;
 }): Promise<PlayerProps> {
-  const durationMs =
-    playlist?.durationMs ?? recording?.durationMs ?? Math.max(0, (session.endedAt ?? new Date()).getTime() - session.startedAt.getTime());
+  const durationMs = playlist?.durationMs ?? recording?.durationMs ?? Math.max(0, (session.endedAt ?? new Date()).getTime() - session.startedAt.getTime());
   const [inputs, logEvents, findings, activityRaw, videoRates, commands, thumbnails] = await Promise.all([
     getInputActivity({ sessionId: session.id }),
     getLogEvents({ sessionId: session.id }),

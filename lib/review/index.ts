@@ -65,7 +65,19 @@ function toPlayerNote(note: SessionNote, author: { email: string; name: string }
 }
 
 /** A note at a moment (ms from the session start) of a session the viewer may see. */
-export async function addNote({ viewer, hash, tMs, text, ip }: { viewer: Viewer; hash: string; tMs: number; text: string; ip: string | null }): Promise<PlayerNote> {
+export async function addNote({
+  viewer,
+  hash,
+  tMs,
+  text,
+  ip,
+}: {
+  viewer: Viewer;
+  hash: string;
+  tMs: number;
+  text: string;
+  ip: string | null;
+}): Promise<PlayerNote> {
   const session = await visibleSession(viewer, hash);
   const note = await insertNote({
     sessionId: session.id,
@@ -99,7 +111,11 @@ export async function editNote({ viewer, id, text, ip }: { viewer: Viewer; id: n
 }
 
 /** A session's notes as the player and the report show them, each with its earlier versions (oldest first). */
-export async function getSessionNotes({ sessionId }: { sessionId: number }): Promise<(PlayerNote & { versions: { version: number; text: string; at: Date }[] })[]> {
+export async function getSessionNotes({
+  sessionId,
+}: {
+  sessionId: number;
+}): Promise<(PlayerNote & { versions: { version: number; text: string; at: Date }[] })[]> {
   const rows = await listNotes({ sessionId });
   const versions = await listNoteVersions({ noteIds: rows.map((r) => r.note.id) });
   return rows.map((r) => ({

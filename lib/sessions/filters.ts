@@ -16,7 +16,6 @@ const MAX_CURSOR_LENGTH = 200;
 export const SESSION_SORTS = ["newest", "risk"] as const;
 export type SessionSort = (typeof SESSION_SORTS)[number];
 
-
 /** What the list is filtered by, as the query functions take it. */
 export type SessionFilter = {
   /** Matches the start of the ID, user, host or credential username (case-insensitive). */
@@ -233,9 +232,7 @@ const cursorSchema = z.discriminatedUnion("s", [
 export function encodeCursor(cursor: SessionCursor): string {
   const d = cursor.dir === "older" ? "o" : "n";
   const payload =
-    cursor.sort === "newest"
-      ? { s: cursor.sort, d, t: cursor.startedAtUs, i: cursor.id }
-      : { s: cursor.sort, d, r: cursor.riskScore, i: cursor.id };
+    cursor.sort === "newest" ? { s: cursor.sort, d, t: cursor.startedAtUs, i: cursor.id } : { s: cursor.sort, d, r: cursor.riskScore, i: cursor.id };
   return Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
 }
 

@@ -147,9 +147,7 @@ function cursorCondition(cursor: SessionCursor): SQL {
 }
 
 function cursorOf(row: SessionListRow, sort: SessionSort, dir: "older" | "newer"): SessionCursor {
-  return sort === "newest"
-    ? { sort, dir, startedAtUs: row.startedAtUs, id: row.id }
-    : { sort, dir, riskScore: row.riskScore, id: row.id };
+  return sort === "newest" ? { sort, dir, startedAtUs: row.startedAtUs, id: row.id } : { sort, dir, riskScore: row.riskScore, id: row.id };
 }
 
 /**
@@ -225,11 +223,7 @@ export async function listSessions({
 
 /** Whether any session at all is visible to the viewer (to tell "none yet" from "no match"). */
 export async function hasAnySession({ viewer }: { viewer: SessionViewer }): Promise<boolean> {
-  const [row] = await db
-    .select({ id: remoteSessions.id })
-    .from(remoteSessions)
-    .where(sessionVisibleTo(viewer))
-    .limit(1);
+  const [row] = await db.select({ id: remoteSessions.id }).from(remoteSessions).where(sessionVisibleTo(viewer)).limit(1);
   return Boolean(row);
 }
 
@@ -237,13 +231,7 @@ export async function hasAnySession({ viewer }: { viewer: SessionViewer }): Prom
  * A session by its hash, or null when there is none OR the viewer may not see
  * it: both answers look the same to the caller, so pages give the same 404.
  */
-export async function getSessionByHash({
-  hash,
-  viewer,
-}: {
-  hash: string;
-  viewer: SessionViewer;
-}): Promise<RemoteSession | null> {
+export async function getSessionByHash({ hash, viewer }: { hash: string; viewer: SessionViewer }): Promise<RemoteSession | null> {
   const [row] = await db
     .select()
     .from(remoteSessions)

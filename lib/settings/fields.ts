@@ -66,17 +66,17 @@ export function parameterGroups(): { group: string; keys: ParameterKey[] }[] {
 
 /** A URL-safe slug for a group name: "Remote session" → "remote-session". */
 export function groupSlug(group: string): string {
-  return group.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return group
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 /**
  * Turns a submitted form field into a value of `schema`. A missing boolean
  * is an unchecked switch (browsers send nothing for it).
  */
-export function parseFieldInput(
-  schema: AnySchema,
-  raw: string | undefined,
-): { ok: true; value: unknown } | { ok: false; message: string } {
+export function parseFieldInput(schema: AnySchema, raw: string | undefined): { ok: true; value: unknown } | { ok: false; message: string } {
   const field = describeParameterField(schema);
   let candidate: unknown;
   switch (field.kind) {
@@ -126,7 +126,14 @@ export const parameterFormSchema = z
   .catchall(z.string().max(2000, "Too long."))
   .transform((raw, ctx) => {
     const values: { key: ParameterKey; value: unknown }[] = [];
-    const keys = [...new Set(raw.keys.split(",").map((k) => k.trim()).filter(Boolean))];
+    const keys = [
+      ...new Set(
+        raw.keys
+          .split(",")
+          .map((k) => k.trim())
+          .filter(Boolean),
+      ),
+    ];
     for (const key of keys) {
       if (!isParameterKey(key)) {
         ctx.addIssue({ code: "custom", path: ["form"], message: "The form lists an unknown parameter. Reload the page." });

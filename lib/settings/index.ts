@@ -61,10 +61,7 @@ export async function saveParameters({
       value: value as ParameterValue<typeof key>,
       updatedBy: actor.id,
       onChanged: (tx, previous) =>
-        recordAudit(
-          { actor, action: "parameter.changed", target: { type: "parameter", id: key }, ip, details: { key, old: previous, new: value } },
-          tx,
-        ),
+        recordAudit({ actor, action: "parameter.changed", target: { type: "parameter", id: key }, ip, details: { key, old: previous, new: value } }, tx),
     });
     if (result.changed) changed.push(key);
   }

@@ -60,7 +60,11 @@ export const PARAMETERS = {
     group: "Remote session",
     label: "Access window (minutes)",
     help: "How long a justified (or approved) access to one session lasts for the viewer who asked.",
-    schema: z.number().int().min(5).max(7 * 24 * 60),
+    schema: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60),
     default: 60,
   },
   "remote_session.auditors_may_share": {
@@ -74,7 +78,11 @@ export const PARAMETERS = {
     group: "Security",
     label: "Sign out after inactivity (minutes)",
     help: "A signed-in browser that sends no request for this long is signed out (watching a recording counts as activity).",
-    schema: z.number().int().min(1).max(24 * 60),
+    schema: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
     default: 30,
   },
 } as const;

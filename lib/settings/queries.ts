@@ -32,9 +32,7 @@ export async function getParameters<K extends ParameterKey>({ keys }: { keys: K[
       key,
       value: row ? parseParameter(key, row.value) : PARAMETERS[key].default,
       updatedAt: row?.updatedAt ?? null,
-      updatedBy: row?.updatedById
-        ? { id: row.updatedById, email: row.updatedByEmail ?? null, name: row.updatedByName ?? null }
-        : null,
+      updatedBy: row?.updatedById ? { id: row.updatedById, email: row.updatedByEmail ?? null, name: row.updatedByName ?? null } : null,
     };
   });
 }

@@ -42,7 +42,13 @@ export async function prepareRuntime({
       superuserUrl = embedded.url;
       await writeFile(runtimeFile(), JSON.stringify({ url: embedded.url, pid: process.pid }), { mode: 0o600 });
       const stop = embedded.stop;
-      embedded = { ...embedded, stop: async () => { await rm(runtimeFile(), { force: true }); await stop(); } };
+      embedded = {
+        ...embedded,
+        stop: async () => {
+          await rm(runtimeFile(), { force: true });
+          await stop();
+        },
+      };
       console.log(`[db] embedded PostgreSQL running from ${embeddedDir()}`);
     }
     const passwords = await embeddedRolePasswords(embeddedDir());

@@ -208,7 +208,7 @@ export async function writeFileHashed(
     for await (const item of body) {
       if (failure) throw failure;
       const piece = bytesOf(item);
-      for (let offset = 0; offset < piece.byteLength; ) {
+      for (let offset = 0; offset < piece.byteLength;) {
         const n = Math.min(piece.byteLength - offset, BUFFER_BYTES - filled);
         view.set(n === piece.byteLength ? piece : piece.subarray(offset, offset + n), filled);
         filled += n;

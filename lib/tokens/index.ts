@@ -20,7 +20,11 @@ const digest = (token: string) => createHash("sha256").update(token).digest("hex
 
 /** A new token; its secret is returned once and never stored. */
 export async function createApiToken({ name, createdBy }: { name: string; createdBy: string | null }) {
-  const prefix = randomBytes(9).toString("base64url").toLowerCase().replace(/[^a-z0-9]/g, "0").slice(0, 12);
+  const prefix = randomBytes(9)
+    .toString("base64url")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "0")
+    .slice(0, 12);
   const token = `svt_${prefix}_${randomBytes(32).toString("base64url")}`;
   const row = await insertApiToken({ name, prefix, secretHash: digest(token), createdBy });
   return { token, row };

@@ -67,10 +67,7 @@ export async function setAccountRole({ actor, ip, userId, role }: { actor: Actor
     id: userId,
     changes: { role },
     afterUpdate: (tx, before, after) =>
-      recordAudit(
-        { actor, action: "user.role_changed", target: target(after), ip, details: { email: after.email, old: before.role, new: after.role } },
-        tx,
-      ),
+      recordAudit({ actor, action: "user.role_changed", target: target(after), ip, details: { email: after.email, old: before.role, new: after.role } }, tx),
   });
   guardResult(result, "demoting it");
   return result.after;
@@ -83,8 +80,7 @@ export async function disableAccount({ actor, ip, userId }: { actor: Actor; ip?:
   const result = await updateUserKeepingAnAdmin({
     id: userId,
     changes: { disabledAt: new Date() },
-    afterUpdate: (tx, _before, after) =>
-      recordAudit({ actor, action: "user.disabled", target: target(after), ip, details: { email: after.email } }, tx),
+    afterUpdate: (tx, _before, after) => recordAudit({ actor, action: "user.disabled", target: target(after), ip, details: { email: after.email } }, tx),
   });
   guardResult(result, "disabling it");
   return result.after;
@@ -125,10 +121,7 @@ export async function resetAccountPassword({
   const passwordHash = await hashPassword(password ?? generatedPassword!);
   // A reset usually follows a suspected compromise: whoever holds the old password's sessions is signed out.
   const after = await updateUser({ id: userId, passwordHash, endSessions: true }, (tx, row) =>
-    recordAudit(
-      { actor, action: "user.password_reset", target: target(row), ip, details: { email: row.email, generated: generatedPassword !== null } },
-      tx,
-    ),
+    recordAudit({ actor, action: "user.password_reset", target: target(row), ip, details: { email: row.email, generated: generatedPassword !== null } }, tx),
   );
   if (!after) throw new AppError("This account does not exist.", 404);
   return { user: after, generatedPassword };

@@ -37,5 +37,4 @@ export const resetPasswordSchema = z
     if (!parsed.success) ctx.addIssue({ code: "custom", path: ["password"], message: parsed.error.issues[0]?.message ?? "Invalid password." });
   });
 
-
 export const userStatusChangeSchema = z.object({ userId: userIdSchema, status: z.enum(["enabled", "disabled"], "Choose enabled or disabled.") });

@@ -30,9 +30,10 @@ function random() {
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
-const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const word = () => pick(["app", "data", "backup", "web", "api", "logs", "tmp", "build", "release", "config", "users", "cache"]);
-const file = () => `${pick(["/var/www", "/opt/app", "/home/ana", ".", "/srv/data", "/etc/nginx", "~/src"])}/${word()}${pick([".txt", ".log", ".conf", ".json", ".sh", "", ".tar.gz", ".py"])}`;
+const file = () =>
+  `${pick(["/var/www", "/opt/app", "/home/ana", ".", "/srv/data", "/etc/nginx", "~/src"])}/${word()}${pick([".txt", ".log", ".conf", ".json", ".sh", "", ".tar.gz", ".py"])}`;
 const host = () => `${word()}${Math.floor(random() * 50)}.example.net`;
 
 const SHELL: (() => string)[] = [
@@ -160,9 +161,7 @@ function main() {
   results.push({ engine: "RE2 set (re2js), used", compileMs: compiled.ms, matchMs: matched.ms, findings: matched.value });
 
   // Baseline 1: one V8 RegExp per rule. Fast on these rules, but backtracking: one bad pattern hangs the process.
-  const v8 = time(() =>
-    rules.map((r) => ({ kind: r.sessionType, re: new RegExp(r.pattern, r.sessionType === "database" ? "i" : "") })),
-  );
+  const v8 = time(() => rules.map((r) => ({ kind: r.sessionType, re: new RegExp(r.pattern, r.sessionType === "database" ? "i" : "") })));
   const v8Matched = time(() => {
     let n = 0;
     for (const l of lines) for (const r of v8.value) if (r.kind === l.kind && r.re.test(l.text)) n++;
@@ -194,9 +193,7 @@ function main() {
   const agree = results.every((r) => r.findings === used.findings);
   console.log(`[bench] all engines found the same number of matches: ${agree ? "yes" : "NO"}`);
   const verdict = used.matchMs < TARGET_MS ? "met" : "MISSED";
-  console.log(
-    `[bench] target (${LINES.toLocaleString("en")} lines in under ${TARGET_MS} ms): ${verdict} — ${Math.round(used.matchMs)} ms`,
-  );
+  console.log(`[bench] target (${LINES.toLocaleString("en")} lines in under ${TARGET_MS} ms): ${verdict} — ${Math.round(used.matchMs)} ms`);
   if (!agree || used.matchMs >= TARGET_MS) process.exitCode = 1;
 }
 

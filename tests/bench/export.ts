@@ -24,7 +24,9 @@ const RUN_JOB = process.argv.indexOf("--run-job");
 
 function readKb(pid: number | "self", field: string): number | null {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(`${field}:`));
+    const line = readFileSync(`/proc/${pid}/status`, "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`${field}:`));
     return line ? Number(line.split(/\s+/)[1]) : null;
   } catch {
     return null;
@@ -254,10 +256,10 @@ async function main() {
           optionsKey: `bench-${c.watermark ? "watermark" : "plain"}-${run}`,
         })
         .returning();
-      const job = await runChild(
-        [process.execPath, "--conditions=react-server", "--import", "tsx", "tests/bench/export.ts", "--run-job", exp!.id],
-        { BENCH_CHILD_DATABASE_URL: databaseUrl, DATA_DIR: process.env.DATA_DIR! },
-      );
+      const job = await runChild([process.execPath, "--conditions=react-server", "--import", "tsx", "tests/bench/export.ts", "--run-job", exp!.id], {
+        BENCH_CHILD_DATABASE_URL: databaseUrl,
+        DATA_DIR: process.env.DATA_DIR!,
+      });
       const lines = job.stdout.trim().split("\n");
       for (const l of lines.slice(0, -1)) console.log(`  | ${l}`);
       const report = JSON.parse(lines.pop()!) as { outcome: string; wallMs: number; vmHwmKb: number };
@@ -335,7 +337,12 @@ async function main() {
   console.log(`  peak memory of our processes < 300 MB: ${peak.toFixed(0)} MB — ${verdict(peak < 300)}`);
   const cpuRealtime = transcode.mediaSeconds / (transcode.jobFfmpegCpu / os.cpus().length);
   console.log(`  (transcode if ffmpeg had all ${os.cpus().length} cores to itself, from its CPU time: ${cpuRealtime.toFixed(1)}× realtime)`);
-  console.log(`  (machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})`);
+  console.log(
+    `  (machine: ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")})`,
+  );
 
   await closeDb();
   await stopDb();

@@ -34,7 +34,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const MIB = 1024 * 1024;
 const root = path.resolve("data/bench-ingest");
 
-
 /** Peak resident memory (VmHWM, bytes) of a process and its descendants, the largest of them. */
 async function peakRss(pid: number): Promise<number> {
   const pids = [pid];
@@ -57,11 +56,24 @@ async function startServer(databaseUrl: string, dataDir: string): Promise<{ url:
   // BENCH_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
   const child = spawn(process.execPath, [...profile, path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, DATA_DIR: dataDir, NEXTAUTH_URL: url, NEXTAUTH_SECRET: randomBytes(24).toString("hex") },
+    env: {
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      NEXTAUTH_URL: url,
+      NEXTAUTH_SECRET: randomBytes(24).toString("hex"),
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const deadline = Date.now() + 60_000;
-  while (!(await fetch(`${url}/api/v1/openapi.json`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/api/v1/openapi.json`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (child.exitCode !== null) throw new Error("next start exited: is there a build? (npm run build, or NEXT_DIST_DIR)");
     if (Date.now() > deadline) throw new Error("next start did not answer within 60 s");
     await new Promise((r) => setTimeout(r, 250));
@@ -173,13 +185,17 @@ const median = (values: number[]) => {
 };
 
 /** One upload of `source` as a new session, timed, with the CPU both sides spent, then its finish. */
-async function timedUpload(
-  api: IngestClient,
-  server: { url: string; pid: number; token: string },
-  plan: Plan,
-): Promise<Omit<Run, "copy" | "ratio">> {
+async function timedUpload(api: IngestClient, server: { url: string; pid: number; token: string }, plan: Plan): Promise<Omit<Run, "copy" | "ratio">> {
   const hash = `bench${randomBytes(6).toString("hex")}`;
-  await api.start({ hash, protocol: "rdp", host: "bench", credentialUsername: "bench", user: "bench", userIp: "127.0.0.1", startedAt: new Date().toISOString() });
+  await api.start({
+    hash,
+    protocol: "rdp",
+    host: "bench",
+    credentialUsername: "bench",
+    user: "bench",
+    userIp: "127.0.0.1",
+    startedAt: new Date().toISOString(),
+  });
   const serverBefore = await cpuSeconds(server.pid);
   const clientBefore = await childrenCpuSeconds();
   let t = performance.now();
@@ -257,20 +273,26 @@ async function main() {
 
   const rate = (mib: number, ms: number) => (mib * MIB) / 1e6 / (ms / 1000);
   const mbps = (rate: number) => `${rate.toFixed(0)} MB/s`;
-  const range = (values: number[], show: (v: number) => string) =>
-    `${show(median(values))} (${show(Math.min(...values))}–${show(Math.max(...values))})`;
-  console.log(
-    `\nIngestion benchmark: chunks of ${CHUNK / MIB} MiB, ${PARALLEL} in flight, the server hashes every byte and fsyncs every chunk.`,
-  );
+  const range = (values: number[], show: (v: number) => string) => `${show(median(values))} (${show(Math.min(...values))}–${show(Math.max(...values))})`;
+  console.log(`\nIngestion benchmark: chunks of ${CHUNK / MIB} MiB, ${PARALLEL} in flight, the server hashes every byte and fsyncs every chunk.`);
   console.log(`Medians of ${RUNS} runs, range in brackets.\n`);
   console.table(
     rows.map(({ mib, runs, rssIdle, rssPeak }) => {
       const of = (pick: (r: Run) => number) => runs.map(pick);
       return {
         size: `${mib} MiB`,
-        "plain copy": range(of((r) => rate(mib, r.copy)), mbps),
-        "upload (chunks)": range(of((r) => rate(mib, r.upload)), mbps),
-        "upload / copy": `${range(of((r) => r.ratio), (v) => v.toFixed(2))} target ≥ 0.70`,
+        "plain copy": range(
+          of((r) => rate(mib, r.copy)),
+          mbps,
+        ),
+        "upload (chunks)": range(
+          of((r) => rate(mib, r.upload)),
+          mbps,
+        ),
+        "upload / copy": `${range(
+          of((r) => r.ratio),
+          (v) => v.toFixed(2),
+        )} target ≥ 0.70`,
         "server CPU: user + kernel": `${median(of((r) => r.serverUser)).toFixed(1)} + ${median(of((r) => r.serverKernel)).toFixed(1)} s`,
         "client CPU: user + kernel": `${median(of((r) => r.clientUser)).toFixed(1)} + ${median(of((r) => r.clientKernel)).toFixed(1)} s`,
         "finish (assemble)": `${(median(of((r) => r.finish)) / 1000).toFixed(1)} s`,

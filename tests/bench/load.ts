@@ -173,7 +173,11 @@ async function runFleet(
   sessions: number,
   seconds: number,
   chunks: { bytes: Buffer; sha256: string }[],
-  send: { start: (hash: string) => Promise<Answer>; chunk: (hash: string, seq: number, c: { bytes: Buffer; sha256: string }) => Promise<Answer>; events: (hash: string, body: string) => Promise<Answer> },
+  send: {
+    start: (hash: string) => Promise<Answer>;
+    chunk: (hash: string, seq: number, c: { bytes: Buffer; sha256: string }) => Promise<Answer>;
+    events: (hash: string, body: string) => Promise<Answer>;
+  },
   /** Filled with each session's hash as it starts (readers pick live sessions from it). */
   hashes: string[] = [],
 ): Promise<Fleet> {
@@ -221,7 +225,12 @@ async function startProduct(databaseUrl: string, dataDir: string) {
     stdio: ["ignore", "ignore", "inherit"],
   });
   const deadline = Date.now() + 90_000;
-  while (!(await fetch(`${url}/signin`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/signin`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (web.exitCode !== null) throw new Error("the web server exited: is there a build? (npm run build, or NEXT_DIST_DIR)");
     if (Date.now() > deadline) throw new Error("the web server did not answer within 90 s");
     await new Promise((r) => setTimeout(r, 250));
@@ -243,10 +252,23 @@ function productApi(url: string, token: string) {
         `${url}/api/v1/sessions`,
         "POST",
         { ...auth, "content-type": "application/json" },
-        JSON.stringify({ hash, protocol: "rdp", host: "srv-load.corp.example", credentialUsername: "Administrator", user: "Load Test", userIp: "10.0.0.9", startedAt: new Date().toISOString() }),
+        JSON.stringify({
+          hash,
+          protocol: "rdp",
+          host: "srv-load.corp.example",
+          credentialUsername: "Administrator",
+          user: "Load Test",
+          userIp: "10.0.0.9",
+          startedAt: new Date().toISOString(),
+        }),
       ),
     chunk: (hash: string, seq: number, c: { bytes: Buffer; sha256: string }) =>
-      request(`${url}/api/v1/sessions/${hash}/chunks/${seq}`, "PUT", { ...auth, "content-type": "application/octet-stream", "x-chunk-sha256": c.sha256 }, c.bytes),
+      request(
+        `${url}/api/v1/sessions/${hash}/chunks/${seq}`,
+        "PUT",
+        { ...auth, "content-type": "application/octet-stream", "x-chunk-sha256": c.sha256 },
+        c.bytes,
+      ),
     events: (hash: string, body: string) => request(`${url}/api/v1/sessions/${hash}/events`, "POST", { ...auth, "content-type": "application/x-ndjson" }, body),
   };
 }
@@ -308,7 +330,12 @@ async function watch(url: string, cookies: string[], live: () => string[], until
       while (!until()) {
         hash ??= live()[w * 37];
         if (hash) {
-          const answer = await timed(playlists, "live playlist", () => request(`${url}/api/sessions/${hash}/hls/live.m3u8`, "GET", { cookie }), (s) => s === 200 || s === 404);
+          const answer = await timed(
+            playlists,
+            "live playlist",
+            () => request(`${url}/api/sessions/${hash}/hls/live.m3u8`, "GET", { cookie }),
+            (s) => s === 200 || s === 404,
+          );
           const text = answer?.status === 200 ? answer.body.toString() : "";
           const lines = text.split("\n");
           for (let i = 0; i < lines.length; i++) {
@@ -318,7 +345,12 @@ async function watch(url: string, cookies: string[], live: () => string[], until
             seen.add(lines[i]!);
             const [length, offset] = [Number(range[1]), Number(range[2])];
             const target = new URL(uri, `${url}/api/sessions/${hash}/hls/`).href;
-            await timed(segments, "live segment", () => request(target, "GET", { cookie, range: `bytes=${offset}-${offset + length - 1}` }), (s) => s === 206);
+            await timed(
+              segments,
+              "live segment",
+              () => request(target, "GET", { cookie, range: `bytes=${offset}-${offset + length - 1}` }),
+              (s) => s === 206,
+            );
           }
         }
         await new Promise((r) => setTimeout(r, PERIOD_MS));
@@ -336,7 +368,9 @@ async function startBaseline(dir: string) {
     req.on("data", (d: Buffer) => parts.push(d));
     req.on("end", async () => {
       try {
-        const name = createHash("sha256").update(req.url ?? "").digest("hex");
+        const name = createHash("sha256")
+          .update(req.url ?? "")
+          .digest("hex");
         const handle = await open(path.join(dir, name), "w");
         await handle.write(Buffer.concat(parts));
         await handle.sync();
@@ -355,8 +389,10 @@ async function startBaseline(dir: string) {
     server,
     api: {
       start: async () => ({ status: 201, body: Buffer.alloc(0) }),
-      chunk: (hash: string, seq: number, c: { bytes: Buffer }) => request(`${url}/${hash}/${seq}`, "PUT", { "content-type": "application/octet-stream" }, c.bytes),
-      events: (hash: string, body: string) => request(`${url}/${hash}/events-${randomBytes(4).toString("hex")}`, "PUT", { "content-type": "application/x-ndjson" }, body),
+      chunk: (hash: string, seq: number, c: { bytes: Buffer }) =>
+        request(`${url}/${hash}/${seq}`, "PUT", { "content-type": "application/octet-stream" }, c.bytes),
+      events: (hash: string, body: string) =>
+        request(`${url}/${hash}/events-${randomBytes(4).toString("hex")}`, "PUT", { "content-type": "application/x-ndjson" }, body),
     },
   };
 }
@@ -366,7 +402,19 @@ async function startBaseline(dir: string) {
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : "-");
 const mb = (v: number) => `${(v / 1024 / 1024).toFixed(0)} MB`;
 
-type Row = { name: string; sessions: number; seconds: number; chunksPerS: number; ackMedian: number; ackP99: number; errors: number; pageP95?: number; cpu?: string; rss?: string; kinds: string };
+type Row = {
+  name: string;
+  sessions: number;
+  seconds: number;
+  chunksPerS: number;
+  ackMedian: number;
+  ackP99: number;
+  errors: number;
+  pageP95?: number;
+  cpu?: string;
+  rss?: string;
+  kinds: string;
+};
 
 function row(name: string, sessions: number, seconds: number, fleet: Fleet, extra: Partial<Row> = {}): Row {
   const kinds = [...fleet.acks.errorKinds, ...fleet.events.errorKinds, ...fleet.starts.errorKinds].map(([k, n]) => `${k} ×${n}`).join(", ");
@@ -389,7 +437,9 @@ async function main(): Promise<number> {
     console.error(`no build in ${distDir}: run \`npm run build\` (or set NEXT_DIST_DIR)`);
     return 1;
   }
-  console.log(`bench:load: ${SESSIONS} proxies (64 KiB chunk + events every 2 s) for ${SECONDS} s, ${AUDITORS} auditors, ${WATCHERS} live watchers; ${os.cpus().length} cores`);
+  console.log(
+    `bench:load: ${SESSIONS} proxies (64 KiB chunk + events every 2 s) for ${SECONDS} s, ${AUDITORS} auditors, ${WATCHERS} live watchers; ${os.cpus().length} cores`,
+  );
   await mkdir(path.resolve("data"), { recursive: true });
   const work = await mkdtemp(path.resolve("data/bench-load-"));
   await chmod(work, 0o755); // as root, the postgres OS user must reach its data folder
@@ -411,12 +461,23 @@ async function main(): Promise<number> {
           '10.1.' || (g % 200) || '.' || (g % 250), now() - g * interval '5 minutes', now() - g * interval '5 minutes' + interval '20 minutes', 'closed', 1000000 + g
         from generate_series(1, ${BACKGROUND_SESSIONS}) g`),
     );
-    const closed = Array.from({ length: 200 }, (_, i) => createHash("md5").update(`load-${i + 1}`).digest("hex"));
+    const closed = Array.from({ length: 200 }, (_, i) =>
+      createHash("md5")
+        .update(`load-${i + 1}`)
+        .digest("hex"),
+    );
     const password = randomBytes(12).toString("base64url");
     const passwordHash = await hashPassword(password);
     const watchers = await db
       .insert(users)
-      .values(Array.from({ length: AUDITORS + WATCHERS }, (_, i) => ({ email: `load-${i}@example.test`, name: `Load Auditor ${i}`, role: "auditor" as const, passwordHash })))
+      .values(
+        Array.from({ length: AUDITORS + WATCHERS }, (_, i) => ({
+          email: `load-${i}@example.test`,
+          name: `Load Auditor ${i}`,
+          role: "auditor" as const,
+          passwordHash,
+        })),
+      )
       .returning();
     const { token: secret } = await createApiToken({ name: "load-fleet", createdBy: null });
 
@@ -436,8 +497,22 @@ async function main(): Promise<number> {
       const fleet = runFleet(sessions, seconds, chunks, api, live).finally(() => (running = false));
       const readers = withReaders
         ? Promise.all([
-            browse(product!.url, cookies.slice(0, AUDITORS), closed, () => live, () => !running, pages),
-            watch(product!.url, cookies.slice(AUDITORS), () => live, () => !running, playlists, segments),
+            browse(
+              product!.url,
+              cookies.slice(0, AUDITORS),
+              closed,
+              () => live,
+              () => !running,
+              pages,
+            ),
+            watch(
+              product!.url,
+              cookies.slice(AUDITORS),
+              () => live,
+              () => !running,
+              playlists,
+              segments,
+            ),
           ])
         : Promise.resolve();
       const [result] = await Promise.all([fleet, readers]);

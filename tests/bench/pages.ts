@@ -150,14 +150,16 @@ async function listWithOffset(filter: SessionFilter, offset: number) {
       sql`(lower(${remoteSessions.host}) like ${p} or lower(${remoteSessions.userName}) like ${p} or lower(${remoteSessions.credentialUsername}) like ${p} or ${remoteSessions.hash} like ${p})`,
     );
   }
-  return db
-    // The same columns as listSessions, so that only the paging differs.
-    .select(listColumns)
-    .from(remoteSessions)
-    .where(and(...where))
-    .orderBy(sql`${remoteSessions.startedAt} desc nulls last`, sql`${remoteSessions.id} desc nulls last`)
-    .limit(PAGE_SIZE + 1)
-    .offset(offset);
+  return (
+    db
+      // The same columns as listSessions, so that only the paging differs.
+      .select(listColumns)
+      .from(remoteSessions)
+      .where(and(...where))
+      .orderBy(sql`${remoteSessions.startedAt} desc nulls last`, sql`${remoteSessions.id} desc nulls last`)
+      .limit(PAGE_SIZE + 1)
+      .offset(offset)
+  );
 }
 
 /** The cursor that a reader paging 50 at a time would hold at `depth` rows. */
@@ -206,7 +208,6 @@ async function explain(name: string, fn: () => Promise<unknown>, run: (...a: unk
 }
 
 // ─── HTTP page renders ───────────────────────────────────────────────────────
-
 
 function cookieHeader(res: Response, jar: Map<string, string>) {
   for (const c of res.headers.getSetCookie()) {
@@ -305,7 +306,13 @@ async function main(): Promise<number> {
     const filtered: SessionFilter = { protocol: "rdp", q: "mar" };
     const deepCursor = await cursorAt({}, DEEP);
     const deepRdpCursor = await cursorAt({ protocol: "rdp" }, DEEP);
-    const sample = (await db.select({ hash: remoteSessions.hash }).from(remoteSessions).where(sql`id % 20011 = 7`).limit(RUNS)).map((r) => r.hash);
+    const sample = (
+      await db
+        .select({ hash: remoteSessions.hash })
+        .from(remoteSessions)
+        .where(sql`id % 20011 = 7`)
+        .limit(RUNS)
+    ).map((r) => r.hash);
     const reportData = async (i: number) => {
       const session = await getSessionByHash({ hash: sample[i % sample.length]!, viewer });
       if (!session) throw new Error("missing session");
@@ -320,7 +327,10 @@ async function main(): Promise<number> {
       ["list: first page", () => checkPage(listSessions({ viewer }))],
       ["list: type=rdp + text 'mar'", () => checkPage(listSessions({ viewer, filter: filtered }))],
       [`list: ${DEEP.toLocaleString("en-US")} rows deep (keyset cursor)`, () => checkPage(listSessions({ viewer, cursor: deepCursor }))],
-      [`list: type=rdp, ${DEEP.toLocaleString("en-US")} rows deep`, () => checkPage(listSessions({ viewer, filter: { protocol: "rdp" }, cursor: deepRdpCursor }))],
+      [
+        `list: type=rdp, ${DEEP.toLocaleString("en-US")} rows deep`,
+        () => checkPage(listSessions({ viewer, filter: { protocol: "rdp" }, cursor: deepRdpCursor })),
+      ],
       ["list: role user, first page", () => listSessions({ viewer: userViewer })],
       ["list: sorted by risk", () => checkPage(listSessions({ viewer, sort: "risk" }))],
       ["list: hash prefix", () => listSessions({ viewer, filter: { q: sample[0]!.slice(0, 6) } })],

@@ -46,20 +46,51 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-
 // ─── Media ───────────────────────────────────────────────────────────────────
 
 async function makeRecordings(dir: string) {
   const ff = ffmpegPath();
   const oneMinute = path.join(dir, "one-minute.mp4");
   // Screen-recording-like: 960×540, 10 fps, a keyframe every 2 s, AAC audio.
-  await execa(ff, [
-    "-hide_banner", "-loglevel", "error", "-y",
-    "-f", "lavfi", "-i", "testsrc2=size=960x540:rate=10",
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-    "-t", "60", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "250k", "-g", "20", "-keyint_min", "20", "-sc_threshold", "0",
-    "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "48k", oneMinute,
-  ], { timeout: 300_000 });
+  await execa(
+    ff,
+    [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=960x540:rate=10",
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=440:sample_rate=48000",
+      "-t",
+      "60",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-b:v",
+      "250k",
+      "-g",
+      "20",
+      "-keyint_min",
+      "20",
+      "-sc_threshold",
+      "0",
+      "-pix_fmt",
+      "yuv420p",
+      "-c:a",
+      "aac",
+      "-b:a",
+      "48k",
+      oneMinute,
+    ],
+    { timeout: 300_000 },
+  );
   // Video and audio are joined separately, each from a file of its own: joined together, every
   // minute would be placed after the previous one's audio (60.022 s, its last AAC frame) and shifted
   // by the audio's encoder delay, so that the 2-hour recording's keyframes would drift off the 2 s
@@ -74,23 +105,70 @@ async function makeRecordings(dir: string) {
   await writeFile(videoList, Array.from({ length: 120 }, () => `file '${videoOnly}'`).join("\n"));
   await writeFile(audioList, Array.from({ length: 120 }, () => `file '${audioOnly}'`).join("\n"));
   const twoHours = path.join(dir, "two-hours.mp4");
-  await execa(ff, [
-    "-hide_banner", "-loglevel", "error", "-y",
-    "-f", "concat", "-safe", "0", "-i", videoList, "-f", "concat", "-safe", "0", "-i", audioList,
-    "-map", "0:v", "-map", "1:a", "-c", "copy", "-t", "7200", twoHours,
-  ], { timeout: 600_000 });
+  await execa(
+    ff,
+    [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "concat",
+      "-safe",
+      "0",
+      "-i",
+      videoList,
+      "-f",
+      "concat",
+      "-safe",
+      "0",
+      "-i",
+      audioList,
+      "-map",
+      "0:v",
+      "-map",
+      "1:a",
+      "-c",
+      "copy",
+      "-t",
+      "7200",
+      twoHours,
+    ],
+    { timeout: 600_000 },
+  );
   return { oneMinute, twoHours };
 }
 
 /** The baseline: ffmpeg's own HLS muxer, fMP4 segments of 4 s as separate static files. */
 async function segmentStatic(source: string, outDir: string) {
   await mkdir(outDir, { recursive: true });
-  await execa(ffmpegPath(), [
-    "-hide_banner", "-loglevel", "error", "-y", "-i", source, "-c", "copy", "-f", "hls", "-hls_time", "4",
-    "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
-    "-hls_segment_filename", path.join(outDir, "seg%05d.m4s"), "-hls_fmp4_init_filename", "init.mp4",
-    path.join(outDir, "index.m3u8"),
-  ], { timeout: 600_000 });
+  await execa(
+    ffmpegPath(),
+    [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-i",
+      source,
+      "-c",
+      "copy",
+      "-f",
+      "hls",
+      "-hls_time",
+      "4",
+      "-hls_playlist_type",
+      "vod",
+      "-hls_segment_type",
+      "fmp4",
+      "-hls_segment_filename",
+      path.join(outDir, "seg%05d.m4s"),
+      "-hls_fmp4_init_filename",
+      "init.mp4",
+      path.join(outDir, "index.m3u8"),
+    ],
+    { timeout: 600_000 },
+  );
 }
 
 /** A plain static file server (with byte ranges), serving `root` and a blank page for the harness. */
@@ -137,7 +215,16 @@ async function startNext(databaseUrl: string, dataDir: string): Promise<{ url: s
   const url = `http://127.0.0.1:${port}`;
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
   const child = spawn(process.execPath, [...profile, path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, DATA_DIR: dataDir, NEXTAUTH_URL: url, NEXTAUTH_SECRET: randomBytes(32).toString("hex"), WORKER: "0" },
+    env: {
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      NEXTAUTH_URL: url,
+      NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
+      WORKER: "0",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const deadline = Date.now() + 60_000;
@@ -261,7 +348,17 @@ async function main() {
       const startedAt = new Date(Date.now() - c.durationMs - 60_000);
       const [s] = await db
         .insert(remoteSessions)
-        .values({ hash, protocol: "rdp", host: "10.0.0.1", credentialUsername: "administrator", userName: "Bench", userIp: "10.0.0.2", startedAt, endedAt: new Date(startedAt.getTime() + c.durationMs), status: "closed" })
+        .values({
+          hash,
+          protocol: "rdp",
+          host: "10.0.0.1",
+          credentialUsername: "administrator",
+          userName: "Bench",
+          userIp: "10.0.0.2",
+          startedAt,
+          endedAt: new Date(startedAt.getTime() + c.durationMs),
+          status: "closed",
+        })
         .returning();
       const [r] = await db
         .insert(recordings)
@@ -313,7 +410,9 @@ async function main() {
         // One segment request on its own: what serving a segment costs (auth and lookup included).
         const segment = middleSegment(text, url);
         const t2 = performance.now();
-        const segmentRes = await fetch(segment.url, { headers: { ...(app ? { cookie: cookieHeader } : {}), ...(segment.range ? { range: segment.range } : {}) } });
+        const segmentRes = await fetch(segment.url, {
+          headers: { ...(app ? { cookie: cookieHeader } : {}), ...(segment.range ? { range: segment.range } : {}) },
+        });
         await segmentRes.arrayBuffer();
         const segmentMs = performance.now() - t2;
         const context = await browser.newContext();
@@ -371,8 +470,13 @@ async function main() {
     console.log("|-----------|----------|--------:|-------:|---------:|------:|");
     for (const row of rows) {
       // A step hls.js reported after the frame was shown is left out (NaN), not counted as a time.
-      const step = (k: keyof Playback["steps"]) => median(row.steps.map((x) => x[k]).filter(Number.isFinite)).toFixed(1).padStart(k === "buffered" ? 8 : k === "request" ? 7 : 6);
-      console.log(`| ${row.name.padEnd(9)} | ${row.source.padEnd(8)} | ${step("request")} | ${step("loaded")} | ${step("buffered")} | ${m(row, "seek").toFixed(0).padStart(5)} |`);
+      const step = (k: keyof Playback["steps"]) =>
+        median(row.steps.map((x) => x[k]).filter(Number.isFinite))
+          .toFixed(1)
+          .padStart(k === "buffered" ? 8 : k === "request" ? 7 : 6);
+      console.log(
+        `| ${row.name.padEnd(9)} | ${row.source.padEnd(8)} | ${step("request")} | ${step("loaded")} | ${step("buffered")} | ${m(row, "seek").toFixed(0).padStart(5)} |`,
+      );
     }
     const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
     console.log(`\nServing the middle segment, ${SERVE_N} sequential requests on one keep-alive connection (ms):\n`);
@@ -381,7 +485,9 @@ async function main() {
     for (const x of serving) {
       const base = serving.find((y) => y.name === x.name && y.source === "baseline")!;
       const ratio = x.source === "app" ? (median(x.ms) / median(base.ms)).toFixed(2) : "";
-      console.log(`| ${x.name.padEnd(9)} | ${x.source.padEnd(8)} | ${median(x.ms).toFixed(2).padStart(6)} | ${p95(x.ms).toFixed(2).padStart(5)} | ${ratio.padStart(12)} |`);
+      console.log(
+        `| ${x.name.padEnd(9)} | ${x.source.padEnd(8)} | ${median(x.ms).toFixed(2).padStart(6)} | ${p95(x.ms).toFixed(2).padStart(5)} | ${ratio.padStart(12)} |`,
+      );
     }
     if (process.env.BENCH_VERBOSE) for (const row of rows) console.log(`${row.name} ${row.source} seeks: ${row.seek.map((x) => x.toFixed(0)).join(" ")}`);
     const a1 = find("1 minute", "app");
@@ -390,7 +496,9 @@ async function main() {
     console.log(
       `\n2 hours ÷ 1 minute (app, target ≤ 1.2): playlist ${longOverShort("playlist")}, segment ${longOverShort("segment")}, first frame ${longOverShort("first")}, seek ${longOverShort("seek")}`,
     );
-    console.log(`On-demand segmenting (first playlist request, stream copy): 1 minute ${onDemand["1 minute"]!.toFixed(0)} ms, 2 hours ${onDemand["2 hours"]!.toFixed(0)} ms (target < 5000 ms)`);
+    console.log(
+      `On-demand segmenting (first playlist request, stream copy): 1 minute ${onDemand["1 minute"]!.toFixed(0)} ms, 2 hours ${onDemand["2 hours"]!.toFixed(0)} ms (target < 5000 ms)`,
+    );
   } finally {
     await browser?.close();
     await staticServer?.close();

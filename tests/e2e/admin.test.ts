@@ -48,7 +48,10 @@ describe("administration", () => {
     await form.getByLabel("Role").selectOption("auditor");
     await form.getByLabel("Initial password").fill("carol's long passphrase");
     await form.getByRole("button", { name: "Create user" }).click();
-    await form.getByRole("status").filter({ hasText: `Created ${email} (Auditor).` }).waitFor();
+    await form
+      .getByRole("status")
+      .filter({ hasText: `Created ${email} (Auditor).` })
+      .waitFor();
     await page.locator(`tr[data-email="${email}"]`).waitFor();
 
     // The search narrows the accounts to the new one; the URL keeps it.

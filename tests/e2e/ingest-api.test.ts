@@ -45,7 +45,14 @@ async function startServer(): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, webServerArgs({ port, hostname: "127.0.0.1" }), {
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, DATA_DIR: dataDir, NEXTAUTH_URL: url, NEXTAUTH_SECRET: "ingest-test-secret-0123456789abcdef" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      NEXTAUTH_URL: url,
+      NEXTAUTH_SECRET: "ingest-test-secret-0123456789abcdef",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];
@@ -54,7 +61,13 @@ async function startServer(): Promise<Server> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the web server exited:\n${output.join("")}`);
-    if (await fetch(`${url}/signin`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/signin`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) throw new Error(`the web server did not answer:\n${output.join("")}`);
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -128,12 +141,35 @@ beforeAll(async () => {
   api = new IngestClient(server.url, token);
   // A real 2-second recording: H.264 video 320×240 and AAC audio, fragmented MP4.
   const file = path.join(dataDir, "source.mp4");
-  await execa(ffmpegPath(), [
-    "-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10:duration=2",
-    "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
-    "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-y", file,
-  ], { timeout: 60_000 });
+  await execa(
+    ffmpegPath(),
+    [
+      "-v",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=size=320x240:rate=10:duration=2",
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=440:duration=2",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
+      "-c:a",
+      "aac",
+      "-shortest",
+      "-movflags",
+      "frag_keyframe+empty_moov+default_base_moof",
+      "-y",
+      file,
+    ],
+    { timeout: 60_000 },
+  );
   media = await readFile(file);
   await createTestUser("user", { email: "alice@example.com", name: "Alice" });
 });
@@ -280,9 +316,15 @@ describe("ingestion API", () => {
     // Any other unknown key on a query is refused too.
     await expectStatus(api.events(hash, JSON.stringify({ type: "query", t: 1, statement: "x", outcome: "error", resultPreview: secret })), 422);
     const [session] = await db.select().from(remoteSessions).where(eq(remoteSessions.hash, hash));
-    const stored = await db.select({ n: sql<number>`count(*)::int` }).from(sessionEvents).where(eq(sessionEvents.sessionId, session!.id));
+    const stored = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(sessionEvents)
+      .where(eq(sessionEvents.sessionId, session!.id));
     expect(stored[0]?.n).toBe(0);
-    const leaked = await db.select({ n: sql<number>`count(*)::int` }).from(sessionEvents).where(sql`${sessionEvents.data}::text like ${"%" + secret + "%"}`);
+    const leaked = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(sessionEvents)
+      .where(sql`${sessionEvents.data}::text like ${"%" + secret + "%"}`);
     expect(leaked[0]?.n).toBe(0);
     // Statement, outcome, rows affected and the error are what a query event keeps.
     const ok = await api.events(hash, [
@@ -370,7 +412,12 @@ describe("ingestion API", () => {
     await rm(file);
     const finishing = api.finish(hash, { endedAt: "2026-03-01T10:00:02Z", totalChunks: uploaded.totalChunks, mediaSha256: uploaded.sha256 });
     finishing.catch(() => undefined); // the server dies under it
-    await waitFor("finish to claim the recording", () => recordingOf(hash), (r) => r?.recording?.statusReason === "Assembling the chunks", 30_000);
+    await waitFor(
+      "finish to claim the recording",
+      () => recordingOf(hash),
+      (r) => r?.recording?.statusReason === "Assembling the chunks",
+      30_000,
+    );
     server.child.kill("SIGKILL");
     await new Promise((r) => server.child.once("exit", r));
     const cut = (await recordingOf(hash))!;
@@ -442,7 +489,11 @@ describe("ingestion API", () => {
   it("serves an OpenAPI 3.1 document built from the request schemas", async () => {
     const res = await fetch(`${server.url}/api/v1/openapi.json`);
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, { properties?: Record<string, unknown>; additionalProperties?: unknown }> } };
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown>; additionalProperties?: unknown }> };
+    };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/sessions/{hash}/chunks/{seq}", "/api/v1/audited-commands"]));
     expect(Object.keys(doc.components.schemas.AuditedCommands!.properties!)).toEqual(["version", "syntax", "rules"]);
@@ -474,7 +525,10 @@ describe("API token administration", () => {
       await page.locator('tr[data-token-name="proxy-ui"]').getByRole("button", { name: "Revoke" }).click();
       await page.locator('tr[data-token-name="proxy-ui"]').getByText("Revoked").waitFor({ timeout: 15_000 });
       await expectStatus(client.start(startInput(uniqueHash())), 401);
-      const audited = await db.select().from(auditLog).where(and(eq(auditLog.actorId, admin.id), sql`${auditLog.action} like 'token.%'`));
+      const audited = await db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.actorId, admin.id), sql`${auditLog.action} like 'token.%'`));
       expect(audited.map((a) => a.action).sort()).toEqual(["token.created", "token.revoked"]);
 
       const userPage = await (await browser.newContext()).newPage();

@@ -95,10 +95,14 @@ describe("session player", () => {
       expect.stringContaining("Clipboard copied from the session (5 characters): hello"),
     ]);
     await lines.filter({ hasText: "cat notes.txt" }).click();
-    await page.waitForFunction(() => {
-      const t = document.querySelector("video")!.currentTime;
-      return t >= 12 && t < 14;
-    }, undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => {
+        const t = document.querySelector("video")!.currentTime;
+        return t >= 12 && t < 14;
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
     await page.waitForFunction(() => document.querySelector("[aria-current=true]")?.textContent?.includes("cat notes.txt"), undefined, {
       timeout: 10_000,
     });
@@ -129,7 +133,13 @@ describe("session player", () => {
     await p.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
     await p.goto(`${playUrl()}?t=10`);
     await p.waitForFunction(() => (document.querySelector("video")?.readyState ?? 0) >= 2, undefined, { timeout: 30_000 });
-    const video = () => p.evaluate(() => ({ t: document.querySelector("video")!.currentTime, paused: document.querySelector("video")!.paused, rate: document.querySelector("video")!.playbackRate, muted: document.querySelector("video")!.muted }));
+    const video = () =>
+      p.evaluate(() => ({
+        t: document.querySelector("video")!.currentTime,
+        paused: document.querySelector("video")!.paused,
+        rate: document.querySelector("video")!.playbackRate,
+        muted: document.querySelector("video")!.muted,
+      }));
 
     // ? lists the shortcuts, Escape closes the list.
     const help = p.getByRole("dialog", { name: "Keyboard shortcuts" });
@@ -268,7 +278,10 @@ describe("session player", () => {
     expect(result.exitCode).toBe(0);
     // The last progress block is the final one ("progress=end").
     const progress = Object.fromEntries(
-      result.stdout.slice(result.stdout.lastIndexOf("frame=")).split("\n").map((line) => line.split("=", 2) as [string, string]),
+      result.stdout
+        .slice(result.stdout.lastIndexOf("frame="))
+        .split("\n")
+        .map((line) => line.split("=", 2) as [string, string]),
     );
     expect(progress.progress).toBe("end");
     expect(Number(progress.frame)).toBe(DURATION_S * 15);
@@ -345,7 +358,19 @@ describe("session player", () => {
     // What a proxy recording fragmented MP4 sends, cut into chunks at arbitrary bytes.
     const source = await makeMedia({ seconds: 20, kind: "h264", audio: true });
     const fragmented = `${source}.frag.mp4`;
-    await execa(ffmpegPath(), ["-hide_banner", "-loglevel", "error", "-y", "-i", source, "-c", "copy", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", fragmented]);
+    await execa(ffmpegPath(), [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-i",
+      source,
+      "-c",
+      "copy",
+      "-movflags",
+      "+frag_keyframe+empty_moov+default_base_moof",
+      fragmented,
+    ]);
     const bytes = await readFile(fragmented);
     const live = await insertSessionWithRecording({ status: "receiving" });
     const storage = new LocalDiskStorage(path.join(app.dataDir, "recordings"));

@@ -83,7 +83,8 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
   }
 }
 
-const emailTo = (to: string, subject: RegExp) => waitFor(`the email "${subject}" to ${to}`, () => resend.emails.find((e) => e.body.to.includes(to) && subject.test(e.body.subject)));
+const emailTo = (to: string, subject: RegExp) =>
+  waitFor(`the email "${subject}" to ${to}`, () => resend.emails.find((e) => e.body.to.includes(to) && subject.test(e.body.subject)));
 const linkIn = (text: string, pathPrefix: string) => {
   const found = text.match(/https?:\/\/[^\s"<>]+/g)?.find((u) => new URL(u).pathname.startsWith(pathPrefix));
   if (!found) throw new Error(`no link to ${pathPrefix} in:\n${text}`);
@@ -211,13 +212,26 @@ describe("the review workflow", () => {
     expect(unreviewed).not.toContain(session.hash);
     await page.goto(`${app.url}/sessions?verdict=suspicious`);
     expect(await page.locator(`tr[data-hash="${session.hash}"]`).count()).toBe(0);
-    expect((await db.select().from(auditLog).where(and(eq(auditLog.action, "session.reviewed"), eq(auditLog.targetId, session.hash)))).length).toBe(2);
+    expect(
+      (
+        await db
+          .select()
+          .from(auditLog)
+          .where(and(eq(auditLog.action, "session.reviewed"), eq(auditLog.targetId, session.hash)))
+      ).length,
+    ).toBe(2);
     await context.close();
 
     // The user who performed a session does not learn its verdict: no Review column or filters, and the URL's filter is ignored.
     const pamUser = await createTestUser("user");
     const { session: own } = await insertSessionWithRecording({ userId: pamUser.id, durationMs: DURATION_S * 1000 });
-    await markReviewed({ viewer: { id: auditor.id, email: auditor.email, name: auditor.name, role: "auditor" }, hash: own.hash, verdict: "incident", comment: null, ip: null });
+    await markReviewed({
+      viewer: { id: auditor.id, email: auditor.email, name: auditor.name, role: "auditor" },
+      hash: own.hash,
+      verdict: "incident",
+      comment: null,
+      ip: null,
+    });
     const asUser = await signedIn(pamUser);
     await asUser.page.goto(`${app.url}/sessions?verdict=no_issue`);
     await asUser.page.locator(`tr[data-hash="${own.hash}"]`).waitFor();
@@ -249,12 +263,17 @@ describe("the review workflow", () => {
     expect(left).toBeCloseTo((note!.tMs / 1000 / DURATION_S) * 100, 0);
 
     // In the log, between the lines of its time; a click seeks to it.
-    const lines = await page.locator("aside ol > li").evaluateAll((items) => items.map((li) => (li.getAttribute("data-testid") === "note-line" ? "note" : li.textContent ?? "")));
+    const lines = await page
+      .locator("aside ol > li")
+      .evaluateAll((items) => items.map((li) => (li.getAttribute("data-testid") === "note-line" ? "note" : (li.textContent ?? ""))));
     expect(lines.findIndex((l) => l === "note")).toBe(1);
     await page.keyboard.press("ArrowLeft");
     await page.keyboard.press("ArrowLeft");
     await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 99) < 3, undefined, { timeout: 15_000 });
-    await page.getByTestId("note-line").getByRole("button", { name: /Looks at \/etc\/shadow next/ }).click();
+    await page
+      .getByTestId("note-line")
+      .getByRole("button", { name: /Looks at \/etc\/shadow next/ })
+      .click();
     await page.waitForFunction((t) => Math.abs((document.querySelector("video")?.currentTime ?? -9) - t) < 0.3, note!.tMs / 1000, { timeout: 15_000 });
 
     // Its author edits it; the report lists it with its versions and a link to its moment.
@@ -355,7 +374,10 @@ describe("the review workflow", () => {
     expect(byAssessor).toEqual(
       expect.arrayContaining(["share.code_sent", "share.code_failed", "share.opened", "session.report_viewed", "session.played", "session.streamed"]),
     );
-    const probed = await db.select().from(auditLog).where(and(eq(auditLog.targetId, other.hash), eq(auditLog.action, "session.access_refused")));
+    const probed = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, other.hash), eq(auditLog.action, "session.access_refused")));
     expect(probed.map((p) => p.actorEmail)).toContain("pci.assessor@qsa.example");
     await adminPage.goto(`${app.url}/sessions/${session.hash}`);
     const watched = await adminPage.getByTestId("who-watched-section").textContent();
@@ -375,7 +397,10 @@ describe("the review workflow", () => {
     await page.locator("[data-state=revoked]").waitFor();
     expect(await page.getByRole("button", { name: "Send me a code" }).count()).toBe(0);
     // Each of those uses of the revoked link is a refused access in the trail, under the assessor's email.
-    const refusedUses = await db.select().from(auditLog).where(and(eq(auditLog.targetId, session.hash), eq(auditLog.action, "session.access_refused")));
+    const refusedUses = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, session.hash), eq(auditLog.action, "session.access_refused")));
     const asked = refusedUses
       .filter((r) => r.actorEmail === "pci.assessor@qsa.example" && (r.details as { refusal?: string }).refusal === "link-revoked")
       .map((r) => (r.details as { asked: string }).asked);

@@ -106,11 +106,13 @@ beforeAll(async () => {
     .values(rows)
     .returning({ id: remoteSessions.id, status: remoteSessions.status, recordingSize: remoteSessions.recordingSize });
   // Every session that counts recorded bytes has its recording, as ingestion leaves them.
-  await db.insert(recordings).values(
-    inserted
-      .filter((s) => s.recordingSize > 0)
-      .map((s) => ({ sessionId: s.id, status: s.status === "active" ? ("receiving" as const) : ("ready" as const), sizeBytes: s.recordingSize })),
-  );
+  await db
+    .insert(recordings)
+    .values(
+      inserted
+        .filter((s) => s.recordingSize > 0)
+        .map((s) => ({ sessionId: s.id, status: s.status === "active" ? ("receiving" as const) : ("ready" as const), sizeBytes: s.recordingSize })),
+    );
 });
 afterAll(async () => {
   await browser?.close();
@@ -286,9 +288,7 @@ describe("Remote sessions list and session report", () => {
     await page.goto(`${app.url}/sessions/${RDP_HASH}`);
     const session = page.locator("section", { has: page.getByRole("heading", { name: "Session", exact: true }) });
     expect(await session.getByRole("button", { name: "Generate video for download" }).isDisabled()).toBe(true);
-    await expect(session.getByRole("link", { name: /System parameters/ }).getAttribute("href")).resolves.toBe(
-      "/settings/parameters",
-    );
+    await expect(session.getByRole("link", { name: /System parameters/ }).getAttribute("href")).resolves.toBe("/settings/parameters");
 
     await setParameter({ key: "remote_session.video_download_enabled", value: true, updatedBy: admin.id });
     await page.reload();

@@ -6,14 +6,7 @@ import { db } from "@/lib/db/client";
 import { getUserById, listUsers, updateUserKeepingAnAdmin } from "@/lib/users/queries";
 import { auditLog, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import {
-  createAccount,
-  disableAccount,
-  enableAccount,
-  listAccounts,
-  resetAccountPassword,
-  setAccountRole,
-} from "@/lib/users";
+import { createAccount, disableAccount, enableAccount, listAccounts, resetAccountPassword, setAccountRole } from "@/lib/users";
 import { createUserSchema, resetPasswordSchema } from "@/lib/users/schemas";
 import { closeDb, useFreshDatabase } from "../support/db";
 import { createTestUser } from "../support/users";
@@ -37,7 +30,10 @@ async function disableEveryAdmin() {
 }
 
 async function auditFor(targetId: string, action: string) {
-  return db.select().from(auditLog).where(and(eq(auditLog.targetId, targetId), eq(auditLog.action, action)));
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.targetId, targetId), eq(auditLog.action, action)));
 }
 
 describe("user administration", () => {
@@ -110,10 +106,7 @@ describe("user administration", () => {
     try {
       await blocker.query("begin");
       await blocker.query("select id from users where id = any($1::uuid[]) for update", [[a.id, b.id]]);
-      const both = Promise.allSettled([
-        setAccountRole({ actor: a, userId: b.id, role: "user" }),
-        setAccountRole({ actor: b, userId: a.id, role: "user" }),
-      ]);
+      const both = Promise.allSettled([setAccountRole({ actor: a, userId: b.id, role: "user" }), setAccountRole({ actor: b, userId: a.id, role: "user" })]);
       for (let i = 0; i < 40; i++) {
         // Inside a transaction the activity view is a snapshot; refresh it each time.
         await blocker.query("select pg_stat_clear_snapshot()");

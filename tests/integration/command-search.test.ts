@@ -76,7 +76,12 @@ describe("command search across recordings", () => {
     const base = Date.UTC(2026, 9, 1);
     const made = [];
     for (let i = 0; i < 5; i++) {
-      made.push(await sshSession(Array.from({ length: 7 }, (_, k) => `tar czf backup-pager-${k}.tgz`), { startedAt: new Date(base + i * 3600_000) }));
+      made.push(
+        await sshSession(
+          Array.from({ length: 7 }, (_, k) => `tar czf backup-pager-${k}.tgz`),
+          { startedAt: new Date(base + i * 3600_000) },
+        ),
+      );
     }
     const newestFirst = made.map((m) => m.session.hash).reverse();
     const one = await searchSessionCommands({ viewer: auditor, q: "backup-pager", limit: 2 });

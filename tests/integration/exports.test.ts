@@ -269,7 +269,10 @@ describe("after the conversion", () => {
     expect(await runExportConversion({ exportId: exp.id })).toBe("done");
     const done = (await getExportById({ id: exp.id }))!;
     expect(await getStorage().stat(done.storageKey!)).not.toBeNull();
-    await db.update(videoExports).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(videoExports.id, exp.id));
+    await db
+      .update(videoExports)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(videoExports.id, exp.id));
     await cleanupExportsHandler.handle({}, {} as never);
     expect((await getExportById({ id: exp.id }))?.status).toBe("expired");
     expect(await getStorage().stat(done.storageKey!)).toBeNull();
@@ -278,9 +281,11 @@ describe("after the conversion", () => {
   it("re-sends a conversion whose job was lost, once", async () => {
     const { session } = await sessionWith("h264-aac-mp4", { seconds: 2 });
     const exp = await newExport(session.id, "webm");
-    await db.update(videoExports).set({ createdAt: new Date(Date.now() - 5 * 60_000) }).where(eq(videoExports.id, exp.id));
-    const jobsFor = async () =>
-      (await db.execute(sql`select state from pgboss.job where name = 'convert-video' and data->>'exportId' = ${exp.id}`)).rows;
+    await db
+      .update(videoExports)
+      .set({ createdAt: new Date(Date.now() - 5 * 60_000) })
+      .where(eq(videoExports.id, exp.id));
+    const jobsFor = async () => (await db.execute(sql`select state from pgboss.job where name = 'convert-video' and data->>'exportId' = ${exp.id}`)).rows;
     expect(await jobsFor()).toHaveLength(0);
     await cleanupExportsHandler.handle({}, {} as never);
     expect(await jobsFor()).toEqual([{ state: "created" }]);
@@ -317,13 +322,7 @@ describe("keystroke log subtitles", () => {
       { tMs: 9000, type: "query", data: { statement: "select 1", outcome: "success", rowsAffected: 1 } },
       { tMs: 15000, type: "query", data: { statement: "drop table t", outcome: "error", errorMessage: "permission denied" } },
     ]);
-    expect(cues.map((c) => c.text)).toEqual([
-      "ls⏎",
-      "•••",
-      "<Ctrl+c>",
-      "select 1\n→ success, 1 rows",
-      "drop table t\n→ error: permission denied",
-    ]);
+    expect(cues.map((c) => c.text)).toEqual(["ls⏎", "•••", "<Ctrl+c>", "select 1\n→ success, 1 rows", "drop table t\n→ error: permission denied"]);
     expect(cues[0]!.endMs).toBeLessThanOrEqual(cues[1]!.startMs);
     expect(toWebVtt(cues)).toMatch(/^WEBVTT\n\n00:00:00\.000 --> 00:00:01\.000\nls⏎/);
   });

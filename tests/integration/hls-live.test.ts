@@ -36,7 +36,19 @@ describe("live playback from the chunks received so far", () => {
     // What a proxy recording fragmented MP4 sends: fragments at keyframes, cut into chunks anywhere.
     const source = await makeMedia({ seconds: 30, kind: "h264", audio: true });
     const fragmented = `${source}.frag.mp4`;
-    await execa(ffmpegPath(), ["-hide_banner", "-loglevel", "error", "-y", "-i", source, "-c", "copy", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", fragmented]);
+    await execa(ffmpegPath(), [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-i",
+      source,
+      "-c",
+      "copy",
+      "-movflags",
+      "+frag_keyframe+empty_moov+default_base_moof",
+      fragmented,
+    ]);
     const bytes = await readFile(fragmented);
     const chunkSize = 100_003; // deliberately not aligned with any box
     const chunks: Buffer[] = [];

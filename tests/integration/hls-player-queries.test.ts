@@ -74,11 +74,17 @@ describe("the HLS routes' access check (account and session in one round trip)",
     const { session } = await insertSessionWithRecording({});
     const token = await signInTokenFor(auditor);
     const ago = (minutes: number) => sql`now() - make_interval(mins => ${minutes})`;
-    await db.update(signIns).set({ lastSeenAt: ago(29) }).where(eq(signIns.id, token.signInId));
+    await db
+      .update(signIns)
+      .set({ lastSeenAt: ago(29) })
+      .where(eq(signIns.id, token.signInId));
     expect((await getPlaybackAccess({ hash: session.hash, token })).access).not.toBeNull();
     const [touched] = await db.select().from(signIns).where(eq(signIns.id, token.signInId));
     expect(Date.now() - touched!.lastSeenAt.getTime()).toBeLessThan(60_000);
-    await db.update(signIns).set({ lastSeenAt: ago(31) }).where(eq(signIns.id, token.signInId));
+    await db
+      .update(signIns)
+      .set({ lastSeenAt: ago(31) })
+      .where(eq(signIns.id, token.signInId));
     expect(await getPlaybackAccess({ hash: session.hash, token })).toEqual({ viewer: null, access: null });
 
     const other = await signInTokenFor(auditor);

@@ -89,14 +89,22 @@ describe("justification and the access window", () => {
     await setAccessParameters({ justification: true, approval: false, minutes: 5 });
     const { session } = await insertSessionWithRecording({});
     const before = Date.now();
-    const { request, approved } = await requestAccess({ viewer: viewer(auditor), hash: session.hash, reason: "INC-42 investigation", ticket: "INC-42", ip: "10.9.9.9" });
+    const { request, approved } = await requestAccess({
+      viewer: viewer(auditor),
+      hash: session.hash,
+      reason: "INC-42 investigation",
+      ticket: "INC-42",
+      ip: "10.9.9.9",
+    });
     expect(approved).toBe(true);
     expect(request.expiresAt!.getTime() - before).toBeGreaterThanOrEqual(5 * 60_000 - 1000);
     expect(request.expiresAt!.getTime() - before).toBeLessThanOrEqual(5 * 60_000 + 5000);
 
     const now = await checkSessionAccess({ watcher: account(auditor), session, purpose: "download" });
     expect(now).toMatchObject({ allowed: true, requestId: request.id });
-    await expect(authorizePlayback({ hash: session.hash, sessionToken: await signInTokenFor(auditor), asked: "test" })).resolves.toMatchObject({ session: { id: session.id } });
+    await expect(authorizePlayback({ hash: session.hash, sessionToken: await signInTokenFor(auditor), asked: "test" })).resolves.toMatchObject({
+      session: { id: session.id },
+    });
     // Someone else's window is not this viewer's.
     await expect(checkSessionAccess({ watcher: account(admin), session, purpose: "play" })).resolves.toMatchObject({ allowed: false });
 
@@ -107,14 +115,24 @@ describe("justification and the access window", () => {
       refusal: "justification-required",
     });
     // ...and once its end has passed in the database, the HLS routes (which use the database's clock) refuse too.
-    await db.update(accessRequests).set({ startsAt: sql`now() - interval '10 minutes'`, expiresAt: sql`now() - interval '1 second'` }).where(eq(accessRequests.id, request.id));
+    await db
+      .update(accessRequests)
+      .set({ startsAt: sql`now() - interval '10 minutes'`, expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(accessRequests.id, request.id));
     await expect(authorizePlayback({ hash: session.hash, sessionToken: await signInTokenFor(auditor), asked: "test" })).rejects.toMatchObject({ status: 403 });
     await expect(checkSessionAccess({ watcher: account(auditor), session, purpose: "play" })).resolves.toMatchObject({ allowed: false });
 
     const actions = await auditActions(session.hash);
     expect(actions).toContain("access.requested");
-    const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.action, "access.requested"), eq(auditLog.targetId, session.hash)));
-    expect(entry).toMatchObject({ actorId: auditor.id, ip: "10.9.9.9", details: expect.objectContaining({ reason: "INC-42 investigation", ticket: "INC-42" }) });
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "access.requested"), eq(auditLog.targetId, session.hash)));
+    expect(entry).toMatchObject({
+      actorId: auditor.id,
+      ip: "10.9.9.9",
+      details: expect.objectContaining({ reason: "INC-42 investigation", ticket: "INC-42" }),
+    });
   });
 
   it("with approval: the request waits, admins are emailed, nobody decides their own, a denial needs a comment, the window starts at approval", async () => {
@@ -132,7 +150,9 @@ describe("justification and the access window", () => {
     await expect(checkSessionAccess({ watcher: account(admin), session, purpose: "play" })).resolves.toMatchObject({ refusal: "approval-required" });
 
     await expect(decideAccessRequest({ admin: viewer(admin), id: request.id, approve: true, comment: null, ip: null })).rejects.toMatchObject({ status: 403 });
-    await expect(decideAccessRequest({ admin: viewer(auditor), id: request.id, approve: true, comment: null, ip: null })).rejects.toMatchObject({ status: 403 });
+    await expect(decideAccessRequest({ admin: viewer(auditor), id: request.id, approve: true, comment: null, ip: null })).rejects.toMatchObject({
+      status: 403,
+    });
     await expect(decideAccessRequest({ admin: viewer(admin2), id: request.id, approve: false, comment: null, ip: null })).rejects.toMatchObject({
       status: 400,
       field: "comment",
@@ -147,7 +167,9 @@ describe("justification and the access window", () => {
     await expect(checkSessionAccess({ watcher: account(admin), session, purpose: "play" })).resolves.toMatchObject({ allowed: true, requestId: request.id });
     const decided = (await listOutbox()).find((m) => m.to === admin.email && m.subject.includes("approved"));
     expect(decided?.text).toContain("ok for the audit");
-    await expect(decideAccessRequest({ admin: viewer(admin2), id: request.id, approve: false, comment: "late", ip: null })).rejects.toMatchObject({ status: 409 });
+    await expect(decideAccessRequest({ admin: viewer(admin2), id: request.id, approve: false, comment: "late", ip: null })).rejects.toMatchObject({
+      status: 409,
+    });
     expect(await auditActions(session.hash)).toEqual(expect.arrayContaining(["access.requested", "access.approved"]));
   });
 
@@ -157,7 +179,10 @@ describe("justification and the access window", () => {
     await requestAccess({ viewer: viewer(auditor), hash: session.hash, reason: "look", ticket: null, ip: null });
     await expect(checkSessionAccess({ watcher: account(auditor), session, purpose: "play" })).resolves.toMatchObject({ allowed: true });
     await setAccessParameters({ justification: true, approval: true });
-    await expect(checkSessionAccess({ watcher: account(auditor), session, purpose: "play" })).resolves.toMatchObject({ allowed: false, refusal: "approval-required" });
+    await expect(checkSessionAccess({ watcher: account(auditor), session, purpose: "play" })).resolves.toMatchObject({
+      allowed: false,
+      refusal: "approval-required",
+    });
     const { request } = await requestAccess({ viewer: viewer(auditor), hash: session.hash, reason: "look again", ticket: null, ip: null });
     const denied = await decideAccessRequest({ admin: viewer(admin), id: request.id, approve: false, comment: "not needed", ip: null });
     expect(denied).toMatchObject({ status: "denied", decisionComment: "not needed", expiresAt: null });
@@ -166,15 +191,22 @@ describe("justification and the access window", () => {
 
     // A request left waiting when approval is turned off does not block a new one, which opens at once.
     await requestAccess({ viewer: viewer(auditor), hash: session.hash, reason: "third try", ticket: null, ip: null });
-    await expect(requestAccess({ viewer: viewer(auditor), hash: session.hash, reason: "again", ticket: null, ip: null })).rejects.toMatchObject({ status: 409 });
+    await expect(requestAccess({ viewer: viewer(auditor), hash: session.hash, reason: "again", ticket: null, ip: null })).rejects.toMatchObject({
+      status: 409,
+    });
     await setAccessParameters({ justification: true, approval: false });
     // The first window (opened without approval) counts again: asking returns that window's request, not the waiting one.
     const first = await requestAccess({ viewer: viewer(auditor), hash: session.hash, reason: "ignored", ticket: null, ip: null });
     expect(first).toMatchObject({ approved: true, request: { status: "approved", reason: "look" } });
-    await db.execute(sql`update access_requests set starts_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' where id = ${first.request.id}`);
+    await db.execute(
+      sql`update access_requests set starts_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' where id = ${first.request.id}`,
+    );
     const opened = await requestAccess({ viewer: viewer(auditor), hash: session.hash, reason: "approval is off now", ticket: null, ip: null });
     expect(opened).toMatchObject({ approved: true, request: { status: "approved", reason: "approval is off now" } });
-    await expect(checkSessionAccess({ watcher: account(auditor), session, purpose: "play" })).resolves.toMatchObject({ allowed: true, requestId: opened.request.id });
+    await expect(checkSessionAccess({ watcher: account(auditor), session, purpose: "play" })).resolves.toMatchObject({
+      allowed: true,
+      requestId: opened.request.id,
+    });
     await setAccessParameters({ justification: false, approval: false });
   });
 });
@@ -224,12 +256,19 @@ describe("reviews and notes", () => {
     // The user who performed a session neither reviews nor annotates.
     const pamUser = await createTestUser("user");
     const own = await insertSessionWithRecording({ userId: pamUser.id });
-    await expect(markReviewed({ viewer: viewer(pamUser), hash: own.session.hash, verdict: "no_issue", comment: null, ip: null })).rejects.toMatchObject({ status: 403 });
+    await expect(markReviewed({ viewer: viewer(pamUser), hash: own.session.hash, verdict: "no_issue", comment: null, ip: null })).rejects.toMatchObject({
+      status: 403,
+    });
     // Nor learns the verdicts by filtering their own sessions: the list ignores the review filters for them.
     const reviewedOwn = await insertSessionWithRecording({ userId: pamUser.id });
     await markReviewed({ viewer: viewer(auditor), hash: reviewedOwn.session.hash, verdict: "incident", comment: null, ip: null });
     const mine = [own.session.hash, reviewedOwn.session.hash].sort();
-    for (const filter of [{ verdict: "incident" as const }, { verdict: "no_issue" as const }, { review: "reviewed" as const }, { review: "unreviewed" as const }]) {
+    for (const filter of [
+      { verdict: "incident" as const },
+      { verdict: "no_issue" as const },
+      { review: "reviewed" as const },
+      { review: "unreviewed" as const },
+    ]) {
       const page = await listSessions({ viewer: viewer(pamUser), filter });
       expect(page.rows.map((r) => r.hash).sort(), JSON.stringify(filter)).toEqual(mine);
     }
@@ -272,12 +311,33 @@ describe("a sharing link", () => {
     await expect(authorizeSharedPlayback({ hash: other.session.hash, secret: cookie })).rejects.toMatchObject({ status: 404 });
     await expect(authorizeSharedPlayback({ hash: "f".repeat(32), secret: cookie })).rejects.toMatchObject({ status: 404 });
     // The access rule says the same for any other session.
-    expect(decideSessionAccess({ facts: { kind: "assessor", link: { id: assessor!.linkId, sessionId: shared.session.id, expiresAt: assessor!.expiresAt, revokedAt: null, allowDownload: true } }, sessionId: other.session.id, purpose: "play" })).toMatchObject({ allowed: false, status: 404 });
+    expect(
+      decideSessionAccess({
+        facts: {
+          kind: "assessor",
+          link: { id: assessor!.linkId, sessionId: shared.session.id, expiresAt: assessor!.expiresAt, revokedAt: null, allowDownload: true },
+        },
+        sessionId: other.session.id,
+        purpose: "play",
+      }),
+    ).toMatchObject({ allowed: false, status: 404 });
 
     // Downloads: only a video made for this link. Another session's video, or an account's video of the same session, is "not found".
     await setParameter({ key: "remote_session.video_download_enabled", value: true, updatedBy: admin.id });
-    const { export: otherVideo } = await createOrGetLiveExport({ sessionId: other.session.id, requestedBy: admin.id, format: "mp4", watermark: false, optionsKey: "mp4" });
-    const { export: accountVideo } = await createOrGetLiveExport({ sessionId: shared.session.id, requestedBy: admin.id, format: "mp4", watermark: false, optionsKey: "mp4" });
+    const { export: otherVideo } = await createOrGetLiveExport({
+      sessionId: other.session.id,
+      requestedBy: admin.id,
+      format: "mp4",
+      watermark: false,
+      optionsKey: "mp4",
+    });
+    const { export: accountVideo } = await createOrGetLiveExport({
+      sessionId: shared.session.id,
+      requestedBy: admin.id,
+      format: "mp4",
+      watermark: false,
+      optionsKey: "mp4",
+    });
     const { export: ownVideo } = await createOrGetLiveExport({
       sessionId: shared.session.id,
       requestedBy: admin.id,
@@ -295,7 +355,10 @@ describe("a sharing link", () => {
     // Revoked: at once, and it says so.
     await revokeShareLink({ viewer: viewer(admin), id: assessor!.linkId, ip: null });
     await expect(assessorFromSecret(cookie)).resolves.toMatchObject({ state: "ended", reason: "revoked" });
-    await expect(authorizeSharedPlayback({ hash: shared.session.hash, secret: cookie })).rejects.toMatchObject({ status: 403, message: "This sharing link was revoked." });
+    await expect(authorizeSharedPlayback({ hash: shared.session.hash, secret: cookie })).rejects.toMatchObject({
+      status: 403,
+      message: "This sharing link was revoked.",
+    });
     await expect(openShareLink({ token: linkToken })).resolves.toMatchObject({ state: "revoked" });
     await expect(sendShareCode({ token: linkToken, ip: null })).rejects.toMatchObject({ status: 403 });
 
@@ -327,7 +390,12 @@ describe("a sharing link", () => {
     expect(text.split("\n")[0]).toBe("Shared with assessor@audit.example");
     expect(text).toContain(`Session ${session.hash}`);
     expect(text).not.toContain(admin.email);
-    const asked = (await db.select().from(auditLog).where(and(eq(auditLog.targetId, session.hash), eq(auditLog.action, "export.requested")))).map((r) => r.actorEmail);
+    const asked = (
+      await db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.targetId, session.hash), eq(auditLog.action, "export.requested")))
+    ).map((r) => r.actorEmail);
     expect(asked).toEqual(["assessor@audit.example", "assessor@audit.example"]);
 
     // A link without download: refused before anything is made.
@@ -347,22 +415,40 @@ describe("a sharing link", () => {
     const { cookie } = await verifyShareCode({ token: linkToken, code, ip: null });
     const state = await assessorFromSecret(cookie);
     const assessor = state.state === "open" ? state.assessor : null;
-    expect(decideSessionAccess({ facts: { kind: "assessor", link: { id: assessor!.linkId, sessionId: session.id, expiresAt: assessor!.expiresAt, revokedAt: null, allowDownload: false } }, sessionId: session.id, purpose: "download" })).toMatchObject({ allowed: false, refusal: "download-not-allowed" });
+    expect(
+      decideSessionAccess({
+        facts: {
+          kind: "assessor",
+          link: { id: assessor!.linkId, sessionId: session.id, expiresAt: assessor!.expiresAt, revokedAt: null, allowDownload: false },
+        },
+        sessionId: session.id,
+        purpose: "download",
+      }),
+    ).toMatchObject({ allowed: false, refusal: "download-not-allowed" });
 
     await db.execute(sql`update share_links set expires_at = now() - interval '1 minute' where id = ${assessor!.linkId}`);
     await expect(assessorFromSecret(cookie)).resolves.toMatchObject({ state: "ended", reason: "expired" });
     await expect(openShareLink({ token: linkToken })).resolves.toMatchObject({ state: "expired" });
-    await expect(authorizeSharedPlayback({ hash: session.hash, secret: cookie })).rejects.toMatchObject({ status: 403, message: "This sharing link has expired." });
+    await expect(authorizeSharedPlayback({ hash: session.hash, secret: cookie })).rejects.toMatchObject({
+      status: 403,
+      message: "This sharing link has expired.",
+    });
     await expect(verifyShareCode({ token: linkToken, code: "123456", ip: null })).rejects.toMatchObject({ status: 403 });
     expect(await endedLinkUses(session.hash)).toEqual([
       { actorEmail: "assessor@audit.example", asked: "hls", shareLinkId: assessor!.linkId, refusal: "link-expired" },
       { actorEmail: "assessor@audit.example", asked: "share code check", shareLinkId: assessor!.linkId, refusal: "link-expired" },
     ]);
 
-    await expect(createShareLink({ viewer: viewer(auditor), hash: session.hash, email: "x@y.example", days: 1, allowDownload: false, ip: null })).rejects.toMatchObject({ status: 403 });
+    await expect(
+      createShareLink({ viewer: viewer(auditor), hash: session.hash, email: "x@y.example", days: 1, allowDownload: false, ip: null }),
+    ).rejects.toMatchObject({ status: 403 });
     await setParameter({ key: "remote_session.auditors_may_share", value: true, updatedBy: admin.id });
-    await expect(createShareLink({ viewer: viewer(auditor), hash: session.hash, email: "x@y.example", days: 1, allowDownload: false, ip: null })).resolves.toBeTruthy();
-    await expect(createShareLink({ viewer: viewer(admin), hash: session.hash, email: "x@y.example", days: 31, allowDownload: false, ip: null })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      createShareLink({ viewer: viewer(auditor), hash: session.hash, email: "x@y.example", days: 1, allowDownload: false, ip: null }),
+    ).resolves.toBeTruthy();
+    await expect(
+      createShareLink({ viewer: viewer(admin), hash: session.hash, email: "x@y.example", days: 31, allowDownload: false, ip: null }),
+    ).rejects.toMatchObject({ status: 400 });
     await expect(openShareLink({ token: "not-a-token" })).resolves.toEqual({ state: "unknown" });
   });
 });

@@ -44,7 +44,12 @@ describe("demo accounts", () => {
     expect(await verifyPassword(user!.passwordHash, auditor.password)).toBe(true);
 
     // Another install (here: the same database without those accounts) gets other passwords.
-    await db.delete(users).where(inArray(users.email, DEMO_ACCOUNTS.map((a) => a.email)));
+    await db.delete(users).where(
+      inArray(
+        users.email,
+        DEMO_ACCOUNTS.map((a) => a.email),
+      ),
+    );
     const other = await ensureDemoAccounts();
     expect(other.find((a) => a.role === "auditor")!.password).not.toBe(auditor.password);
   });

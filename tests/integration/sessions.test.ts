@@ -48,8 +48,7 @@ afterAll(async () => {
   await closeDb();
 });
 
-const byNewest = (a: RemoteSession, b: RemoteSession) =>
-  b.startedAt.getTime() - a.startedAt.getTime() || micro(b) - micro(a) || b.id - a.id;
+const byNewest = (a: RemoteSession, b: RemoteSession) => b.startedAt.getTime() - a.startedAt.getTime() || micro(b) - micro(a) || b.id - a.id;
 // started_at carries microseconds the Date drops; the rows with g odd are 123 µs later.
 const micro = (s: RemoteSession) => (oddG.has(s.id) ? 1 : 0);
 let oddG = new Set<number>();
@@ -106,7 +105,10 @@ describe("listSessions", () => {
   it("filters by type, status, dates, criticality and text prefix", async () => {
     const check = async (filter: SessionFilter, expected: (s: RemoteSession) => boolean) => {
       const ids = (await walk(auditor, filter, "newest", 50)).flat();
-      const want = all.filter(expected).sort(byNewest).map((s) => s.id);
+      const want = all
+        .filter(expected)
+        .sort(byNewest)
+        .map((s) => s.id);
       expect(want.length).toBeGreaterThan(0);
       expect(ids).toEqual(want);
     };
@@ -132,7 +134,10 @@ describe("listSessions", () => {
 
   it("shows a user only their own sessions; auditors and admins see all", async () => {
     const mine = (await walk(alice, {}, "newest", 30)).flat();
-    const want = all.filter((s) => s.userId === alice.id).sort(byNewest).map((s) => s.id);
+    const want = all
+      .filter((s) => s.userId === alice.id)
+      .sort(byNewest)
+      .map((s) => s.id);
     expect(want.length).toBe(48);
     expect(mine).toEqual(want);
     // Even a text search for another user's name finds nothing of theirs.

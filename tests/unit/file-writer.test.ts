@@ -16,7 +16,7 @@ afterEach(async () => {
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 async function* piecesOf(bytes: Buffer, sizes: () => number) {
-  for (let offset = 0; offset < bytes.length; ) {
+  for (let offset = 0; offset < bytes.length;) {
     const n = Math.min(sizes(), bytes.length - offset);
     yield bytes.subarray(offset, offset + n);
     offset += n;
@@ -29,7 +29,10 @@ describe("file writer thread", () => {
     const file = path.join(dir, "a");
     let i = 0;
     const sizes = [1, 65_536, 1_048_576, 3, 2_000_000, 70_001];
-    const result = await writeFileHashed(file, piecesOf(bytes, () => sizes[i++ % sizes.length]!));
+    const result = await writeFileHashed(
+      file,
+      piecesOf(bytes, () => sizes[i++ % sizes.length]!),
+    );
     expect(result).toEqual({ size: bytes.length, sha256: sha256(bytes) });
     expect((await readFile(file)).equals(bytes)).toBe(true);
   });
@@ -51,7 +54,12 @@ describe("file writer thread", () => {
   it("keeps concurrent writes apart, more of them than threads", async () => {
     const bodies = Array.from({ length: 7 }, (_, i) => randomBytes(1_500_000 + i * 1000));
     const results = await Promise.all(
-      bodies.map((bytes, i) => writeFileHashed(path.join(dir, `c${i}`), piecesOf(bytes, () => 65_536))),
+      bodies.map((bytes, i) =>
+        writeFileHashed(
+          path.join(dir, `c${i}`),
+          piecesOf(bytes, () => 65_536),
+        ),
+      ),
     );
     for (const [i, bytes] of bodies.entries()) {
       expect(results[i]).toEqual({ size: bytes.length, sha256: sha256(bytes) });
@@ -62,7 +70,12 @@ describe("file writer thread", () => {
   it("never overwrites a file: an existing path fails with EEXIST and keeps its bytes", async () => {
     const file = path.join(dir, "d");
     await writeFile(file, "already here");
-    await expect(writeFileHashed(file, piecesOf(randomBytes(5_000_000), () => 65_536))).rejects.toMatchObject({ code: "EEXIST" });
+    await expect(
+      writeFileHashed(
+        file,
+        piecesOf(randomBytes(5_000_000), () => 65_536),
+      ),
+    ).rejects.toMatchObject({ code: "EEXIST" });
     expect(await readFile(file, "utf8")).toBe("already here");
   });
 
@@ -74,11 +87,21 @@ describe("file writer thread", () => {
     await expect(writeFileHashed(path.join(dir, "e"), failsLate())).rejects.toThrow("client went away");
     expect(await readdir(dir)).toEqual([]);
 
-    await expect(writeFileHashed(path.join(dir, "missing", "f"), piecesOf(randomBytes(10), () => 10))).rejects.toMatchObject({
+    await expect(
+      writeFileHashed(
+        path.join(dir, "missing", "f"),
+        piecesOf(randomBytes(10), () => 10),
+      ),
+    ).rejects.toMatchObject({
       code: "ENOENT",
     });
     const bytes = randomBytes(2_000_000);
-    expect(await writeFileHashed(path.join(dir, "g"), piecesOf(bytes, () => 65_536))).toEqual({ size: bytes.length, sha256: sha256(bytes) });
+    expect(
+      await writeFileHashed(
+        path.join(dir, "g"),
+        piecesOf(bytes, () => 65_536),
+      ),
+    ).toEqual({ size: bytes.length, sha256: sha256(bytes) });
   });
 
   it("writes strings as UTF-8 and other typed arrays as their bytes, as Node's streams do; refuses anything else", async () => {

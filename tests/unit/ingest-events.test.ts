@@ -33,7 +33,9 @@ describe("event batches (JSON lines)", () => {
   });
 
   it("refuses result data on a query with 422, naming the line and key but not the values", () => {
-    const error = refused('{"type":"command","t":1,"command":"ok"}\n{"type":"query","t":2,"statement":"select pan from cards","outcome":"success","rows":[["4111111111111111"]]}');
+    const error = refused(
+      '{"type":"command","t":1,"command":"ok"}\n{"type":"query","t":2,"statement":"select pan from cards","outcome":"success","rows":[["4111111111111111"]]}',
+    );
     expect(error.status).toBe(422);
     expect(error.field).toBe("line 2.rows");
     expect(error.message).not.toContain("4111");

@@ -4,7 +4,16 @@ import { idlePeriods, skipTarget } from "@/lib/player/idle";
 
 describe("heatmap", () => {
   it("counts events into equal buckets of the duration", () => {
-    const b = bucketize([{ tMs: 0, weight: 1 }, { tMs: 999, weight: 1 }, { tMs: 1000, weight: 2 }, { tMs: 10_000, weight: 5 }], 10_000, 10);
+    const b = bucketize(
+      [
+        { tMs: 0, weight: 1 },
+        { tMs: 999, weight: 1 },
+        { tMs: 1000, weight: 2 },
+        { tMs: 10_000, weight: 5 },
+      ],
+      10_000,
+      10,
+    );
     expect(b).toEqual([2, 2, 0, 0, 0, 0, 0, 0, 0, 5]);
   });
 
@@ -28,7 +37,12 @@ describe("heatmap", () => {
     const h = buildHeatmap({
       durationMs: 100_000,
       events,
-      activity: { v: 1, binMs: 1000, screen: Array.from({ length: 100 }, (_, i) => (i >= 80 ? 0.5 : 0)), audio: Array.from({ length: 100 }, (_, i) => (i < 20 ? 1 : 0)) },
+      activity: {
+        v: 1,
+        binMs: 1000,
+        screen: Array.from({ length: 100 }, (_, i) => (i >= 80 ? 0.5 : 0)),
+        audio: Array.from({ length: 100 }, (_, i) => (i < 20 ? 1 : 0)),
+      },
     });
     expect(h.input).toHaveLength(100);
     const peak = h.input.indexOf(Math.max(...h.input));
@@ -57,7 +71,10 @@ describe("idle periods", () => {
     screen[30] = 0.2;
     const periods = idlePeriods({
       durationMs: 60_000,
-      events: [{ tMs: 2000, type: "key" }, { tMs: 45_000, type: "click" }],
+      events: [
+        { tMs: 2000, type: "key" },
+        { tMs: 45_000, type: "click" },
+      ],
       activity: { v: 1, binMs: 1000, screen, audio: null },
     });
     expect(periods).toEqual([

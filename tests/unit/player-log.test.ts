@@ -167,7 +167,11 @@ describe("buildKeystrokeLog in database sessions", () => {
 });
 
 describe("lineAt and searchLines", () => {
-  const lines = [{ tMs: 0, text: "ls" }, { tMs: 2000, text: "cat /etc/passwd" }, { tMs: 9000, text: "LS -la" }];
+  const lines = [
+    { tMs: 0, text: "ls" },
+    { tMs: 2000, text: "cat /etc/passwd" },
+    { tMs: 9000, text: "LS -la" },
+  ];
   it("finds the line being played", () => {
     expect(lineAt(lines, -1)).toBe(-1);
     expect(lineAt(lines, 0)).toBe(0);

@@ -22,7 +22,11 @@ describe("the access rule", () => {
   });
 
   it("needs an open window when a justification is required, and says until when", () => {
-    expect(decideSessionAccess({ facts: account(), sessionId: 1, purpose: "play", now })).toMatchObject({ allowed: false, refusal: "justification-required", status: 403 });
+    expect(decideSessionAccess({ facts: account(), sessionId: 1, purpose: "play", now })).toMatchObject({
+      allowed: false,
+      refusal: "justification-required",
+      status: 403,
+    });
     const open = account({ window: { requestId: "r1", expiresAt: minutes(5), approvedByPerson: false } });
     expect(decideSessionAccess({ facts: open, sessionId: 1, purpose: "play", now })).toEqual({ allowed: true, requestId: "r1", until: minutes(5) });
     // The end is exclusive.
@@ -42,14 +46,20 @@ describe("the access rule", () => {
     expect(decideSessionAccess({ facts, sessionId: 7, purpose: "play", now })).toEqual({ allowed: true, requestId: null, until: minutes(60) });
     expect(decideSessionAccess({ facts, sessionId: 8, purpose: "play", now })).toMatchObject({ allowed: false, refusal: "other-session", status: 404 });
     expect(decideSessionAccess({ facts, sessionId: 7, purpose: "download", now })).toMatchObject({ allowed: false, refusal: "download-not-allowed" });
-    expect(decideSessionAccess({ facts: { kind: "assessor", link: { ...link, revokedAt: now } }, sessionId: 7, purpose: "play", now })).toMatchObject({ refusal: "link-revoked" });
+    expect(decideSessionAccess({ facts: { kind: "assessor", link: { ...link, revokedAt: now } }, sessionId: 7, purpose: "play", now })).toMatchObject({
+      refusal: "link-revoked",
+    });
     expect(decideSessionAccess({ facts, sessionId: 7, purpose: "play", now: minutes(60) })).toMatchObject({ refusal: "link-expired" });
   });
 
   it("reads the parameters as stored, with their defaults when never saved or unreadable", () => {
     expect(accountFacts({ justification: null, approval: null, window: null })).toMatchObject({ justificationRequired: false, approvalRequired: false });
     expect(accountFacts({ justification: true, approval: "yes", window: null })).toMatchObject({ justificationRequired: true, approvalRequired: false });
-    const facts = accountFacts({ justification: true, approval: true, window: { requestId: "r", expiresAt: "2026-05-01T12:05:00.000+00:00", approvedByPerson: true } });
+    const facts = accountFacts({
+      justification: true,
+      approval: true,
+      window: { requestId: "r", expiresAt: "2026-05-01T12:05:00.000+00:00", approvedByPerson: true },
+    });
     expect(facts).toMatchObject({ window: { expiresAt: minutes(5) } });
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { MAX_SEARCH_LENGTH, decodeCursor, encodeCursor, parseSessionListQuery, sessionListHref, startOfDay, toSessionFilter, type SessionCursor } from "@/lib/sessions/filters";
+import {
+  MAX_SEARCH_LENGTH,
+  decodeCursor,
+  encodeCursor,
+  parseSessionListQuery,
+  sessionListHref,
+  startOfDay,
+  toSessionFilter,
+  type SessionCursor,
+} from "@/lib/sessions/filters";
 import { isSessionHash } from "@/lib/domain/sessions";
 
 describe("parseSessionListQuery", () => {

@@ -72,10 +72,15 @@ describe("S3 storage against a stubbed SDK client", () => {
     // 8 MiB + 8 MiB + 1 MiB: three parts, each with its own SHA-256; the store answers the SHA-256 of the three digests, "-3".
     const body = [Buffer.alloc(8 * MIB, 1), Buffer.alloc(8 * MIB, 2), Buffer.alloc(MIB, 3)];
     const digest = (b: Buffer) => createHash("sha256").update(b).digest();
-    const composite = `${createHash("sha256").update(Buffer.concat(body.map(digest))).digest("base64")}-3`;
+    const composite = `${createHash("sha256")
+      .update(Buffer.concat(body.map(digest)))
+      .digest("base64")}-3`;
     const stubParts = () => {
       s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "mp1" });
-      s3.on(UploadPartCommand).callsFake((input: { PartNumber: number }) => ({ ETag: `"e${input.PartNumber}"`, ChecksumSHA256: digest(body[input.PartNumber - 1]!).toString("base64") }));
+      s3.on(UploadPartCommand).callsFake((input: { PartNumber: number }) => ({
+        ETag: `"e${input.PartNumber}"`,
+        ChecksumSHA256: digest(body[input.PartNumber - 1]!).toString("base64"),
+      }));
       s3.on(DeleteObjectCommand).resolves({});
       s3.on(AbortMultipartUploadCommand).resolves({});
     };

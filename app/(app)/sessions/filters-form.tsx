@@ -16,14 +16,7 @@ export function FiltersForm({ query, showReview }: { query: SessionListQuery; sh
     <form method="get" action="/sessions" className="filters" role="search" aria-label="Filter sessions">
       <label>
         Search
-        <input
-          type="search"
-          name="q"
-          defaultValue={query.q ?? ""}
-          maxLength={MAX_SEARCH_LENGTH}
-          placeholder="ID, user, host or credential…"
-          size={28}
-        />
+        <input type="search" name="q" defaultValue={query.q ?? ""} maxLength={MAX_SEARCH_LENGTH} placeholder="ID, user, host or credential…" size={28} />
       </label>
       <label>
         Type

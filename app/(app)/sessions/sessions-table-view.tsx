@@ -81,12 +81,20 @@ export function SessionsTableView({ rows, showReview }: { rows: SessionsTableRow
             <th scope="col">Type</th>
             <th scope="col">Start</th>
             <th scope="col">End</th>
-            <th scope="col" className="num">Duration</th>
-            <th scope="col" className="num">Recording size</th>
-            <th scope="col" className="num">Risk score</th>
+            <th scope="col" className="num">
+              Duration
+            </th>
+            <th scope="col" className="num">
+              Recording size
+            </th>
+            <th scope="col" className="num">
+              Risk score
+            </th>
             <th scope="col">Status</th>
             {showReview ? <th scope="col">Review</th> : null}
-            <th scope="col" className="sticky-end">Actions</th>
+            <th scope="col" className="sticky-end">
+              Actions
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -14,7 +14,16 @@ export default async function AssessorDownloadPage() {
   const { assessor, message } = await assessorOrMessage("shared download page");
   if (!assessor) return message;
   const decision = decideSessionAccess({
-    facts: { kind: "assessor", link: { id: assessor.linkId, sessionId: assessor.sessionId, expiresAt: assessor.expiresAt, revokedAt: assessor.revokedAt, allowDownload: assessor.allowDownload } },
+    facts: {
+      kind: "assessor",
+      link: {
+        id: assessor.linkId,
+        sessionId: assessor.sessionId,
+        expiresAt: assessor.expiresAt,
+        revokedAt: assessor.revokedAt,
+        allowDownload: assessor.allowDownload,
+      },
+    },
     sessionId: assessor.sessionId,
     purpose: "download",
   });

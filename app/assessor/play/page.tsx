@@ -15,7 +15,11 @@ import { assessorOrMessage } from "../_components/gate";
 
 export const dynamic = "force-dynamic";
 
-const startParam = z.coerce.number().finite().min(0).max(10 * 24 * 3600);
+const startParam = z.coerce
+  .number()
+  .finite()
+  .min(0)
+  .max(10 * 24 * 3600);
 
 // GET /assessor/play - the player of the shared session, with the assessor's email over the picture and no way to annotate.
 export default async function AssessorPlayPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -42,7 +46,10 @@ export default async function AssessorPlayPage({ searchParams }: { searchParams:
       </div>
       <div className="page-head">
         <h1>
-          Session <span className="mono muted" title={session.hash}>{shortHash(session.hash)}</span>{" "}
+          Session{" "}
+          <span className="mono muted" title={session.hash}>
+            {shortHash(session.hash)}
+          </span>{" "}
           <span className="muted" style={{ fontWeight: 400, fontSize: "0.8em" }}>
             {session.protocol.toUpperCase()} · {session.userName} → {session.credentialUsername}@{session.host}
           </span>

@@ -19,7 +19,13 @@ export const sendShareCodeAction = definePublicAction({
 
 /** The code from the email: right, and this browser may see the shared session until the link ends (at most 12 hours). */
 export const verifyShareCodeAction = definePublicAction({
-  schema: z.object({ token, code: z.string().trim().regex(new RegExp(`^\\d{${SHARE_CODE.digits}}$`), `The code has ${SHARE_CODE.digits} digits.`) }),
+  schema: z.object({
+    token,
+    code: z
+      .string()
+      .trim()
+      .regex(new RegExp(`^\\d{${SHARE_CODE.digits}}$`), `The code has ${SHARE_CODE.digits} digits.`),
+  }),
   async run({ token, code }) {
     const { cookie, expiresAt } = await verifyShareCode({ token, code, ip: await requestIp() });
     await setAssessorCookie({ secret: cookie, expiresAt });

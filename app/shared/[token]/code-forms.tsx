@@ -11,12 +11,15 @@ type Result = ActionState<{ sent: boolean }>;
 export function CodeForms({ token, maskedEmail }: { token: string; maskedEmail: string }) {
   const router = useRouter();
   const [sent, setSent] = useState(false);
-  const [sendState, sendAction, sending] = useActionState(async (prev: Result, data: FormData) => {
-    const result = await sendShareCodeAction(prev, data);
-    // Once a code went out, the field to type it stays (a second "send" that is refused does not hide it).
-    if (result.status === "ok") setSent(true);
-    return result;
-  }, { status: "idle" } as Result);
+  const [sendState, sendAction, sending] = useActionState(
+    async (prev: Result, data: FormData) => {
+      const result = await sendShareCodeAction(prev, data);
+      // Once a code went out, the field to type it stays (a second "send" that is refused does not hide it).
+      if (result.status === "ok") setSent(true);
+      return result;
+    },
+    { status: "idle" } as Result,
+  );
   const [verifyState, verifyAction, verifying] = useActionState(verifyShareCodeAction, { status: "idle" } as Result);
   useEffect(() => {
     if (verifyState.status === "ok") router.push("/assessor");

@@ -16,12 +16,12 @@ const TERMINAL: Protocol[] = ["ssh", "telnet"];
 const DATABASE: Protocol[] = protocolsOfKind("database");
 export type CommandSearchKind = "terminal" | "database";
 
-
 export type CommandSearchHit = Pick<SessionCommand, "id" | "tMs" | "text" | "source" | "masked">;
-export type CommandSearchRow = Pick<
-  RemoteSession,
-  "id" | "hash" | "protocol" | "host" | "userName" | "credentialUsername" | "startedAt"
-> & { startedAtUs: number; matches: number; hits: CommandSearchHit[] };
+export type CommandSearchRow = Pick<RemoteSession, "id" | "hash" | "protocol" | "host" | "userName" | "credentialUsername" | "startedAt"> & {
+  startedAtUs: number;
+  matches: number;
+  hits: CommandSearchHit[];
+};
 
 /**
  * Sessions whose commands contain `q` (any case), newest first, one page
@@ -74,7 +74,10 @@ export async function searchSessionCommands({
         row_number() over (partition by ${sessionCommands.sessionId} order by ${sessionCommands.tMs}, ${sessionCommands.id}) as n,
         count(*) over (partition by ${sessionCommands.sessionId}) as matches
       from ${sessionCommands}
-      where ${inArray(sessionCommands.sessionId, page.map((s) => s.id))} and ${sessionCommands.text} ilike ${pattern}
+      where ${inArray(
+        sessionCommands.sessionId,
+        page.map((s) => s.id),
+      )} and ${sessionCommands.text} ilike ${pattern}
     ) m where n <= ${COMMANDS_PER_SESSION} order by session_id, t_ms, id`);
   const bySession = new Map<number, { matches: number; hits: CommandSearchHit[] }>();
   for (const h of hits.rows) {

@@ -70,11 +70,7 @@ export async function replaceSessionFindings({
 
 /** A session's findings in time order, for the report and the player's timeline markers. */
 export async function getSessionFindings({ sessionId }: { sessionId: number }): Promise<CommandFinding[]> {
-  return db
-    .select()
-    .from(commandFindings)
-    .where(eq(commandFindings.sessionId, sessionId))
-    .orderBy(asc(commandFindings.tMs), asc(commandFindings.id));
+  return db.select().from(commandFindings).where(eq(commandFindings.sessionId, sessionId)).orderBy(asc(commandFindings.tMs), asc(commandFindings.id));
 }
 
 const ANALYZED_PROTOCOLS: Protocol[] = protocolsOfKind("terminal", "database");

@@ -15,11 +15,7 @@ export const RULES_VERSION_KEY = "analysis.rules_version";
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 async function readVersion(tx: Tx | Db): Promise<number | null> {
-  const [row] = await tx
-    .select({ value: systemParameters.value })
-    .from(systemParameters)
-    .where(eq(systemParameters.key, RULES_VERSION_KEY))
-    .limit(1);
+  const [row] = await tx.select({ value: systemParameters.value }).from(systemParameters).where(eq(systemParameters.key, RULES_VERSION_KEY)).limit(1);
   const value = Number(row?.value);
   return row && Number.isInteger(value) ? value : null;
 }
@@ -144,11 +140,7 @@ export async function setRuleEnabled({ id, enabled, actorId }: { id: string; ena
     const [previous] = await tx.select().from(auditedCommandRules).where(eq(auditedCommandRules.id, id)).for("update");
     if (!previous) return null;
     if (previous.enabled === enabled) return { rule: previous, version: null };
-    const [rule] = await tx
-      .update(auditedCommandRules)
-      .set({ enabled, updatedAt: new Date() })
-      .where(eq(auditedCommandRules.id, id))
-      .returning();
+    const [rule] = await tx.update(auditedCommandRules).set({ enabled, updatedAt: new Date() }).where(eq(auditedCommandRules.id, id)).returning();
     const version = await bumpRulesVersion(tx, actorId);
     return { rule: rule!, version };
   });

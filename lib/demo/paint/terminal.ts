@@ -120,14 +120,22 @@ export async function encodeTerminal(
   const seconds = (rendered.durationMs / 1000).toFixed(2);
   const codec =
     format === "mp4"
-      ? ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-pix_fmt", "yuv420p", "-g", String(fps * 2), "-movflags", "frag_keyframe+empty_moov+default_base_moof"]
+      ? [
+          "-c:v",
+          "libx264",
+          "-preset",
+          "ultrafast",
+          "-tune",
+          "stillimage",
+          "-pix_fmt",
+          "yuv420p",
+          "-g",
+          String(fps * 2),
+          "-movflags",
+          "frag_keyframe+empty_moov+default_base_moof",
+        ]
       : ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k", "-pix_fmt", "yuv420p", "-g", String(fps * 2)];
-  await ffmpeg([
-    "-f", "lavfi", "-i", `color=c=${background}:s=${width}x${height}:r=${fps}:d=${seconds}`,
-    "-vf", assFilter(assFile),
-    ...codec,
-    "-y", out,
-  ]);
+  await ffmpeg(["-f", "lavfi", "-i", `color=c=${background}:s=${width}x${height}:r=${fps}:d=${seconds}`, "-vf", assFilter(assFile), ...codec, "-y", out]);
   return out;
 }
 
@@ -145,20 +153,46 @@ export async function renderLongRecording(dir: string, minutes: number) {
   for (let s = 0; s < 60; s += 5) {
     const rows = Array.from({ length: 12 }, (_, i) => {
       const n = s * 3 + i;
-      return `2026-03-02 0${Math.floor(n / 60) % 10}:${String(n % 60).padStart(2, "0")} backup[${2100 + (n % 7)}]: copied chunk ${1000 + n} (${(n * 37) % 900 + 100} MB)`;
+      return `2026-03-02 0${Math.floor(n / 60) % 10}:${String(n % 60).padStart(2, "0")} backup[${2100 + (n % 7)}]: copied chunk ${1000 + n} (${((n * 37) % 900) + 100} MB)`;
     });
-    lines.push({ start: s * 1000, end: (s + 5) * 1000, style: "Term", x: 10, y: 8, text: ["root@backup-01:~# tail -f /var/log/backup.log", ...rows].map(assText).join("\\N") });
+    lines.push({
+      start: s * 1000,
+      end: (s + 5) * 1000,
+      style: "Term",
+      x: 10,
+      y: 8,
+      text: ["root@backup-01:~# tail -f /var/log/backup.log", ...rows].map(assText).join("\\N"),
+    });
   }
   const assFile = path.join(dir, "long.ass");
-  await writeFile(assFile, assDocument(width, height, [`Style: Term,${MONO_FONT},13,&H00C8E6C8,&H00FFFFFF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,0,0,7,10,10,8,1`], lines));
+  await writeFile(
+    assFile,
+    assDocument(width, height, [`Style: Term,${MONO_FONT},13,&H00C8E6C8,&H00FFFFFF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,0,0,7,10,10,8,1`], lines),
+  );
   const segment = path.join(dir, "long-segment.mp4");
   await ffmpeg([
-    "-f", "lavfi", "-i", `color=c=0x101410:s=${width}x${height}:r=1:d=60`,
-    "-vf", assFilter(assFile),
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=0x101410:s=${width}x${height}:r=1:d=60`,
+    "-vf",
+    assFilter(assFile),
     // Only 60 frames: a slower preset costs little and keeps the 2-hour file small.
     // A keyframe every 6 s matches the player's longest segment.
-    "-c:v", "libx264", "-preset", "medium", "-tune", "stillimage", "-crf", "30", "-pix_fmt", "yuv420p", "-g", "6",
-    "-y", segment,
+    "-c:v",
+    "libx264",
+    "-preset",
+    "medium",
+    "-tune",
+    "stillimage",
+    "-crf",
+    "30",
+    "-pix_fmt",
+    "yuv420p",
+    "-g",
+    "6",
+    "-y",
+    segment,
   ]);
   const list = path.join(dir, "long.txt");
   await writeFile(list, Array.from({ length: minutes }, () => `file '${segment}'`).join("\n") + "\n");

@@ -20,9 +20,26 @@ export const UNIT_FPS = 1;
 
 /** The same for every unit: a keyframe every unit and nowhere else, no B-frames (each unit starts clean). */
 const UNIT_CODEC = [
-  "-c:v", "libx264", "-preset", "medium", "-tune", "stillimage", "-crf", "30", "-pix_fmt", "yuv420p",
-  "-r", String(UNIT_FPS), "-g", String((UNIT_MS / 1000) * UNIT_FPS), "-keyint_min", String((UNIT_MS / 1000) * UNIT_FPS),
-  "-sc_threshold", "0", "-bf", "0",
+  "-c:v",
+  "libx264",
+  "-preset",
+  "medium",
+  "-tune",
+  "stillimage",
+  "-crf",
+  "30",
+  "-pix_fmt",
+  "yuv420p",
+  "-r",
+  String(UNIT_FPS),
+  "-g",
+  String((UNIT_MS / 1000) * UNIT_FPS),
+  "-keyint_min",
+  String((UNIT_MS / 1000) * UNIT_FPS),
+  "-sc_threshold",
+  "0",
+  "-bf",
+  "0",
 ];
 
 /**
@@ -34,9 +51,28 @@ export async function encodeUnits(dir: string, name: string, input: { inputs: st
   const whole = path.join(dir, `${name}.mp4`);
   await ffmpeg([...input.inputs, "-filter_complex", input.filter, "-map", "[v]", ...UNIT_CODEC, "-t", String((input.units * UNIT_MS) / 1000), "-y", whole]);
   const unitDir = path.join(dir, `${name}-units`);
-  await ffmpeg(["-i", whole, "-map", "0:v", "-c", "copy", "-f", "segment", "-segment_time", String(UNIT_MS / 1000), "-reset_timestamps", "1", "-segment_format", "mp4", `${unitDir}-%04d.mp4`]);
+  await ffmpeg([
+    "-i",
+    whole,
+    "-map",
+    "0:v",
+    "-c",
+    "copy",
+    "-f",
+    "segment",
+    "-segment_time",
+    String(UNIT_MS / 1000),
+    "-reset_timestamps",
+    "1",
+    "-segment_format",
+    "mp4",
+    `${unitDir}-%04d.mp4`,
+  ]);
   const prefix = `${name}-units-`;
-  const files = (await readdir(dir)).filter((f) => f.startsWith(prefix)).sort().map((f) => path.join(dir, f));
+  const files = (await readdir(dir))
+    .filter((f) => f.startsWith(prefix))
+    .sort()
+    .map((f) => path.join(dir, f));
   if (files.length !== input.units) throw new Error(`${name}: cut into ${files.length} units, not ${input.units}`);
   return files;
 }

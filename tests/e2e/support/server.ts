@@ -19,7 +19,6 @@ export type AppServer = {
   stop: () => Promise<void>;
 };
 
-
 /**
  * Starts the built app (the web server of `npm start`) on a free port against a fresh database,
  * and points this test process's db client at the same database.
@@ -34,23 +33,19 @@ export async function startAppServer(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // The product's web server (Next.js behind lib/http/web-server.ts), as `npm start` runs it.
-  const child: ChildProcess = spawn(
-    process.execPath,
-    webServerArgs({ port, hostname: "127.0.0.1" }),
-    {
-      env: {
-        NEXT_TELEMETRY_DISABLED: "1",
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: dataDir,
-        NEXTAUTH_URL: url,
-        NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
-        ...extraEnv,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const child: ChildProcess = spawn(process.execPath, webServerArgs({ port, hostname: "127.0.0.1" }), {
+    env: {
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      NEXTAUTH_URL: url,
+      NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
+      ...extraEnv,
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const serverEnv = {
     ...process.env,
     NODE_ENV: "production",

@@ -74,8 +74,8 @@ export default async function CommandSearchPage({ searchParams }: { searchParams
         <h1>Command search</h1>
       </div>
       <p className="muted" style={{ marginTop: 0 }}>
-        Commands typed or run in {viewer.role === "user" ? "your sessions" : "every session"}: terminal lines as the analysis rebuilt them from
-        the keystrokes, and database statements. Masked input is never searchable.
+        Commands typed or run in {viewer.role === "user" ? "your sessions" : "every session"}: terminal lines as the analysis rebuilt them from the keystrokes,
+        and database statements. Masked input is never searchable.
       </p>
       <form method="get" action="/sessions/commands" className="filters" role="search" aria-label="Search commands">
         <label>
@@ -128,23 +128,23 @@ export default async function CommandSearchPage({ searchParams }: { searchParams
                     <ul className="command-hits">
                       {r.hits.map((h) => (
                         <li key={h.id}>
-                          <Link
-                            href={playerHref(r.hash, h.tMs)}
-                            className="mono"
-                            title="Open the player at this moment"
-                          >
+                          <Link href={playerHref(r.hash, h.tMs)} className="mono" title="Open the player at this moment">
                             {formatOffset(h.tMs)}
                           </Link>{" "}
                           <code>
                             <Highlighted text={h.text} q={q} />
                           </code>
-                          {h.masked ? <span className="muted" title="Some keystrokes of this line were masked"> •••</span> : null}
+                          {h.masked ? (
+                            <span className="muted" title="Some keystrokes of this line were masked">
+                              {" "}
+                              •••
+                            </span>
+                          ) : null}
                         </li>
                       ))}
                       {r.matches > COMMANDS_PER_SESSION ? (
                         <li className="muted">
-                          and {r.matches - COMMANDS_PER_SESSION} more in{" "}
-                          <Link href={`/sessions/${encodeURIComponent(r.hash)}/play`}>the player’s log</Link>
+                          and {r.matches - COMMANDS_PER_SESSION} more in <Link href={`/sessions/${encodeURIComponent(r.hash)}/play`}>the player’s log</Link>
                         </li>
                       ) : null}
                     </ul>

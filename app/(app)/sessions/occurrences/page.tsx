@@ -46,11 +46,7 @@ export default async function OccurrencesPage({ searchParams }: { searchParams: 
                   <SessionSummaryCells session={r} />
                   <td>{r.findings}</td>
                   <td>{r.riskScore}</td>
-                  <td>
-                    {r.maxCriticality ? (
-                      <span className={`badge crit-${r.maxCriticality}`}>{CRITICALITY_LABELS[r.maxCriticality]}</span>
-                    ) : null}
-                  </td>
+                  <td>{r.maxCriticality ? <span className={`badge crit-${r.maxCriticality}`}>{CRITICALITY_LABELS[r.maxCriticality]}</span> : null}</td>
                 </tr>
               ))}
             </tbody>

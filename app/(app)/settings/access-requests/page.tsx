@@ -24,7 +24,11 @@ export default async function AccessRequestsPage() {
       <div className="page-head">
         <h1>Access requests</h1>
         <span className="muted">
-          {justification!.value ? (approval!.value ? "A justification and an approval are required to view session videos." : "A justification is required; requests are approved as they are made.") : "No justification is required to view session videos now."}{" "}
+          {justification!.value
+            ? approval!.value
+              ? "A justification and an approval are required to view session videos."
+              : "A justification is required; requests are approved as they are made."
+            : "No justification is required to view session videos now."}{" "}
           <Link href="/settings/parameters">System parameters</Link>
         </span>
       </div>

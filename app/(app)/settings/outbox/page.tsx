@@ -15,8 +15,8 @@ export default async function OutboxPage() {
         <h1>Email outbox</h1>
       </div>
       <p className="muted">
-        Without an email service (<code>RESEND_API_KEY</code>), the emails the app would send are kept here. Sent
-        emails are listed too, with the provider&apos;s ID. Newest first, the last 200.
+        Without an email service (<code>RESEND_API_KEY</code>), the emails the app would send are kept here. Sent emails are listed too, with the
+        provider&apos;s ID. Newest first, the last 200.
       </p>
       {emails.length === 0 ? (
         <p className="empty">No emails yet.</p>

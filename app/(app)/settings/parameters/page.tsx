@@ -54,8 +54,8 @@ export default async function ParametersPage() {
           ) : (
             "Never changed: recordings are kept forever. "
           )}
-          The current policy deletes {preview.dueNow} recording{preview.dueNow === 1 ? "" : "s"} at the next hourly run and {preview.next30Days} more
-          within 30 days
+          The current policy deletes {preview.dueNow} recording{preview.dueNow === 1 ? "" : "s"} at the next hourly run and {preview.next30Days} more within 30
+          days
           {preview.nextExpiry ? (
             <>
               {" "}

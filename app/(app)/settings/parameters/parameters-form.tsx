@@ -24,7 +24,16 @@ function Input({ row, error }: { row: ParameterRow; error?: string }) {
     case "boolean":
       return (
         <label className="switch" htmlFor={id}>
-          <input id={id} type="checkbox" role="switch" name={row.key} value="true" defaultChecked={row.value === true} aria-describedby={describedBy} aria-invalid={!!error} />
+          <input
+            id={id}
+            type="checkbox"
+            role="switch"
+            name={row.key}
+            value="true"
+            defaultChecked={row.value === true}
+            aria-describedby={describedBy}
+            aria-invalid={!!error}
+          />
           {row.label}
         </label>
       );
@@ -63,7 +72,14 @@ function Input({ row, error }: { row: ParameterRow; error?: string }) {
       return (
         <label className="field" htmlFor={id}>
           {row.label}
-          <input id={id} name={row.key} defaultValue={String(row.value ?? "")} maxLength={field.maxLength ?? 2000} aria-describedby={describedBy} aria-invalid={!!error} />
+          <input
+            id={id}
+            name={row.key}
+            defaultValue={String(row.value ?? "")}
+            maxLength={field.maxLength ?? 2000}
+            aria-describedby={describedBy}
+            aria-invalid={!!error}
+          />
         </label>
       );
   }

@@ -5,12 +5,7 @@ import { requestIp } from "@/lib/auth/viewer";
 import { RULE_SESSION_TYPES } from "@/lib/domain/rules";
 import { testPattern } from "@/lib/analysis/patterns";
 import { ruleFormSchema } from "@/lib/analysis/rule-form";
-import {
-  createAuditedCommand,
-  deleteAuditedCommand,
-  setAuditedCommandEnabled,
-  updateAuditedCommand,
-} from "@/lib/analysis/rules";
+import { createAuditedCommand, deleteAuditedCommand, setAuditedCommandEnabled, updateAuditedCommand } from "@/lib/analysis/rules";
 import { AppError } from "@/lib/errors";
 
 const ADMIN = ["admin"] as const;

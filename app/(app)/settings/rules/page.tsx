@@ -22,9 +22,9 @@ export default async function AuditedCommandsPage() {
         </span>
       </div>
       <p className="muted">
-        Each command typed in a terminal session, and each statement of a database session, is matched against the enabled
-        rules; every match adds the rule&apos;s score to the session&apos;s risk score. The session proxies read the enabled
-        rules to enforce Block and Interrupt. Any change here analyzes every session again in the background.
+        Each command typed in a terminal session, and each statement of a database session, is matched against the enabled rules; every match adds the
+        rule&apos;s score to the session&apos;s risk score. The session proxies read the enabled rules to enforce Block and Interrupt. Any change here analyzes
+        every session again in the background.
       </p>
 
       <div className="table-wrap">

@@ -95,8 +95,7 @@ export function RuleForm({ initial }: { initial: RuleFormValues }) {
           aria-describedby="rule-pattern-error rule-pattern-help"
         />
         <span className="muted" id="rule-pattern-help">
-          Lookahead, lookbehind and backreferences are not supported: every pattern runs in linear time. Database patterns
-          ignore case.
+          Lookahead, lookbehind and backreferences are not supported: every pattern runs in linear time. Database patterns ignore case.
         </span>
         <FieldError message={err("pattern")} id="rule-pattern-error" />
       </label>
@@ -139,7 +138,13 @@ export function RuleForm({ initial }: { initial: RuleFormValues }) {
         ) : null}
         <label>
           MITRE ATT&amp;CK technique
-          <input name="mitreTechnique" maxLength={9} placeholder="T1548.003" defaultValue={initial.mitreTechnique ?? ""} aria-invalid={!!err("mitreTechnique")} />
+          <input
+            name="mitreTechnique"
+            maxLength={9}
+            placeholder="T1548.003"
+            defaultValue={initial.mitreTechnique ?? ""}
+            aria-invalid={!!err("mitreTechnique")}
+          />
           <FieldError message={err("mitreTechnique")} id="rule-mitre-error" />
         </label>
         <label className="checkbox">
@@ -151,7 +156,14 @@ export function RuleForm({ initial }: { initial: RuleFormValues }) {
         <legend>Test this pattern</legend>
         <label>
           Sample commands, one a line
-          <textarea name="samples" rows={3} spellCheck={false} className="mono" placeholder={"sudo su -\nls -la"} aria-invalid={!!fieldError(testState, "samples")} />
+          <textarea
+            name="samples"
+            rows={3}
+            spellCheck={false}
+            className="mono"
+            placeholder={"sudo su -\nls -la"}
+            aria-invalid={!!fieldError(testState, "samples")}
+          />
           <FieldError message={fieldError(testState, "samples")} id="rule-samples-error" />
         </label>
         <button type="submit" name="intent" value="test" className="button" disabled={testing} formNoValidate>
@@ -164,8 +176,7 @@ export function RuleForm({ initial }: { initial: RuleFormValues }) {
             <ul className="pattern-results">
               {results.map((r, i) => (
                 <li key={i} data-matched={r.matched}>
-                  <span className={`badge ${r.matched ? "crit-high" : "status-closed"}`}>{r.matched ? "Matches" : "No match"}</span>{" "}
-                  <code>{r.text}</code>
+                  <span className={`badge ${r.matched ? "crit-high" : "status-closed"}`}>{r.matched ? "Matches" : "No match"}</span> <code>{r.text}</code>
                 </li>
               ))}
             </ul>

@@ -16,8 +16,7 @@ export default async function TokensPage() {
       <div className="page-head">
         <h1>API tokens</h1>
         <span className="muted">
-          {active} active token{active === 1 ? "" : "s"} · used by the session proxies to send recordings (
-          <a href="/api/v1/openapi.json">API description</a>)
+          {active} active token{active === 1 ? "" : "s"} · used by the session proxies to send recordings (<a href="/api/v1/openapi.json">API description</a>)
         </span>
       </div>
 
@@ -78,8 +77,8 @@ export default async function TokensPage() {
       <section className="panel" aria-labelledby="move-session-title">
         <h2 id="move-session-title">Move a session to another token</h2>
         <p className="muted">
-          A session belongs to the token that started it: any other token is answered as if the session did not exist. When a
-          proxy is replaced, move its unfinished sessions to the new proxy&apos;s token here (audited).
+          A session belongs to the token that started it: any other token is answered as if the session did not exist. When a proxy is replaced, move its
+          unfinished sessions to the new proxy&apos;s token here (audited).
         </p>
         <MoveSessionForm tokens={tokens.filter((t) => !t.revokedAt).map((t) => ({ id: t.id, name: t.name }))} />
       </section>
@@ -87,8 +86,8 @@ export default async function TokensPage() {
       <section className="panel" aria-labelledby="integrity-title">
         <h2 id="integrity-title">Recording integrity</h2>
         <p className="muted">
-          Re-reads every stored chunk, recomputes its SHA-256 and the hash chain, and checks the assembled media. It runs in
-          the background; each session&apos;s report shows its result.
+          Re-reads every stored chunk, recomputes its SHA-256 and the hash chain, and checks the assembled media. It runs in the background; each session&apos;s
+          report shows its result.
         </p>
         <VerifyAllForm />
       </section>

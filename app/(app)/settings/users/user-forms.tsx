@@ -3,12 +3,7 @@ import { useId } from "react";
 import type { ActionState } from "@/lib/actions/define-action";
 import { ROLE_LABELS, type Role } from "@/lib/domain/roles";
 import { MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
-import {
-  createUserAction,
-  resetPasswordAction,
-  setRoleAction,
-  setStatusAction,
-} from "./actions";
+import { createUserAction, resetPasswordAction, setRoleAction, setStatusAction } from "./actions";
 import { fieldError, useActionForm } from "./use-action-form";
 
 /** Least power first. */

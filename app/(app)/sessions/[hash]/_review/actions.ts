@@ -55,7 +55,15 @@ const noteText = z.string().trim().min(1, "Write the note.").max(LIMITS.note, `A
 
 /** A note at a moment (milliseconds from the start of the session). */
 export const addNoteAction = defineAction({
-  schema: z.object({ hash, tMs: z.coerce.number().int("Not a moment.").min(0).max(10 * 24 * 3600 * 1000), text: noteText }),
+  schema: z.object({
+    hash,
+    tMs: z.coerce
+      .number()
+      .int("Not a moment.")
+      .min(0)
+      .max(10 * 24 * 3600 * 1000),
+    text: noteText,
+  }),
   roles: REVIEWER_ROLES,
   async run({ hash, tMs, text }, viewer) {
     const note: PlayerNote = await addNote({ viewer, hash, tMs, text, ip: await requestIp() });

@@ -29,7 +29,9 @@ export function ShareForm({ hash, downloadsEnabled }: { hash: string; downloadsE
       <label className="switch">
         <input type="checkbox" name="allowDownload" /> Allow the assessor to download the video (their email is burned into it)
       </label>
-      {!downloadsEnabled ? <p className="field-hint">Session video download is turned off in System parameters: a download stays impossible while it is.</p> : null}
+      {!downloadsEnabled ? (
+        <p className="field-hint">Session video download is turned off in System parameters: a download stays impossible while it is.</p>
+      ) : null}
       {state.status === "error" && !Object.keys(errors).length ? (
         <p className="alert alert-error" role="alert">
           {state.message}
@@ -40,7 +42,10 @@ export function ShareForm({ hash, downloadsEnabled }: { hash: string; downloadsE
           <p style={{ margin: 0 }}>{state.message}</p>
           {state.data?.url ? (
             <p style={{ margin: "0.3rem 0 0" }}>
-              Link: <code data-testid="share-url" style={{ userSelect: "all", overflowWrap: "anywhere" }}>{state.data.url}</code>
+              Link:{" "}
+              <code data-testid="share-url" style={{ userSelect: "all", overflowWrap: "anywhere" }}>
+                {state.data.url}
+              </code>
             </p>
           ) : null}
         </div>

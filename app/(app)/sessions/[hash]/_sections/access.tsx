@@ -16,7 +16,13 @@ export function AccessSection({ hash, access }: { hash: string; access: ViewerAc
       {decision.allowed ? (
         <p data-state="open">
           You may watch and download this session&apos;s video until <strong>{decision.until ? <Time date={decision.until} /> : "—"}</strong>
-          {latest?.reason ? <span className="muted"> (reason: “{latest.reason}”{latest.ticket ? `, ticket ${latest.ticket}` : ""})</span> : null}.
+          {latest?.reason ? (
+            <span className="muted">
+              {" "}
+              (reason: “{latest.reason}”{latest.ticket ? `, ticket ${latest.ticket}` : ""})
+            </span>
+          ) : null}
+          .
         </p>
       ) : latest?.status === "pending" && access.approvalRequired ? (
         <p data-state="pending">
@@ -25,9 +31,7 @@ export function AccessSection({ hash, access }: { hash: string; access: ViewerAc
       ) : (
         <p data-state="none">
           {latest?.status === "denied" ? (
-            <>
-              Your last request was denied{latest.decisionComment ? <>: “{latest.decisionComment}”</> : null}.{" "}
-            </>
+            <>Your last request was denied{latest.decisionComment ? <>: “{latest.decisionComment}”</> : null}. </>
           ) : latest?.status === "approved" && latest.expiresAt ? (
             <>
               Your access ended <Time date={latest.expiresAt} />.{" "}

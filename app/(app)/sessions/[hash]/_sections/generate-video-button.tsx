@@ -11,15 +11,7 @@ type Result = { exportId: string; hash: string };
  * opens the screen that follows the conversion. The server checks access and
  * the system parameter; this button only asks.
  */
-export function GenerateVideoButton({
-  hash,
-  label = "Generate video for download",
-  primary = false,
-}: {
-  hash: string;
-  label?: string;
-  primary?: boolean;
-}) {
+export function GenerateVideoButton({ hash, label = "Generate video for download", primary = false }: { hash: string; label?: string; primary?: boolean }) {
   const router = useRouter();
   const [state, formAction, pending] = useActionState<ActionState<Result>, FormData>(
     requestVideoExport as (prev: ActionState<Result>, formData: FormData) => Promise<ActionState<Result>>,

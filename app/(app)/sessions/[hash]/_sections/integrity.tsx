@@ -18,7 +18,11 @@ const RECORDING_STATUS: Record<string, { label: string; badge: string }> = {
  * The caller has already checked that `viewer` may see the session (an
  * assessor of a sharing link has no viewer: the section is read-only).
  */
-export async function IntegritySection({ report: { session, recording, viewer } }: { report: Omit<SessionReport, "viewer"> & { viewer?: SessionReport["viewer"] } }) {
+export async function IntegritySection({
+  report: { session, recording, viewer },
+}: {
+  report: Omit<SessionReport, "viewer"> & { viewer?: SessionReport["viewer"] };
+}) {
   const held = recording ? await getHeldChunksOfRecording({ recordingId: recording.id }) : [];
   const status = recording ? (RECORDING_STATUS[recording.status] ?? { label: recording.status, badge: "" }) : null;
   return (
@@ -89,9 +93,7 @@ export async function IntegritySection({ report: { session, recording, viewer } 
               ) : recording.integrityStatus === "mismatch" ? (
                 <span role="alert">
                   <span className="badge status-failed">Mismatch</span>{" "}
-                  {recording.integrityFirstBadChunk !== null
-                    ? `First chunk that does not match: ${recording.integrityFirstBadChunk}. `
-                    : null}
+                  {recording.integrityFirstBadChunk !== null ? `First chunk that does not match: ${recording.integrityFirstBadChunk}. ` : null}
                   <span className="muted">
                     {recording.integrityDetail} (checked <Time date={recording.integrityCheckedAt} />)
                   </span>

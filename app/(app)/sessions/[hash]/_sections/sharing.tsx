@@ -39,7 +39,9 @@ export async function SharingSection({ session, viewer }: { session: Pick<Remote
                 <th scope="col">Created</th>
                 <th scope="col">Valid until</th>
                 <th scope="col">Download</th>
-                <th scope="col" className="num">Opened</th>
+                <th scope="col" className="num">
+                  Opened
+                </th>
                 <th scope="col">State</th>
                 <th scope="col">Actions</th>
               </tr>

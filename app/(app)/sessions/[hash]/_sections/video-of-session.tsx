@@ -56,8 +56,7 @@ export async function VideoOfSessionSection({
         <VideoFacts exp={exp} mayDownload={mayDownload} downloadPage={downloadPage} />
       ) : exp?.status === "queued" || exp?.status === "running" ? (
         <p className="muted">
-          The video is being generated ({Math.floor(exp.progress * 100)} %).{" "}
-          <Link href={downloadPage}>Follow the conversion</Link>
+          The video is being generated ({Math.floor(exp.progress * 100)} %). <Link href={downloadPage}>Follow the conversion</Link>
         </p>
       ) : exp?.status === "failed" ? (
         <p className="alert alert-error">

@@ -38,7 +38,11 @@ export async function WhoWatchedSection({ session }: { session: Pick<RemoteSessi
                       </td>
                       <td>
                         {e.actorEmail ?? <span className="muted">unknown</span>}
-                        {details.via === "share-link" ? <span className="badge" style={{ marginLeft: "0.4rem" }}>assessor link</span> : null}
+                        {details.via === "share-link" ? (
+                          <span className="badge" style={{ marginLeft: "0.4rem" }}>
+                            assessor link
+                          </span>
+                        ) : null}
                       </td>
                       <td>
                         {WHAT[e.action] ?? e.action}

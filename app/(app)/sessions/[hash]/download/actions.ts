@@ -6,7 +6,11 @@ import { cancelExport, requestExport } from "@/lib/exports";
 import { ROLES } from "@/lib/domain/roles";
 import { isSessionHash } from "@/lib/domain/sessions";
 
-const ms = z.coerce.number().int("Whole milliseconds.").min(0).max(10 * 24 * 3600_000);
+const ms = z.coerce
+  .number()
+  .int("Whole milliseconds.")
+  .min(0)
+  .max(10 * 24 * 3600_000);
 
 /**
  * "Generate video for download" (and Retry after a failure): starts or finds the conversion.

@@ -52,12 +52,14 @@ export default async function DownloadPage({ params }: { params: Promise<{ hash:
   return (
     <>
       <div className="breadcrumb">
-        Audit › Sessions › <Link href="/sessions">Remote sessions</Link> ›{" "}
-        <Link href={reportPath}>Video of session</Link> › Generate video for download
+        Audit › Sessions › <Link href="/sessions">Remote sessions</Link> › <Link href={reportPath}>Video of session</Link> › Generate video for download
       </div>
       <div className="page-head">
         <h1>
-          Generate video for download <span className="mono muted" title={session.hash}>{shortHash(session.hash)}</span>
+          Generate video for download{" "}
+          <span className="mono muted" title={session.hash}>
+            {shortHash(session.hash)}
+          </span>
         </h1>
       </div>
 
@@ -81,15 +83,13 @@ export default async function DownloadPage({ params }: { params: Promise<{ hash:
               <dt>Inside the file</dt>
               <dd>
                 The recorded screen and sound, with the keystroke log
-                {isDatabaseProtocol(session.protocol)
-                  ? " and the query log"
-                  : ""}{" "}
-                as a subtitle track{watermark ? ", and a watermark with who asked, when, and the session ID" : ""}.
+                {isDatabaseProtocol(session.protocol) ? " and the query log" : ""} as a subtitle track
+                {watermark ? ", and a watermark with who asked, when, and the session ID" : ""}.
               </dd>
               <dt>Email</dt>
               <dd>
-                When the conversion is complete, an email goes to <strong>{emailTo}</strong> with a link to this
-                session&apos;s report, where the <strong>Video of session</strong> section offers the download.
+                When the conversion is complete, an email goes to <strong>{emailTo}</strong> with a link to this session&apos;s report, where the{" "}
+                <strong>Video of session</strong> section offers the download.
               </dd>
             </dl>
           </section>
@@ -103,14 +103,10 @@ export default async function DownloadPage({ params }: { params: Promise<{ hash:
               </>
             ) : exp.status === "queued" || exp.status === "running" ? (
               <>
-                <ExportProgress
-                  exportId={exp.id}
-                  initial={{ status: exp.status, progress: exp.progress, etaSeconds: exp.etaSeconds }}
-                />
+                <ExportProgress exportId={exp.id} initial={{ status: exp.status, progress: exp.progress, etaSeconds: exp.etaSeconds }} />
                 <p className="muted">
                   {mayKnowWhoAsked ? <>Asked for by {requester?.name ?? "someone"} </> : "Asked for "}
-                  <Time date={exp.createdAt} />. You can leave this page: the
-                  conversion continues in the background.
+                  <Time date={exp.createdAt} />. You can leave this page: the conversion continues in the background.
                 </p>
                 {canCancel ? <CancelExportButton exportId={exp.id} /> : null}
               </>
@@ -164,9 +160,7 @@ export default async function DownloadPage({ params }: { params: Promise<{ hash:
             ) : (
               <>
                 <p className="muted">
-                  {exp.status === "cancelled"
-                    ? "The last conversion was cancelled."
-                    : "The last video was deleted after its retention period."}
+                  {exp.status === "cancelled" ? "The last conversion was cancelled." : "The last video was deleted after its retention period."}
                 </p>
                 <GenerateVideoButton hash={session.hash} primary />
               </>

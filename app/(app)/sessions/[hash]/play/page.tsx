@@ -24,7 +24,11 @@ import { SynchronizingNotice } from "./synchronizing";
 
 export const metadata = { title: "Session player · Session Video" };
 
-const startParam = z.coerce.number().finite().min(0).max(10 * 24 * 3600);
+const startParam = z.coerce
+  .number()
+  .finite()
+  .min(0)
+  .max(10 * 24 * 3600);
 /** `?clip=70-100.5`: a clip range in seconds, set by a finding's "Clip ±30 s" on the report. */
 const clipParam = z.string().regex(/^\d{1,6}(\.\d{1,3})?-\d{1,6}(\.\d{1,3})?$/);
 
@@ -62,12 +66,15 @@ export default async function PlayPage({
   const head = (
     <>
       <div className="breadcrumb">
-        Audit › Sessions › <Link href="/sessions">Remote sessions</Link> ›{" "}
-        <Link href={`/sessions/${encodeURIComponent(session.hash)}`}>Video of session</Link> › Player
+        Audit › Sessions › <Link href="/sessions">Remote sessions</Link> › <Link href={`/sessions/${encodeURIComponent(session.hash)}`}>Video of session</Link>{" "}
+        › Player
       </div>
       <div className="page-head">
         <h1>
-          Session <span className="mono muted" title={session.hash}>{shortHash(session.hash)}</span>{" "}
+          Session{" "}
+          <span className="mono muted" title={session.hash}>
+            {shortHash(session.hash)}
+          </span>{" "}
           <span className="muted" style={{ fontWeight: 400, fontSize: "0.8em" }}>
             {session.protocol.toUpperCase()} · {session.userName} → {session.credentialUsername}@{session.host}
           </span>
@@ -90,8 +97,7 @@ export default async function PlayPage({
 
   const timeZone = await viewerTimeZone();
   const control = await liveControlState({ session, viewer });
-  const controls =
-    session.status === "active" || control.commands.length ? <LiveControls hash={session.hash} initial={control} timeZone={timeZone} /> : null;
+  const controls = session.status === "active" || control.commands.length ? <LiveControls hash={session.hash} initial={control} timeZone={timeZone} /> : null;
 
   if (state.kind !== "ready" && state.kind !== "live") {
     return (

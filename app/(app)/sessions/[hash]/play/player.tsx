@@ -41,7 +41,15 @@ export function Player(props: PlayerProps) {
       notes.notes.map((n) => ({
         tMs: n.tMs,
         key: `note-${n.id}`,
-        node: <NoteLine key={`note-${n.id}`} note={n} editable={props.review.canAnnotate && n.authorId === props.review.viewerId} onSeek={seek} onSaved={notes.upsert} />,
+        node: (
+          <NoteLine
+            key={`note-${n.id}`}
+            note={n}
+            editable={props.review.canAnnotate && n.authorId === props.review.viewerId}
+            onSeek={seek}
+            onSaved={notes.upsert}
+          />
+        ),
       })),
     [notes.notes, notes.upsert, props.review.canAnnotate, props.review.viewerId, seek],
   );
@@ -111,15 +119,7 @@ export function Player(props: PlayerProps) {
     <div className={styles.layout}>
       <div className={styles.main}>
         <div ref={frameRef} className={styles.frame}>
-          <video
-            ref={videoRef}
-            className={styles.video}
-            playsInline
-            preload="auto"
-            onClick={togglePlay}
-            aria-label="Session video"
-            data-testid="video"
-          />
+          <video ref={videoRef} className={styles.video} playsInline preload="auto" onClick={togglePlay} aria-label="Session video" data-testid="video" />
           {props.review.watermark ? <Watermark text={props.review.watermark} /> : null}
           {/* Always there, so that screen readers announce what it comes to say (loading, processing). */}
           <div className={styles.status} role="status">
@@ -139,7 +139,16 @@ export function Player(props: PlayerProps) {
           ) : null}
         </div>
 
-        <Timeline time={time} total={playback.total} heatmap={props.heatmap} idle={props.idle} markers={markers} thumbnails={thumbnails} clip={props.clipsEnabled ? clip : null} onSeek={seek} />
+        <Timeline
+          time={time}
+          total={playback.total}
+          heatmap={props.heatmap}
+          idle={props.idle}
+          markers={markers}
+          thumbnails={thumbnails}
+          clip={props.clipsEnabled ? clip : null}
+          onSeek={seek}
+        />
 
         <Controls
           playback={playback}

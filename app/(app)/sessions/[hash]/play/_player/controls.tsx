@@ -59,8 +59,7 @@ export function Controls(props: {
         </select>
       </label>
       <label title={props.hasIdle ? "Jump over stretches with no screen change and no input" : "No idle stretch found"}>
-        <input type="checkbox" checked={skipIdle} onChange={(e) => props.playback.setSkipIdle(e.target.checked)} disabled={!props.hasIdle} /> Skip idle
-        periods
+        <input type="checkbox" checked={skipIdle} onChange={(e) => props.playback.setSkipIdle(e.target.checked)} disabled={!props.hasIdle} /> Skip idle periods
       </label>
       <button
         type="button"

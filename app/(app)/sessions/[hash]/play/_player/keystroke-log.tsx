@@ -105,33 +105,37 @@ export function KeystrokeLog(props: {
             const selected = query.trim() !== "" && matches[match] === i;
             return (
               <Fragment key={i}>
-              {!searching ? extras.before.get(i) : null}
-              <li data-line={i} className={`${styles.line} ${styles[`kind-${line.kind}`]} ${active ? styles.active : ""} ${selected ? styles.selected : ""}`}>
-                <button type="button" onClick={() => onSeek(line.tMs / 1000)} aria-current={active ? "true" : undefined} data-testid="log-line">
-                  <time className={styles.lineTime}>{clock(line.tMs / 1000)}</time>
-                  <span className={styles.lineText}>
-                    {line.kind === "clipboard" ? <span className={styles.tag}>clipboard</span> : null}
-                    {line.kind === "window" ? <span className={styles.tag}>window</span> : null}
-                    {/* Typed but not (or not yet) a query: e.g. edited with arrows or several statements on one line. */}
-                    {line.kind === "keys" && isDatabase ? <span className={styles.tag}>typed</span> : null}
-                    {line.kind === "command" ? "$ " : null}
-                    {line.text}
-                    {line.kind === "query" ? (
-                      <span className={line.outcome === "error" ? styles.queryError : styles.queryOk}> — {line.detail}</span>
-                    ) : null}
-                  </span>
-                </button>
-                {active && props.onClipAround ? (
-                  <button type="button" className={`button button-small ${styles.clipAround}`} onClick={() => props.onClipAround?.(line.tMs)}>
-                    Clip ±30 s
+                {!searching ? extras.before.get(i) : null}
+                <li data-line={i} className={`${styles.line} ${styles[`kind-${line.kind}`]} ${active ? styles.active : ""} ${selected ? styles.selected : ""}`}>
+                  <button type="button" onClick={() => onSeek(line.tMs / 1000)} aria-current={active ? "true" : undefined} data-testid="log-line">
+                    <time className={styles.lineTime}>{clock(line.tMs / 1000)}</time>
+                    <span className={styles.lineText}>
+                      {line.kind === "clipboard" ? <span className={styles.tag}>clipboard</span> : null}
+                      {line.kind === "window" ? <span className={styles.tag}>window</span> : null}
+                      {/* Typed but not (or not yet) a query: e.g. edited with arrows or several statements on one line. */}
+                      {line.kind === "keys" && isDatabase ? <span className={styles.tag}>typed</span> : null}
+                      {line.kind === "command" ? "$ " : null}
+                      {line.text}
+                      {line.kind === "query" ? <span className={line.outcome === "error" ? styles.queryError : styles.queryOk}> — {line.detail}</span> : null}
+                    </span>
                   </button>
-                ) : null}
-                {onAddNote ? (
-                  <button type="button" className={styles.addNote} onClick={() => onAddNote(line.tMs)} aria-label={`Add a note at ${clock(line.tMs / 1000)}`} title="Add a note at this line">
-                    + note
-                  </button>
-                ) : null}
-              </li>
+                  {active && props.onClipAround ? (
+                    <button type="button" className={`button button-small ${styles.clipAround}`} onClick={() => props.onClipAround?.(line.tMs)}>
+                      Clip ±30 s
+                    </button>
+                  ) : null}
+                  {onAddNote ? (
+                    <button
+                      type="button"
+                      className={styles.addNote}
+                      onClick={() => onAddNote(line.tMs)}
+                      aria-label={`Add a note at ${clock(line.tMs / 1000)}`}
+                      title="Add a note at this line"
+                    >
+                      + note
+                    </button>
+                  ) : null}
+                </li>
               </Fragment>
             );
           })}

@@ -8,11 +8,14 @@ import styles from "./review.module.css";
 
 /** Writing a note at a moment (the current time, or a line of the log): the server records it and the player shows it. */
 export function NoteForm({ hash, tMs, onSaved, onCancel }: { hash: string; tMs: number; onSaved: (note: PlayerNote) => void; onCancel: () => void }) {
-  const [state, formAction, pending] = useActionState(async (prev: ActionState<PlayerNote>, data: FormData) => {
-    const result = await addNoteAction(prev, data);
-    if (result.status === "ok" && result.data) onSaved(result.data);
-    return result;
-  }, { status: "idle" } as ActionState<PlayerNote>);
+  const [state, formAction, pending] = useActionState(
+    async (prev: ActionState<PlayerNote>, data: FormData) => {
+      const result = await addNoteAction(prev, data);
+      if (result.status === "ok" && result.data) onSaved(result.data);
+      return result;
+    },
+    { status: "idle" } as ActionState<PlayerNote>,
+  );
   const textRef = useRef<HTMLTextAreaElement>(null);
   useEffect(() => textRef.current?.focus(), [tMs]);
   return (

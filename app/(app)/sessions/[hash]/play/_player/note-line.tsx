@@ -10,16 +10,29 @@ import styles from "./review.module.css";
  * A note as a line of the log, at its moment: a click seeks there; its author
  * may edit it (a new version: the earlier ones are kept and listed on the report).
  */
-export function NoteLine({ note, editable, onSeek, onSaved }: { note: PlayerNote; editable: boolean; onSeek: (s: number) => void; onSaved: (n: PlayerNote) => void }) {
+export function NoteLine({
+  note,
+  editable,
+  onSeek,
+  onSaved,
+}: {
+  note: PlayerNote;
+  editable: boolean;
+  onSeek: (s: number) => void;
+  onSaved: (n: PlayerNote) => void;
+}) {
   const [editing, setEditing] = useState(false);
-  const [state, formAction, pending] = useActionState(async (prev: ActionState<PlayerNote>, data: FormData) => {
-    const result = await editNoteAction(prev, data);
-    if (result.status === "ok" && result.data) {
-      onSaved(result.data);
-      setEditing(false);
-    }
-    return result;
-  }, { status: "idle" } as ActionState<PlayerNote>);
+  const [state, formAction, pending] = useActionState(
+    async (prev: ActionState<PlayerNote>, data: FormData) => {
+      const result = await editNoteAction(prev, data);
+      if (result.status === "ok" && result.data) {
+        onSaved(result.data);
+        setEditing(false);
+      }
+      return result;
+    },
+    { status: "idle" } as ActionState<PlayerNote>,
+  );
   return (
     <li className={styles.note} data-testid="note-line" data-note-id={note.id}>
       <button type="button" className={styles.seek} onClick={() => onSeek(note.tMs / 1000)} title="Go to this moment">

@@ -16,14 +16,17 @@ import type { NotesState } from "./use-notes";
 export function ReviewBar({ hash, review, notes, time }: { hash: string; review: PlayerReview; notes: NotesState; time: number }) {
   const [reviewing, setReviewing] = useState(false);
   const [verdict, setVerdict] = useState<ReviewVerdict | null>(review.verdict);
-  const [state, formAction, pending] = useActionState(async (prev: ActionState, data: FormData) => {
-    const result = await markReviewedAction(prev, data);
-    if (result.status === "ok") {
-      setReviewing(false);
-      setVerdict(data.get("verdict") as ReviewVerdict);
-    }
-    return result;
-  }, { status: "idle" } as ActionState);
+  const [state, formAction, pending] = useActionState(
+    async (prev: ActionState, data: FormData) => {
+      const result = await markReviewedAction(prev, data);
+      if (result.status === "ok") {
+        setReviewing(false);
+        setVerdict(data.get("verdict") as ReviewVerdict);
+      }
+      return result;
+    },
+    { status: "idle" } as ActionState,
+  );
   if (!review.canAnnotate) return null;
   return (
     <div className={styles.bar}>

@@ -40,8 +40,7 @@ export function Timeline(props: {
   );
   const spot = hover === null ? null : thumbnailAt(props.thumbnails, Math.round(hover * 1000));
   // The chapter whose tick is under the pointer (within 1 % of the timeline), for its title.
-  const hoverChapter =
-    hover === null ? null : (props.markers.find((m) => m.kind === "chapter" && Math.abs(m.tMs / 1000 - hover) <= total / 100) ?? null);
+  const hoverChapter = hover === null ? null : (props.markers.find((m) => m.kind === "chapter" && Math.abs(m.tMs / 1000 - hover) <= total / 100) ?? null);
   const fromPointer = (e: React.MouseEvent<HTMLDivElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
     return (Math.max(0, Math.min(rect.width, e.clientX - rect.left)) / rect.width) * total;
