@@ -6,14 +6,13 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
-import { execa } from "execa";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RemoteSession } from "@/lib/db/schema";
 import { probeMedia } from "@/lib/media/probe";
 import { LocalDiskStorage } from "@/lib/storage/local";
 import { closeDb } from "../support/db";
-import { insertSessionWithRecording, storeMedia } from "../support/player-media";
+import { insertSessionWithRecording, storeMedia, makePlainMp4WithBFrames } from "../support/player-media";
 import { createTestUser } from "../support/users";
 import { launchBrowser, signIn } from "./support/browser";
 import { startAppServer, type AppServer } from "./support/server";
@@ -37,41 +36,7 @@ beforeAll(async () => {
   password = auditor.password;
   const media = path.join(app.dataDir, "plain-bframes.mp4");
   // 12.5 fps with B-frames: a keyframe is decoded 160 ms before it is shown.
-  await execa(process.env.FFMPEG_PATH!, [
-    "-hide_banner",
-    "-loglevel",
-    "error",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc2=size=320x180:rate=12.5",
-    "-f",
-    "lavfi",
-    "-i",
-    "sine=frequency=440:sample_rate=48000",
-    "-t",
-    "20",
-    "-c:v",
-    "libx264",
-    "-preset",
-    "veryfast",
-    "-bf",
-    "3",
-    "-g",
-    "25",
-    "-keyint_min",
-    "25",
-    "-sc_threshold",
-    "0",
-    "-pix_fmt",
-    "yuv420p",
-    "-c:a",
-    "aac",
-    "-b:a",
-    "64k",
-    media,
-  ]);
+  await makePlainMp4WithBFrames(media, process.env.FFMPEG_PATH!);
   const { probe } = await probeMedia(media);
   const created = await insertSessionWithRecording({ status: "ready", durationMs: 20_000, hasAudio: true, videoCodec: "h264", probe });
   session = created.session;

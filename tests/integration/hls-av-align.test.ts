@@ -17,7 +17,7 @@ import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
 import { ffmpegHasBitstreamFilter } from "@/lib/media/probe";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { closeDb, useFreshDatabase } from "../support/db";
-import { insertSessionWithRecording, storeMedia } from "../support/player-media";
+import { insertSessionWithRecording, storeMedia, makePlainMp4WithBFrames } from "../support/player-media";
 
 let work = "";
 beforeAll(async () => {
@@ -47,41 +47,7 @@ describe("audio and video of each segment start together", () => {
   it("on a plain MP4 with B-frames and AAC (a keyframe decoded 160 ms before it is shown)", async () => {
     const source = path.join(work, "plain.mp4");
     // 12.5 fps with B-frames: a two-frame reordering delay, 160 ms; not fragmented, as a proxy may send it.
-    await execa(ffmpegPath(), [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-y",
-      "-f",
-      "lavfi",
-      "-i",
-      "testsrc2=size=320x180:rate=12.5",
-      "-f",
-      "lavfi",
-      "-i",
-      "sine=frequency=440:sample_rate=48000",
-      "-t",
-      "20",
-      "-c:v",
-      "libx264",
-      "-preset",
-      "veryfast",
-      "-bf",
-      "3",
-      "-g",
-      "25",
-      "-keyint_min",
-      "25",
-      "-sc_threshold",
-      "0",
-      "-pix_fmt",
-      "yuv420p",
-      "-c:a",
-      "aac",
-      "-b:a",
-      "64k",
-      source,
-    ]);
+    await makePlainMp4WithBFrames(source);
     expect(await ffmpegHasBitstreamFilter("setts")).toBe(true);
     const { recording } = await insertSessionWithRecording({ status: "processing" });
     await storeMedia(getStorage(), recording.id, source);

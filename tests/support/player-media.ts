@@ -110,3 +110,28 @@ export async function storeMedia(storage: Storage, recordingId: number, file: st
 export async function insertEvents(sessionId: number, events: { tMs: number; type: (typeof sessionEvents.$inferInsert)["type"]; data: unknown }[]) {
   if (events.length) await db.insert(sessionEvents).values(events.map((e) => ({ sessionId, ...e })));
 }
+
+/**
+ * 20 s of H.264 with B-frames at 12.5 fps (a keyframe is decoded 160 ms before
+ * it is shown) and AAC, as a plain (not fragmented) MP4, as a proxy may send it.
+ */
+export async function makePlainMp4WithBFrames(file: string, ffmpeg: string = ffmpegPath()) {
+  await execa(ffmpeg, [
+    ...[
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=320x180:rate=12.5",
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=440:sample_rate=48000",
+    ],
+    ...["-t", "20", "-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-pix_fmt", "yuv420p"],
+    ...["-c:a", "aac", "-b:a", "64k", file],
+  ]);
+}
