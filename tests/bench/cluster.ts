@@ -285,7 +285,8 @@ async function main() {
       }
     }
     const firstFrame = async (nodeUrl: string, cookies: Awaited<ReturnType<typeof cookiesFor>>, hash: string) => {
-      const context = await browser!.newContext();
+      // The harness injects hls.js into a JSON answer of the app, whose CSP (default-src 'none') would refuse it.
+      const context = await browser!.newContext({ bypassCSP: true });
       await context.addCookies(cookies);
       const page = await context.newPage();
       await page.goto(`${nodeUrl}/api/auth/csrf`, { waitUntil: "networkidle" });

@@ -415,7 +415,8 @@ async function main() {
         });
         await segmentRes.arrayBuffer();
         const segmentMs = performance.now() - t2;
-        const context = await browser.newContext();
+        // The harness injects hls.js into a JSON answer of the app, whose CSP (default-src 'none') would refuse it.
+        const context = await browser.newContext({ bypassCSP: true });
         if (app) await context.addCookies(cookies);
         const pb = await measurePlayback(context, app ? `${next.url}/api/auth/csrf` : `${staticServer.url}/`, url);
         await context.close();
