@@ -4,7 +4,7 @@
  * its output). The making itself is thumbnails.ts.
  */
 import { z } from "zod";
-import type { ThumbnailIndex } from "@/lib/player/thumbnails";
+import type { ThumbnailIndex } from "@/lib/domain/thumbnails";
 
 export const storedThumbnailsSchema = z.object({
   v: z.literal(1),

@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { env } from "@/lib/env";
 import { ffmpegPath } from "@/lib/media/binaries";
 import { probeMedia } from "@/lib/media/probe";
-import { SHEET_COLUMNS, SHEET_ROWS, thumbnailInterval, thumbnailSize } from "@/lib/player/thumbnails";
+import { SHEET_COLUMNS, SHEET_ROWS, thumbnailInterval, thumbnailSize } from "@/lib/domain/thumbnails";
 import { makeThumbnailsJob } from "@/lib/jobs/make-thumbnails";
 import { getRecordingById, type RecordingFacts } from "@/lib/recordings/queries";
 import { getStorage, storageKeys } from "@/lib/storage";

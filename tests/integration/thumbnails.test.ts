@@ -18,7 +18,7 @@ import { ensurePlayable } from "@/lib/hls/prepare";
 import { getThumbnails, saveThumbnails } from "@/lib/hls/queries";
 import { thumbnailIndexFor, thumbnailsWanted } from "@/lib/hls/thumbnail-index";
 import { extendThumbnails } from "@/lib/hls/thumbnails";
-import { thumbnailAt } from "@/lib/player/thumbnails";
+import { thumbnailAt } from "@/lib/domain/thumbnails";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { closeDb, useFreshDatabase } from "../support/db";
 import { grayPixels, meanDifference } from "../support/frames";

@@ -4,7 +4,7 @@ import { buildChapters } from "@/lib/player/chapters";
 import { checkClip, clipAround } from "@/lib/player/clip";
 import type { LogLine } from "@/lib/player/keylog";
 import { markerAt, markersOf, nextMarker, previousMarker, type Marker } from "@/lib/player/markers";
-import { thumbnailAt, thumbnailInterval, thumbnailSize, type ThumbnailIndex } from "@/lib/player/thumbnails";
+import { thumbnailAt, thumbnailInterval, thumbnailSize, type ThumbnailIndex } from "@/lib/domain/thumbnails";
 
 describe("thumbnail spacing and size", () => {
   it("takes the smallest round interval that keeps a recording under 720 thumbnails", () => {

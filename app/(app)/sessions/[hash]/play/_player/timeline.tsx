@@ -2,7 +2,7 @@ import { useMemo, useState } from "react";
 import { heatmapPath, type Heatmap } from "@/lib/player/heatmap";
 import type { IdlePeriod } from "@/lib/player/idle";
 import { MARKER_KINDS } from "@/lib/player/markers";
-import { thumbnailAt, type ThumbnailIndex } from "@/lib/player/thumbnails";
+import { thumbnailAt, type ThumbnailIndex } from "@/lib/domain/thumbnails";
 import type { Marker } from "@/lib/player/types";
 import styles from "../player.module.css";
 import { clock } from "./clock";

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { ThumbnailIndex } from "@/lib/player/thumbnails";
+import type { ThumbnailIndex } from "@/lib/domain/thumbnails";
 
 /** While thumbnails are still being made (or the session is live), the index is asked for again this often. */
 const PENDING_POLL_MS = 5_000;
