@@ -38,6 +38,7 @@ import { webServerArgs } from "@/lib/setup/web-process";
 import { createApiToken } from "@/lib/tokens";
 import { hashPassword } from "@/lib/users/password";
 import { ffmpegPath } from "@/lib/media/binaries";
+import { signInCookie } from "./support/sign-in";
 
 const SESSIONS = Number(process.env.BENCH_LOAD_SESSIONS ?? 500);
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 120);
@@ -273,30 +274,6 @@ function productApi(url: string, token: string) {
   };
 }
 
-function cookiesOf(headers: Headers, jar: Map<string, string>) {
-  for (const c of headers.getSetCookie()) {
-    const [pair] = c.split(";");
-    const i = pair!.indexOf("=");
-    jar.set(pair!.slice(0, i), pair!.slice(i + 1));
-  }
-  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-}
-
-async function signIn(url: string, email: string, password: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const csrf = await fetch(`${url}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const res = await fetch(`${url}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(csrf.headers, jar) },
-    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: `${url}/sessions`, json: "true" }),
-  });
-  const cookie = cookiesOf(res.headers, jar);
-  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`sign-in of ${email} failed (${res.status})`);
-  return cookie;
-}
-
 /** Auditors: the list, a filtered list, a report of a finished session and one of a live one, one second apart. */
 async function browse(url: string, cookies: string[], closed: string[], live: () => string[], until: () => boolean, pages: Latencies) {
   const paths = (i: number) => {
@@ -483,7 +460,7 @@ async function main(): Promise<number> {
 
     product = await startProduct(appUrl, path.join(work, "app"));
     const cookies: string[] = [];
-    for (const u of watchers) cookies.push(await signIn(product.url, u.email, password));
+    for (const u of watchers) cookies.push(await signInCookie(product.url, u.email, password));
     const api = productApi(product.url, secret);
 
     const measure = async (name: string, sessions: number, seconds: number, withReaders: boolean) => {

@@ -26,6 +26,7 @@ import { getRecordingBySession } from "@/lib/recordings/queries";
 import { getSessionByHash, listColumns, listSessions } from "@/lib/sessions/queries";
 import { remoteSessions, users } from "@/lib/db/schema";
 import { PAGE_SIZE, encodeCursor, type SessionCursor, type SessionFilter } from "@/lib/sessions/filters";
+import { signInCookie } from "./support/sign-in";
 import { freePort } from "@/lib/setup/free-port";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -209,15 +210,6 @@ async function explain(name: string, fn: () => Promise<unknown>, run: (...a: unk
 
 // ─── HTTP page renders ───────────────────────────────────────────────────────
 
-function cookieHeader(res: Response, jar: Map<string, string>) {
-  for (const c of res.headers.getSetCookie()) {
-    const [pair] = c.split(";");
-    const i = pair!.indexOf("=");
-    jar.set(pair!.slice(0, i), pair!.slice(i + 1));
-  }
-  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-}
-
 async function startNext(databaseUrl: string): Promise<{ url: string; child: ChildProcess } | null> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   if (process.env.BENCH_HTTP === "0") return null;
@@ -255,22 +247,6 @@ async function startNext(databaseUrl: string): Promise<{ url: string; child: Chi
     if (Date.now() > deadline) throw new Error("next start did not answer in 60 s");
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-async function signInCookie(url: string, email: string, password: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const csrfRes = await fetch(`${url}/api/auth/csrf`);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const cookie = cookieHeader(csrfRes, jar);
-  const res = await fetch(`${url}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: `${url}/sessions`, json: "true" }),
-  });
-  const signed = cookieHeader(res, jar);
-  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`sign-in failed (${res.status})`);
-  return signed;
 }
 
 // ─── Main ────────────────────────────────────────────────────────────────────
