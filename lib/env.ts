@@ -72,6 +72,13 @@ const schema = z
     S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     S3_FORCE_PATH_STYLE: z.enum(["0", "1"]).optional(),
+    /**
+     * Write recordings with S3 Object Lock in this retention mode (retain-until
+     * from the retention policy, legal holds as the objects' legal hold); the
+     * bucket must have Object Lock enabled, which the start checks.
+     * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+     */
+    S3_OBJECT_LOCK: z.enum(["off", "governance", "compliance"]).default("off"),
     /** Size of this node's cache of immutable objects read from the store (HLS segments), in MiB. */
     S3_CACHE_MB: z.coerce
       .number()
@@ -88,7 +95,11 @@ const schema = z
     NODE_URL: z.string().url().optional(),
   })
   .superRefine((value, ctx) => {
-    if (value.STORAGE !== "s3") return;
+    if (value.STORAGE !== "s3") {
+      if (value.S3_OBJECT_LOCK !== "off")
+        ctx.addIssue({ code: "custom", path: ["S3_OBJECT_LOCK"], message: "needs STORAGE=s3 (Object Lock is a feature of S3 stores)" });
+      return;
+    }
     if (!value.S3_BUCKET) ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required with STORAGE=s3" });
     if (!value.S3_ACCESS_KEY_ID !== !value.S3_SECRET_ACCESS_KEY) {
       ctx.addIssue({

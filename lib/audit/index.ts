@@ -1,5 +1,5 @@
 import "server-only";
-import { insertAuditEntry, type AuditWriter } from "@/lib/audit/queries";
+import { insertAuditEntries, insertAuditEntry, type AuditWriter } from "@/lib/audit/queries";
 import { verifyAuditChain, type AuditChainReport } from "./chain";
 
 export type { AuditChainReport } from "./chain";
@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = [
   "recording.deletion_requested",
   "recording.deletion_cancelled",
   "recording.deleted",
+  "recording.purge_refused",
   "access.requested",
   "access.approved",
   "access.denied",
@@ -66,28 +67,31 @@ export type AuditWho = AuditActor | { id: null; email: string };
 /** The actions that put a session's video (or its report) in front of someone: the report's "Who watched". */
 export const WATCH_ACTIONS = ["session.report_viewed", "session.played", "session.downloaded"] as const satisfies readonly AuditAction[];
 
-export async function recordAudit(
-  input: {
-    actor: AuditWho;
-    action: AuditAction;
-    target?: { type: string; id: string };
-    ip?: string | null;
-    details?: Record<string, unknown>;
-  },
-  writer?: AuditWriter,
-): Promise<void> {
-  await insertAuditEntry(
-    {
-      actorId: input.actor?.id ?? null,
-      actorEmail: input.actor?.email ?? null,
-      action: input.action,
-      targetType: input.target?.type ?? null,
-      targetId: input.target?.id ?? null,
-      ip: input.ip ?? null,
-      details: input.details ?? null,
-    },
-    writer,
-  );
+type AuditInput = {
+  actor: AuditWho;
+  action: AuditAction;
+  target?: { type: string; id: string };
+  ip?: string | null;
+  details?: Record<string, unknown>;
+};
+
+const auditRow = (input: AuditInput) => ({
+  actorId: input.actor?.id ?? null,
+  actorEmail: input.actor?.email ?? null,
+  action: input.action,
+  targetType: input.target?.type ?? null,
+  targetId: input.target?.id ?? null,
+  ip: input.ip ?? null,
+  details: input.details ?? null,
+});
+
+export async function recordAudit(input: AuditInput, writer?: AuditWriter): Promise<void> {
+  await insertAuditEntry(auditRow(input), writer);
+}
+
+/** Many entries at once (a batch of the expiry job): one statement, each row chained in order. */
+export async function recordAudits(inputs: AuditInput[], writer?: AuditWriter): Promise<void> {
+  for (let i = 0; i < inputs.length; i += 1000) await insertAuditEntries(inputs.slice(i, i + 1000).map(auditRow), writer);
 }
 
 /**

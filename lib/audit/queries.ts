@@ -14,6 +14,11 @@ export async function insertAuditEntry(entry: NewAuditLogEntry, writer: AuditWri
   await writer.insert(auditLog).values(entry);
 }
 
+/** Several entries in one statement; the chain's trigger runs for each row in order, as for single inserts. */
+export async function insertAuditEntries(entries: NewAuditLogEntry[], writer: AuditWriter = db): Promise<void> {
+  if (entries.length > 0) await writer.insert(auditLog).values(entries);
+}
+
 export type AuditFilter = {
   action?: string;
   /** Start of the actor's email, case-insensitive. */

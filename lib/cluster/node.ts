@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { env } from "@/lib/env";
 import { assembleRecordingJob } from "@/lib/jobs/assemble-recording";
+import { installObjectLock, stopWatchingRecordingDeletions, watchRecordingDeletions } from "@/lib/retention";
 import { checkStorageAtStart, getStorage } from "@/lib/storage";
 import { listStalledAssemblies, markNodeStopped, saveHeartbeat } from "./queries";
 import { syncHeldChunks } from "./sync";
@@ -38,6 +39,8 @@ export function nodeUrl(): string {
 export async function startNode({ worker }: { worker: boolean }): Promise<{ stop: () => Promise<void> }> {
   const storage = getStorage();
   await checkStorageAtStart(env.NODE_NAME, storage);
+  installObjectLock(storage);
+  await watchRecordingDeletions(storage);
   const version = productVersion();
   let stopped = false;
   let starting = true;
@@ -90,6 +93,7 @@ export async function startNode({ worker }: { worker: boolean }): Promise<{ stop
     stop: async () => {
       stopped = true;
       for (const t of timers) clearInterval(t);
+      await stopWatchingRecordingDeletions();
       await markNodeStopped({ name: env.NODE_NAME, pid: process.pid }).catch(() => undefined);
     },
   };

@@ -230,6 +230,9 @@ export const recordings = pgTable(
     deletedSizeBytes: bigint("deleted_size_bytes", { mode: "number" }),
     /** Set once every stored object of the recording and its exports is gone (a retried job finishes the rest). */
     purgedAt: timestamp("purged_at", { withTimezone: true }),
+    /** When the store first refused to delete the recording's objects (S3 Object Lock), and what it said; the purge is tried again each run. */
+    purgeRefusedAt: timestamp("purge_refused_at", { withTimezone: true }),
+    purgeRefusedReason: text("purge_refused_reason"),
   },
   (t) => [
     index("recordings_deleted_unpurged_idx")

@@ -9,6 +9,7 @@ import type { AccessPurpose } from "@/lib/domain/reviews";
 import { sessionHashSchema } from "@/lib/domain/sessions";
 import { AppError } from "@/lib/errors";
 import { defineRoute } from "@/lib/http/route";
+import { watchRecordingDeletions } from "@/lib/retention";
 import { getPlaybackAccess, getSharedPlaybackAccess, type PlaybackAccess } from "./queries";
 
 export const generationParam = z.string().regex(/^[a-z0-9]{6,32}$/);
@@ -167,7 +168,11 @@ export function defineMediaRoute<P extends z.ZodType<{ hash: string }>>(config: 
     signIn: SIGN_IN_TO_PLAY,
     handler: async ({ request, params }) => {
       const path = params as z.infer<P>;
+      // This node's cache of the store drops what any node deletes (a no-op on local disk, and once per process).
+      await watchRecordingDeletions();
       const access = await authorizeMedia({ hash: path.hash, asked: config.name });
+      // A deleted recording's bytes are never served, whatever a node's cache still holds.
+      if (access.recording.deletedAt) throw new AppError("The recording was deleted", 410);
       const response = await config.handler({ request, params: path, ...access });
       if (request.method === "GET" && (response.status === 200 || response.status === 206)) {
         const { watcher } = access;

@@ -1,11 +1,11 @@
 import "server-only";
-import { recordAudit, type AuditActor } from "@/lib/audit";
+import { recordAudit, recordAudits, type AuditActor } from "@/lib/audit";
 import type { Viewer } from "@/lib/auth/viewer";
 import { db } from "@/lib/db/client";
 import { retentionDaysFor, retentionExpiresAt, retentionLabel, type RetentionPolicy } from "@/lib/domain/retention";
 import type { Protocol } from "@/lib/domain/sessions";
 import { AppError } from "@/lib/errors";
-import { getStorage, storageKeys } from "@/lib/storage";
+import { getStorage, isStoreError, storageKeys, type ObjectLockState } from "@/lib/storage";
 import {
   decideDeletionRequest,
   earlyDeletableCondition,
@@ -20,19 +20,25 @@ import {
   insertHolds,
   listExpiredRecordingIds,
   listExportKeysOfSession,
+  listExportKeysOfSessions,
   listHoldsOfSession,
   listSessionIdsBy,
   listUnpurgedRecordings,
+  markPurgeRefused,
   markRecordingPurged,
+  markRecordingsPurged,
+  notifyRecordingDeleted,
   previewPolicy,
   releaseHoldRow,
   saveRetentionPolicy,
   tombstoneRecording,
+  tombstoneRecordings,
   type DeletedRecording,
   type HoldWithPeople,
   type PolicyPreview,
   type Tombstone,
 } from "./queries";
+import { readRecordingLock, syncLegalHolds } from "./object-lock";
 
 /**
  * Retention of recordings as evidence: the policy that says how long they
@@ -42,6 +48,8 @@ import {
  */
 
 export { getRetentionPolicy, previewPolicy, getTombstone, listHoldsOfSession };
+export { installObjectLock, lockOfKey, readRecordingLock, syncLegalHolds } from "./object-lock";
+export { stopWatchingRecordingDeletions, watchRecordingDeletions } from "./deletions";
 export type { PolicyPreview, Tombstone, HoldWithPeople };
 
 type Admin = Pick<Viewer, "id" | "email" | "role">;
@@ -102,7 +110,7 @@ export async function placeHolds({
   caseReference?: string | null;
   /** What the admin chose (a session, a user, a host, a search), for the audit entry. */
   scope: Record<string, unknown>;
-}): Promise<{ placed: number; alreadyHeld: number }> {
+}): Promise<{ placed: number; alreadyHeld: number; store: { objects: number; failed: number; error: string | null } }> {
   requireAdmin(actor);
   if (!reason.trim()) throw new AppError("Give a reason for the hold.", 400, "reason");
   const now = new Date();
@@ -126,9 +134,11 @@ export async function placeHolds({
         tx,
       );
     }
-    return holds.length;
+    return holds;
   });
-  return { placed, alreadyHeld: new Set(sessionIds).size - placed };
+  // Write-once storage: the store's own legal hold on what is already stored (new writes carry it by themselves).
+  const store = await syncLegalHolds({ sessionIds: placed.map((h) => h.sessionId) });
+  return { placed: placed.length, alreadyHeld: new Set(sessionIds).size - placed.length, store };
 }
 
 /** "Put on hold" on a report: this session, or every session of its user or of its host (those recorded so far). */
@@ -158,7 +168,7 @@ export async function placeHoldsByScope({
 export async function releaseHold({ actor, ip, holdId, reason }: { actor: Admin; ip?: string | null; holdId: string; reason: string }) {
   requireAdmin(actor);
   if (!reason.trim()) throw new AppError("Give a reason for releasing the hold.", 400, "reason");
-  await db.transaction(async (tx) => {
+  const sessionId = await db.transaction(async (tx) => {
     const hold = await releaseHoldRow(tx, { holdId, releasedBy: actor.id, reason: reason.trim(), now: new Date() });
     if (!hold) throw new AppError("This hold is not in force (it may have been released already).", 409);
     await recordAudit(
@@ -178,7 +188,9 @@ export async function releaseHold({ actor, ip, holdId, reason }: { actor: Admin;
       },
       tx,
     );
+    return hold.sessionId;
   });
+  await syncLegalHolds({ sessionIds: [sessionId] });
 }
 
 // ─── Deletion ────────────────────────────────────────────────────────────────
@@ -197,33 +209,92 @@ function deletionDetails(d: DeletedRecording, extra: Record<string, unknown>) {
   };
 }
 
-/** Deletes every stored object of a deleted recording and its exports, then notes it (safe to repeat). */
-export async function purgeRecordingObjects({ recordingId, sessionId }: { recordingId: number; sessionId: number }): Promise<number> {
+export type PurgeResult = { removed: number; refused: number; reason: string | null };
+
+/**
+ * Deletes every stored object of a deleted recording and its exports, then
+ * notes it (safe to repeat). A store with Object Lock may refuse some of the
+ * evidence (its retention has not ended, or it is on legal hold): those stay,
+ * the recording is not marked purged, the refusal is noted on the tombstone
+ * and audited once, and the next run of the expiry job tries again.
+ */
+export async function purgeRecordingObjects({ recordingId, sessionId }: { recordingId: number; sessionId: number }): Promise<PurgeResult> {
+  const exportKeys = (await listExportKeysOfSession({ sessionId })).map((e) => e.key);
+  const result = await deleteRecordingObjects({ recordingId, sessionId }, exportKeys);
+  if (result.refused === 0) await markRecordingPurged({ recordingId, sessionId, now: new Date() });
+  // Nothing of it can be cached anew now (what is gone from the store cannot be fetched): every node drops what it holds.
+  await notifyRecordingDeleted(db, { recordingId });
+  return result;
+}
+
+/** The objects of one deleted recording and its exports; a refusal of the store is noted (and audited the first time), never thrown. */
+async function deleteRecordingObjects({ recordingId, sessionId }: { recordingId: number; sessionId: number }, exportKeys: string[]): Promise<PurgeResult> {
   const storage = getStorage();
-  let removed = 0;
+  const result: PurgeResult = { removed: 0, refused: 0, reason: null };
   const keys: string[] = [];
   for await (const object of storage.list(storageKeys.recordingPrefix(recordingId))) keys.push(object.key);
-  for (const { key } of await listExportKeysOfSession({ sessionId })) keys.push(key);
+  keys.push(...exportKeys);
   for (const key of keys) {
-    await storage.delete(key);
-    removed++;
+    try {
+      await storage.delete(key);
+      result.removed++;
+    } catch (error) {
+      if (!isStoreError(error) || error.detail.kind !== "locked") throw error;
+      result.refused++;
+      result.reason ??= error.message;
+    }
   }
-  await markRecordingPurged({ recordingId, sessionId, now: new Date() });
-  return removed;
+  if (result.refused > 0) {
+    const reason = `${result.refused} of ${keys.length} object(s) refused by the store: ${result.reason}`;
+    if (await markPurgeRefused({ recordingId, reason, now: new Date() })) {
+      await recordAudit({
+        actor: null,
+        action: "recording.purge_refused",
+        target: { type: "session", id: String(sessionId) },
+        details: { recordingId, refused: result.refused, removed: result.removed, reason: result.reason },
+      });
+    }
+  }
+  return result;
 }
+
+/** Purges several deleted recordings: their objects a few at once, then one statement marks those done and one NOTIFY tells every node. */
+async function purgeBatch(deleted: { recordingId: number; sessionId: number }[]): Promise<{ purged: number; refused: number }> {
+  const exportKeys = await listExportKeysOfSessions({ sessionIds: deleted.map((d) => d.sessionId) });
+  const done: { recordingId: number; sessionId: number }[] = [];
+  let refused = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: PURGE_CONCURRENCY }, async () => {
+      while (next < deleted.length) {
+        const d = deleted[next++]!;
+        const result = await deleteRecordingObjects(d, exportKeys.get(d.sessionId) ?? []);
+        if (result.refused === 0) done.push(d);
+        else refused++;
+      }
+    }),
+  );
+  await markRecordingsPurged({ recordings: done, now: new Date() });
+  await notifyRecordingDeleted(db, { recordingId: deleted.map((d) => d.recordingId) });
+  return { purged: done.length, refused };
+}
+
+/** Objects deleted at once by the job: a store's round trips overlap, a local disk's unlinks too. */
+const PURGE_CONCURRENCY = 8;
 
 export type ExpiryRun = { deleted: number; purged: number; batches: number };
 
 /**
  * Deletes what the policy says has expired, `batchSize` recordings per
- * batch, until none is left or `maxBatches` ran: each in its own transaction
- * with its audit entry; the objects go after the commit (a crash in between
- * is finished by the next run, which purges tombstones first). Any number of
+ * batch, until none is left or `maxBatches` ran: each batch in one
+ * transaction (set-based statements for its rows, one audit entry per
+ * recording); the objects go after the commit (a crash in between is
+ * finished by the next run, which purges tombstones first). Any number of
  * nodes may run it at once: a row locked by one is skipped by the others.
  */
 export async function expireRecordings({
   now = new Date(),
-  batchSize = 100,
+  batchSize = 500,
   maxBatches = 100,
 }: { now?: Date; batchSize?: number; maxBatches?: number } = {}): Promise<ExpiryRun> {
   const run: ExpiryRun = { deleted: 0, purged: 0, batches: 0 };
@@ -240,25 +311,24 @@ export async function expireRecordings({
     if (ids.length === 0) break;
     run.batches++;
     lastSeen = ids[ids.length - 1]!;
-    for (const recordingId of ids) {
-      const deleted = await db.transaction(async (tx) => {
-        const d = await tombstoneRecording(tx, { recordingId, where, basis: "policy", reason: "", deletedBy: null, now });
-        if (!d) return null;
-        await recordAudit(
-          {
-            actor: null,
-            action: "recording.deleted",
-            target: { type: "session", id: String(d.sessionId) },
-            details: deletionDetails(d, { basis: "policy", policy: "retention policy" }),
-          },
-          tx,
-        );
-        return d;
-      });
-      if (!deleted) continue;
-      await purgeRecordingObjects(deleted);
-      run.deleted++;
-    }
+    const deleted = await db.transaction(async (tx) => {
+      const batch = await tombstoneRecordings(tx, { recordingIds: ids, where, now });
+      if (batch.length === 0) return batch;
+      await notifyRecordingDeleted(tx, { recordingId: batch.map((d) => d.recordingId) });
+      await recordAudits(
+        batch.map((d) => ({
+          actor: null,
+          action: "recording.deleted" as const,
+          target: { type: "session", id: String(d.sessionId) },
+          details: deletionDetails(d, { basis: "policy", policy: "retention policy" }),
+        })),
+        tx,
+      );
+      return batch;
+    });
+    if (deleted.length === 0) continue;
+    await purgeBatch(deleted);
+    run.deleted += deleted.length;
   }
   return run;
 }
@@ -336,6 +406,7 @@ export async function confirmEarlyDeletion({ actor, ip, sessionId }: { actor: Ad
       now,
     });
     if (!d) throw new AppError("This recording cannot be deleted now: it is on hold, still recording, or being deleted.", 409);
+    await notifyRecordingDeleted(tx, { recordingId });
     await decideDeletionRequest(tx, { id: request.id, status: "confirmed", decidedBy: actor.id, now });
     await recordAudit(
       {
@@ -355,7 +426,7 @@ export async function confirmEarlyDeletion({ actor, ip, sessionId }: { actor: Ad
     );
     return d;
   });
-  await purgeRecordingObjects(deleted);
+  return purgeRecordingObjects(deleted);
 }
 
 export type SessionRetention = {
@@ -366,6 +437,8 @@ export type SessionRetention = {
   /** The policy's period for this session and when its recording expires (null: forever). */
   period: string;
   expiresAt: Date | null;
+  /** What the store itself keeps locked (S3 Object Lock), as it answers now; null without write-once storage. */
+  storeLock: (ObjectLockState & { key: string }) | { error: string } | null;
 };
 
 /** What the report shows about a session's retention. */
@@ -376,12 +449,16 @@ export async function getSessionRetention(session: {
   credentialUsername: string;
   startedAt: Date;
   endedAt: Date | null;
+  recordingId?: number | null;
 }): Promise<SessionRetention> {
-  const [tombstone, holds, pending, { policy }] = await Promise.all([
+  const [tombstone, holds, pending, { policy }, storeLock] = await Promise.all([
     getTombstone({ sessionId: session.id }),
     listHoldsOfSession({ sessionId: session.id }),
     getPendingDeletionRequest(db, { sessionId: session.id }),
     getRetentionPolicy(),
+    session.recordingId
+      ? readRecordingLock(session.recordingId).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }))
+      : null,
   ]);
   return {
     tombstone,
@@ -398,5 +475,6 @@ export async function getSessionRetention(session: {
       : null,
     period: retentionLabel(retentionDaysFor(policy, session)),
     expiresAt: retentionExpiresAt(policy, session),
+    storeLock,
   };
 }

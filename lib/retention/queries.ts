@@ -285,6 +285,128 @@ export async function tombstoneRecording(
   };
 }
 
+/**
+ * The job's deletion of one batch, in the caller's transaction: the same as
+ * tombstoneRecording for each of `recordingIds` that `where` still allows
+ * under its row lock (SKIP LOCKED), but set-based, a few statements for the
+ * whole batch instead of a few per recording. Returns the ones deleted.
+ */
+export async function tombstoneRecordings(
+  tx: Tx,
+  { recordingIds, where, now }: { recordingIds: number[]; where: SQL; now: Date },
+): Promise<DeletedRecording[]> {
+  if (recordingIds.length === 0) return [];
+  const rows = await tx
+    .select({
+      recordingId: recordings.id,
+      sessionId: recordings.sessionId,
+      hash: remoteSessions.hash,
+      sha256: recordings.expectedSha256,
+      chainHead: recordings.chainHead,
+      sizeBytes: recordings.sizeBytes,
+      integrityStatus: recordings.integrityStatus,
+      chunks: sql<number>`(select count(*) from recording_chunks c where c.recording_id = ${recordings.id})`.mapWith(Number),
+    })
+    .from(recordings)
+    .innerJoin(remoteSessions, eq(remoteSessions.id, recordings.sessionId))
+    .where(and(inArray(recordings.id, recordingIds), isNull(recordings.deletedAt), where))
+    .orderBy(recordings.id)
+    .for("update", { of: recordings, skipLocked: true });
+  if (rows.length === 0) return [];
+  const sessionIds = rows.map((r) => r.sessionId);
+  const ids = sql`array[${sql.join(
+    sessionIds.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::bigint[]`;
+  const counted = async (table: string) => {
+    const result = await tx.execute<{ session_id: string; n: string }>(
+      sql`with d as (delete from ${sql.identifier(table)} where session_id = any(${ids}) returning session_id) select session_id, count(*) as n from d group by session_id`,
+    );
+    return new Map(result.rows.map((r) => [Number(r.session_id), Number(r.n)]));
+  };
+  await tx.execute(sql`delete from video_export_recipients where export_id in (select id from video_exports where session_id = any(${ids}))`);
+  const exports = await tx.execute<{ session_id: string; n: string }>(sql`
+    with u as (
+      update video_exports set status = case when status in ('queued', 'running') then 'cancelled' when status = 'done' then 'expired' else status end
+      where session_id = any(${ids}) returning session_id
+    ) select session_id, count(*) as n from u group by session_id`);
+  const exportCounts = new Map(exports.rows.map((r) => [Number(r.session_id), Number(r.n)]));
+  const events = await counted("session_events");
+  const commands = await counted("session_commands");
+  const findings = await counted("command_findings");
+  await tx
+    .update(recordings)
+    .set({
+      deletedAt: now,
+      deletedBy: null,
+      deletionBasis: "policy",
+      deletionReason: "",
+      deletedSha256: sql`${recordings.expectedSha256}`,
+      deletedChainHead: sql`${recordings.chainHead}`,
+      deletedSizeBytes: sql`${recordings.sizeBytes}`,
+      playableKey: null,
+      playlist: null,
+      activity: null,
+    })
+    .where(
+      inArray(
+        recordings.id,
+        rows.map((r) => r.recordingId),
+      ),
+    );
+  return rows.map((r) => ({
+    recordingId: r.recordingId,
+    sessionId: r.sessionId,
+    sessionHash: r.hash,
+    sha256: r.sha256,
+    chainHead: r.chainHead,
+    sizeBytes: r.sizeBytes,
+    chunks: r.chunks,
+    integrityStatus: r.integrityStatus,
+    events: events.get(r.sessionId) ?? 0,
+    commands: commands.get(r.sessionId) ?? 0,
+    findings: findings.get(r.sessionId) ?? 0,
+    exports: exportCounts.get(r.sessionId) ?? 0,
+  }));
+}
+
+/** Every object of these recordings is gone: forget their exports' keys and note when, in one transaction. */
+export async function markRecordingsPurged({ recordings: done, now }: { recordings: { recordingId: number; sessionId: number }[]; now: Date }) {
+  if (done.length === 0) return;
+  await db.transaction(async (tx) => {
+    await tx
+      .update(videoExports)
+      .set({ storageKey: null })
+      .where(
+        inArray(
+          videoExports.sessionId,
+          done.map((d) => d.sessionId),
+        ),
+      );
+    await tx
+      .update(recordings)
+      .set({ purgedAt: now })
+      .where(
+        inArray(
+          recordings.id,
+          done.map((d) => d.recordingId),
+        ),
+      );
+  });
+}
+
+/** Export files of several sessions at once. */
+export async function listExportKeysOfSessions({ sessionIds }: { sessionIds: number[] }): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  if (sessionIds.length === 0) return out;
+  const rows = await db
+    .select({ sessionId: videoExports.sessionId, key: videoExports.storageKey })
+    .from(videoExports)
+    .where(and(inArray(videoExports.sessionId, sessionIds), isNotNull(videoExports.storageKey)));
+  for (const r of rows) out.set(r.sessionId, [...(out.get(r.sessionId) ?? []), r.key!]);
+  return out;
+}
+
 /** The condition of the job's deletions, for tombstoneRecording's re-check. */
 export function expiredDeletableCondition(policy: RetentionPolicy, now: Date): SQL {
   return deletableSql(policy, now);
@@ -293,6 +415,19 @@ export function expiredDeletableCondition(policy: RetentionPolicy, now: Date): S
 /** The condition of an early deletion: present, not on hold, not recording (its period does not matter). */
 export function earlyDeletableCondition(): SQL {
   return sql`not ${heldSql} and not ${recordingSql}`;
+}
+
+/**
+ * The store refused to delete some of a deleted recording's objects (Object
+ * Lock): notes what it said; true the first time (then it is audited).
+ */
+export async function markPurgeRefused({ recordingId, reason, now }: { recordingId: number; reason: string; now: Date }): Promise<boolean> {
+  const [before] = await db.select({ at: recordings.purgeRefusedAt }).from(recordings).where(eq(recordings.id, recordingId)).limit(1);
+  await db
+    .update(recordings)
+    .set({ purgeRefusedAt: sql`coalesce(${recordings.purgeRefusedAt}, ${now.toISOString()}::timestamptz)`, purgeRefusedReason: reason })
+    .where(eq(recordings.id, recordingId));
+  return !before?.at;
 }
 
 /** Tombstoned recordings whose stored objects are not all gone yet (a crash between the two). */
@@ -330,6 +465,9 @@ export type Tombstone = {
   chainHead: string | null;
   sizeBytes: number | null;
   purgedAt: Date | null;
+  /** The store refused to delete the objects (Object Lock): when first, and what it said. */
+  purgeRefusedAt: Date | null;
+  purgeRefusedReason: string | null;
 };
 
 export async function getTombstone({ sessionId }: { sessionId: number }): Promise<Tombstone | null> {
@@ -345,6 +483,8 @@ export async function getTombstone({ sessionId }: { sessionId: number }): Promis
       chainHead: recordings.deletedChainHead,
       sizeBytes: recordings.deletedSizeBytes,
       purgedAt: recordings.purgedAt,
+      purgeRefusedAt: recordings.purgeRefusedAt,
+      purgeRefusedReason: recordings.purgeRefusedReason,
     })
     .from(recordings)
     .leftJoin(users, eq(users.id, recordings.deletedBy))
@@ -360,6 +500,8 @@ export async function getTombstone({ sessionId }: { sessionId: number }): Promis
     chainHead: row.chainHead,
     sizeBytes: row.sizeBytes,
     purgedAt: row.purgedAt,
+    purgeRefusedAt: row.purgeRefusedAt,
+    purgeRefusedReason: row.purgeRefusedReason,
   };
 }
 
@@ -488,4 +630,57 @@ export async function getSessionForRetention({ sessionId }: { sessionId: number 
     .where(eq(remoteSessions.id, sessionId))
     .limit(1);
   return row ?? null;
+}
+
+// ─── Write-once storage (S3 Object Lock) ─────────────────────────────────────
+
+/** What decides the lock of a recording's objects: its session's facts for the policy, and whether a hold is in force. */
+export async function getLockFactsOfRecording({ recordingId }: { recordingId: number }) {
+  const [row] = await db
+    .select({
+      protocol: remoteSessions.protocol,
+      userName: remoteSessions.userName,
+      credentialUsername: remoteSessions.credentialUsername,
+      startedAt: remoteSessions.startedAt,
+      endedAt: remoteSessions.endedAt,
+      held: sql<boolean>`${heldSql}`,
+    })
+    .from(recordings)
+    .innerJoin(remoteSessions, eq(remoteSessions.id, recordings.sessionId))
+    .where(eq(recordings.id, recordingId))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The recordings (not deleted) of some sessions, for their objects' legal hold. */
+export async function listRecordingIdsOfSessions({ sessionIds }: { sessionIds: number[] }): Promise<{ recordingId: number; sessionId: number }[]> {
+  if (sessionIds.length === 0) return [];
+  return db
+    .select({ recordingId: recordings.id, sessionId: recordings.sessionId })
+    .from(recordings)
+    .where(and(inArray(recordings.sessionId, sessionIds), isNull(recordings.deletedAt)))
+    .orderBy(recordings.id);
+}
+
+/** Whether a hold is in force on any of these sessions (a release turns the store's legal hold off only when none is). */
+export async function listHeldSessionIds({ sessionIds }: { sessionIds: number[] }): Promise<Set<number>> {
+  if (sessionIds.length === 0) return new Set();
+  const rows = await db
+    .select({ sessionId: legalHolds.sessionId })
+    .from(legalHolds)
+    .where(and(inArray(legalHolds.sessionId, sessionIds), isNull(legalHolds.releasedAt)));
+  return new Set(rows.map((r) => r.sessionId));
+}
+
+// ─── Deletions seen by every node ────────────────────────────────────────────
+
+/** The channel on which a deletion tells every node to drop its cached copies of the recording's objects. */
+export const RECORDING_DELETED_CHANNEL = "recording_deleted";
+
+/** NOTIFY recording_deleted, '<id>,<id>,…' (delivered when the transaction commits; a payload stays far below its 8,000-byte limit). */
+export async function notifyRecordingDeleted(runner: Runner, { recordingId }: { recordingId: number | number[] }) {
+  const ids = Array.isArray(recordingId) ? recordingId : [recordingId];
+  for (let i = 0; i < ids.length; i += 500) {
+    await runner.execute(sql`select pg_notify(${RECORDING_DELETED_CHANNEL}, ${ids.slice(i, i + 500).join(",")})`);
+  }
 }

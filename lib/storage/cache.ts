@@ -25,6 +25,8 @@ export class BlockCache {
   private readonly byKey = new Map<string, Set<string>>();
   private readonly inFlight = new Map<string, Promise<Buffer>>();
   private bytes = 0;
+  /** Counts forgets: a fetch that began before one does not store what it brings back. */
+  private epoch = 0;
   private ready: Promise<void> | undefined;
   hits = 0;
   misses = 0;
@@ -110,6 +112,18 @@ export class BlockCache {
     }
   }
 
+  /** Forgets every block of every key under `prefix`, or of every key (another node deleted them). */
+  invalidatePrefix(prefix = "") {
+    this.epoch++;
+    for (const key of [...this.byKey.keys()]) if (key.startsWith(prefix)) this.invalidate(key);
+  }
+
+  /** Whether any block of a key under `prefix` is cached here. */
+  holds(prefix: string): boolean {
+    for (const key of this.byKey.keys()) if (key.startsWith(prefix)) return true;
+    return false;
+  }
+
   /**
    * Bytes [start, end] of `key`: blocks already here are read from disk, the
    * missing ones are fetched with one ranged read per run of consecutive
@@ -144,6 +158,7 @@ export class BlockCache {
       const runEnd = (first + j + 1) * this.blockSize - 1;
       const flight = `${key}@${runStart}-${runEnd}`;
       let pending = this.inFlight.get(flight);
+      const epoch = this.epoch;
       if (!pending) {
         this.misses += j - i + 1;
         pending = fetch(runStart, runEnd).finally(() => this.inFlight.delete(flight));
@@ -153,8 +168,8 @@ export class BlockCache {
       for (let k = i; k <= j; k++) {
         const piece = fetched.subarray((k - i) * this.blockSize, (k - i + 1) * this.blockSize);
         blocks[k] = piece;
-        // A short block is the object's last one: cached as it is.
-        await this.store(key, first + k, Buffer.from(piece)).catch(() => undefined);
+        // A short block is the object's last one: cached as it is. Not after a forget that came during the fetch.
+        if (epoch === this.epoch) await this.store(key, first + k, Buffer.from(piece)).catch(() => undefined);
       }
       i = j + 1;
     }

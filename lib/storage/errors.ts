@@ -8,8 +8,8 @@ export class StoreError extends Error {
   constructor(
     message: string,
     readonly detail: {
-      /** unreachable: no answer (refused, timed out, reset); busy: 503/SlowDown; refused: 4xx (credentials, bucket, policy); corrupt: the bytes or their checksum did not match. */
-      kind: "unreachable" | "busy" | "refused" | "corrupt" | "failed";
+      /** unreachable: no answer (refused, timed out, reset); busy: 503/SlowDown; refused: 4xx (credentials, bucket, policy); corrupt: the bytes or their checksum did not match; locked: Object Lock keeps the object (retention or legal hold). */
+      kind: "unreachable" | "busy" | "refused" | "corrupt" | "failed" | "locked";
       status?: number;
       code?: string;
     },

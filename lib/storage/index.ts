@@ -5,7 +5,7 @@ import { LocalDiskStorage } from "./local";
 import { createS3Client, S3Storage, type S3Settings } from "./s3";
 import type { Storage } from "./types";
 
-export type { HeldObjects, Storage, StoredObject } from "./types";
+export type { HeldObjects, ObjectLocking, ObjectLockMode, ObjectLockRequest, ObjectLockState, Storage, StoredObject } from "./types";
 export { storageKeys } from "./keys";
 export { describeStoreError, isStoreError, StoreError } from "./errors";
 
@@ -21,6 +21,7 @@ export function s3SettingsFromEnv(): S3Settings {
     accessKeyId: env.S3_ACCESS_KEY_ID,
     secretAccessKey: env.S3_SECRET_ACCESS_KEY,
     forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    objectLock: env.S3_OBJECT_LOCK === "off" ? undefined : env.S3_OBJECT_LOCK === "compliance" ? "COMPLIANCE" : "GOVERNANCE",
   };
 }
 
@@ -57,14 +58,24 @@ export async function checkStorageAtStart(node: string, storage: Storage = getSt
   try {
     await storage.checkAccess(node);
     console.log(`[storage] ${storage.describe()}: bucket reachable, write, read and delete checked`);
+    if (storage.lock) {
+      await storage.checkObjectLock();
+      console.log(`[storage] ${storage.describe()}: Object Lock enabled; recordings are written locked (${storage.lock.mode})`);
+    }
   } catch (error) {
     const kind = (error as { detail?: { kind?: string } }).detail?.kind;
     if (kind === "unreachable" || kind === "busy") {
       console.warn(`[storage] ${(error as Error).message}; chunks received meanwhile stay on this node until the store answers`);
       return;
     }
+    const code = (error as { detail?: { code?: string } }).detail?.code;
+    if (code === "ObjectLockConfigurationNotFoundError") {
+      throw new Error(
+        `STORAGE=s3: ${(error as Error).message}; S3_OBJECT_LOCK=${env.S3_OBJECT_LOCK} needs a bucket created with Object Lock (see the README), or set S3_OBJECT_LOCK=off`,
+      );
+    }
     const hint =
-      (error as { detail?: { code?: string } }).detail?.code === "NoSuchBucket" || /does not exist/.test((error as Error).message)
+      code === "NoSuchBucket" || /does not exist/.test((error as Error).message)
         ? "check S3_BUCKET (and S3_ENDPOINT, S3_REGION)"
         : "check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (and the bucket policy)";
     throw new Error(`STORAGE=s3: ${(error as Error).message}; ${hint}`);

@@ -28,6 +28,7 @@ const isPartialOf = (base: string, name: string) => name.startsWith(`${base}.`) 
 export class LocalDiskStorage implements Storage {
   readonly kind = "local" as const;
   readonly held = null;
+  readonly lock = null;
 
   constructor(readonly root: string) {}
 
@@ -158,6 +159,9 @@ export class LocalDiskStorage implements Storage {
       if (error.code !== "ENOENT") throw error;
     });
   }
+
+  /** This disk is the store: nothing is cached. */
+  forgetCached(): void {}
 
   async *list(prefix: string): AsyncIterable<StoredObject> {
     const dir = prefix.endsWith("/") ? prefix.slice(0, -1) : path.posix.dirname(prefix);

@@ -11,12 +11,17 @@ import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectLegalHoldCommand,
+  GetObjectLockConfigurationCommand,
+  GetObjectRetentionCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   ListPartsCommand,
   PutObjectCommand,
+  PutObjectLegalHoldCommand,
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
@@ -27,7 +32,7 @@ import { isStoreError, notFound, StoreError } from "./errors";
 import { writeFileHashed } from "./file-writer";
 import { assertKey } from "./keys";
 import { LocalDiskStorage } from "./local";
-import type { HeldObjects, StagedObject, Storage, StoredObject } from "./types";
+import type { HeldObjects, ObjectLocking, ObjectLockMode, ObjectLockRequest, ObjectLockState, StagedObject, Storage, StoredObject } from "./types";
 
 export type S3Settings = {
   endpoint?: string;
@@ -38,6 +43,8 @@ export type S3Settings = {
   accessKeyId?: string;
   secretAccessKey?: string;
   forcePathStyle: boolean;
+  /** Write a recording's evidence with S3 Object Lock in this retention mode (the bucket must have Object Lock enabled); unset: no lock. */
+  objectLock?: ObjectLockMode;
 };
 
 /** Objects up to this size go up in one PutObject from a file; larger ones in parts (lib-storage). */
@@ -51,6 +58,13 @@ const FILE_PUT_ATTEMPTS = 3;
 
 /** Keys whose bytes never change once written: chunks, assembled media, playable files named by generation. */
 const IMMUTABLE = /^recordings\/[0-9]+\/(chunks\/[0-9]+|media|playable-[a-z0-9]+\.mp4)$/;
+/**
+ * The evidence of a recording, written locked with S3_OBJECT_LOCK: its chunks
+ * (their SHA-256 chain is what verification proves) and the assembled media.
+ * Playable files, thumbnails and exports are made again from them and
+ * replaced, so they are not locked.
+ */
+const LOCKABLE = /^recordings\/[0-9]+\/(chunks\/[0-9]+|media)$/;
 /** Only chunks are ever held on a node's own disk (see HeldObjects). */
 const HOLDABLE = /^recordings\/[0-9]+\/chunks\/[0-9]+$/;
 
@@ -170,8 +184,10 @@ const UNREACHABLE = new Set([
 export class S3Storage implements Storage {
   readonly kind = "s3" as const;
   readonly held: HeldObjects;
+  readonly lock: ObjectLocking | null;
   private readonly heldDisk: LocalDiskStorage;
   private readonly fileClient: S3Client;
+  private lockResolver: ((key: string) => Promise<ObjectLockRequest | null>) | null = null;
 
   constructor(
     readonly settings: S3Settings,
@@ -187,6 +203,18 @@ export class S3Storage implements Storage {
       push: (key, expected) => this.pushHeld(key, expected),
       list: (prefix) => this.heldDisk.list(prefix),
     };
+    const mode = settings.objectLock;
+    this.lock = mode
+      ? {
+          mode,
+          locks: (key) => LOCKABLE.test(key),
+          setResolver: (resolver) => {
+            this.lockResolver = resolver;
+          },
+          state: (key) => this.lockState(key),
+          setLegalHold: (key, on) => this.putLegalHold(key, on),
+        }
+      : null;
   }
 
   describe(): string {
@@ -279,7 +307,8 @@ export class S3Storage implements Storage {
     const bytes = randomBytes(64);
     const written = await this.write(key, [bytes]);
     const back = await this.readRange(key, { start: 0, end: bytes.length - 1 }, { cache: false });
-    await this.delete(key);
+    // The current version only: a bucket's default retention may lock even this object's versions.
+    await this.deleteCurrent(key);
     if (!back.equals(bytes) || written.size !== bytes.length) {
       throw new StoreError(`The store did not give back the bytes written to it (${written.size} bytes sent, ${back.length} read)`, { kind: "corrupt" });
     }
@@ -311,9 +340,10 @@ export class S3Storage implements Storage {
     const source = async function* () {
       yield* body as AsyncIterable<Uint8Array>;
     };
+    const lock = await this.lockParams(key);
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.settings.bucket, Key: this.objectKey(key), Body: Readable.from(hasher.pass(source())), ChecksumAlgorithm: "SHA256" },
+      params: { Bucket: this.settings.bucket, Key: this.objectKey(key), Body: Readable.from(hasher.pass(source())), ChecksumAlgorithm: "SHA256", ...lock },
       partSize: PART_SIZE,
       queueSize: QUEUE_SIZE,
       leavePartsOnError: false,
@@ -341,6 +371,7 @@ export class S3Storage implements Storage {
       }
       return;
     }
+    const lock = await this.lockParams(key);
     for (let attempt = 1; ; attempt++) {
       // Opened first: a file that is gone (swept) is an error here, not one the SDK's stream leaves unhandled.
       const body = (await open(file, "r")).createReadStream();
@@ -351,7 +382,9 @@ export class S3Storage implements Storage {
             Key: this.objectKey(key),
             Body: body,
             ContentLength: known.size,
+            // Also what S3 requires of a locked put (Content-MD5 or a checksum header).
             ChecksumSHA256: sha256b64(known.sha256),
+            ...lock,
           }),
           { abortSignal: signal },
         );
@@ -591,12 +624,160 @@ export class S3Storage implements Storage {
   async delete(key: string): Promise<void> {
     this.cache?.invalidate(key);
     if (HOLDABLE.test(key)) await this.heldDisk.delete(key);
+    if (this.lock) return this.deleteVersions(key);
+    await this.deleteCurrent(key);
+  }
+
+  /** DeleteObject without a version: the object, or on a versioned bucket a delete marker over it. */
+  private async deleteCurrent(key: string): Promise<void> {
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(key) }));
     } catch (error) {
       if ((error as S3ServiceException).$metadata?.httpStatusCode === 404) return;
       throw this.translate(error, `deleted ${key}`);
     }
+  }
+
+  /** Every version of `key` the store keeps (an Object Lock bucket is versioned), delete markers included. */
+  private async listVersions(key: string): Promise<string[]> {
+    const versions: string[] = [];
+    let keyMarker: string | undefined;
+    let versionMarker: string | undefined;
+    do {
+      const page = await this.client
+        .send(
+          new ListObjectVersionsCommand({ Bucket: this.settings.bucket, Prefix: this.objectKey(key), KeyMarker: keyMarker, VersionIdMarker: versionMarker }),
+        )
+        .catch((error) => {
+          throw this.translate(error, `listed the versions of ${key}`);
+        });
+      for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+        if (v.Key === this.objectKey(key) && v.VersionId) versions.push(v.VersionId);
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+    } while (keyMarker);
+    return versions;
+  }
+
+  /**
+   * Deletes every version of `key`: a DeleteObject without a version would
+   * only hide the bytes behind a delete marker. The store refuses a version
+   * under retention or legal hold (AccessDenied): the evidence is then
+   * reported locked, with the lock the store keeps; anything else is left
+   * behind a delete marker (a bucket's default retention locks even the
+   * objects made from the evidence).
+   */
+  private async deleteVersions(key: string): Promise<void> {
+    let refused: StoreError | null = null;
+    for (const versionId of await this.listVersions(key)) {
+      try {
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(key), VersionId: versionId }));
+      } catch (error) {
+        if ((error as S3ServiceException).$metadata?.httpStatusCode === 404) continue;
+        const translated = this.translate(error, `deleted ${key}`);
+        if (isStoreError(translated) && translated.detail.code === "AccessDenied") {
+          refused ??= translated;
+          continue;
+        }
+        throw translated;
+      }
+    }
+    if (!refused) return;
+    if (!LOCKABLE.test(key)) return this.deleteCurrent(key);
+    const state = await this.lockState(key).catch(() => null);
+    const until = state?.retainUntil ? ` under ${state.mode ?? "its"} retention until ${state.retainUntil.toISOString()}` : "";
+    const hold = state?.legalHold ? `${until ? " and" : ""} on legal hold` : "";
+    throw new StoreError(`The store refused to delete ${key}: Object Lock keeps it${until || hold ? `${until}${hold}` : ""} (${refused.detail.code})`, {
+      kind: "locked",
+      status: refused.detail.status,
+      code: refused.detail.code,
+    });
+  }
+
+  /** The lock values of a write of `key`: its mode and retain-until and its legal hold, from the resolver (nothing for other keys). */
+  private async lockParams(key: string): Promise<{
+    ObjectLockMode?: ObjectLockMode;
+    ObjectLockRetainUntilDate?: Date;
+    ObjectLockLegalHoldStatus?: "ON" | "OFF";
+  }> {
+    if (!this.lock || !LOCKABLE.test(key) || !this.lockResolver) return {};
+    const request = await this.lockResolver(key);
+    if (!request) return {};
+    return {
+      ...(request.retainUntil ? { ObjectLockMode: this.lock.mode, ObjectLockRetainUntilDate: request.retainUntil } : {}),
+      ObjectLockLegalHoldStatus: request.legalHold ? "ON" : "OFF",
+    };
+  }
+
+  /** GetObjectRetention and GetObjectLegalHold of the current version; null when there is no such object. */
+  private async lockState(key: string): Promise<ObjectLockState | null> {
+    const Key = this.objectKey(key);
+    // An object without a retention or a legal hold of its own answers 404 with a code of its own (no such lock configuration).
+    const none = (error: unknown) => {
+      const e = error as S3ServiceException;
+      if (e.name === "NoSuchKey" || e.name === "NoSuchVersion") return "missing" as const;
+      if (e.$metadata?.httpStatusCode === 404 || e.name === "NoSuchObjectLockConfiguration" || e.name === "ObjectLockConfigurationNotFoundError")
+        return "none" as const;
+      throw this.translate(error, `read the lock of ${key}`);
+    };
+    const [retention, hold] = await Promise.all([
+      this.client.send(new GetObjectRetentionCommand({ Bucket: this.settings.bucket, Key })).catch(none),
+      this.client.send(new GetObjectLegalHoldCommand({ Bucket: this.settings.bucket, Key })).catch(none),
+    ]);
+    if (retention === "missing" || hold === "missing") return null;
+    const mode = retention === "none" ? undefined : retention.Retention?.Mode;
+    return {
+      mode: mode === "GOVERNANCE" || mode === "COMPLIANCE" ? mode : null,
+      retainUntil: retention === "none" ? null : (retention.Retention?.RetainUntilDate ?? null),
+      legalHold: hold !== "none" && hold.LegalHold?.Status === "ON",
+    };
+  }
+
+  private async putLegalHold(key: string, on: boolean): Promise<void> {
+    for (const versionId of await this.listVersions(key)) {
+      try {
+        await this.client.send(
+          new PutObjectLegalHoldCommand({
+            Bucket: this.settings.bucket,
+            Key: this.objectKey(key),
+            VersionId: versionId,
+            LegalHold: { Status: on ? "ON" : "OFF" },
+          }),
+        );
+      } catch (error) {
+        // A delete marker has no legal hold (MethodNotAllowed); only the versions with bytes do.
+        const e = error as S3ServiceException;
+        if (e.name === "MethodNotAllowed" || e.$metadata?.httpStatusCode === 405 || e.$metadata?.httpStatusCode === 404) continue;
+        throw this.translate(error, `${on ? "put" : "released"} the legal hold of ${key}`);
+      }
+    }
+  }
+
+  /** At start, when asked to write locked: the bucket must have Object Lock enabled, or every locked put would be refused. */
+  async checkObjectLock(): Promise<void> {
+    let enabled: string | undefined;
+    try {
+      enabled = (await this.client.send(new GetObjectLockConfigurationCommand({ Bucket: this.settings.bucket }))).ObjectLockConfiguration?.ObjectLockEnabled;
+    } catch (error) {
+      if ((error as S3ServiceException).name !== "ObjectLockConfigurationNotFoundError")
+        throw this.translate(error, "read the bucket's Object Lock configuration");
+    }
+    if (enabled !== "Enabled") {
+      throw new StoreError(`The bucket "${this.settings.bucket}" does not have Object Lock enabled`, {
+        kind: "refused",
+        code: "ObjectLockConfigurationNotFoundError",
+      });
+    }
+  }
+
+  forgetCached(prefix?: string): void {
+    this.cache?.invalidatePrefix(prefix);
+  }
+
+  /** Whether this node's cache holds any block of a key under `prefix` (for the tests of a deletion across nodes). */
+  caches(prefix: string): boolean {
+    return this.cache?.holds(prefix) ?? false;
   }
 
   async *list(prefix: string): AsyncIterable<StoredObject> {

@@ -2,6 +2,33 @@ import type { Readable } from "node:stream";
 
 export type StoredObject = { key: string; size: number; modifiedAt: Date };
 
+/** S3 Object Lock's retention modes: GOVERNANCE yields to a user allowed to bypass it, COMPLIANCE to no one. */
+export type ObjectLockMode = "GOVERNANCE" | "COMPLIANCE";
+
+/** What the store keeps locked of an object: its retention (mode, until when) and its legal hold. */
+export type ObjectLockState = { mode: ObjectLockMode | null; retainUntil: Date | null; legalHold: boolean };
+
+/** What a write of a recording's evidence asks the store to lock (a null retainUntil: none of its own, the bucket's default applies). */
+export type ObjectLockRequest = { retainUntil: Date | null; legalHold: boolean };
+
+/**
+ * Write-once storage (S3 Object Lock, S3_OBJECT_LOCK): the evidence of a
+ * recording (its chunks and assembled media) is written locked, so that the
+ * store itself refuses to delete it before its retention ends or while it is
+ * on legal hold, whoever asks. The store decides; the product only asks and reads.
+ */
+export interface ObjectLocking {
+  readonly mode: ObjectLockMode;
+  /** Whether the store locks this key's writes (a recording's chunks and media). */
+  locks(key: string): boolean;
+  /** Tells the store how to lock each write of a key it locks; without one, writes carry no lock of their own. */
+  setResolver(resolver: ((key: string) => Promise<ObjectLockRequest | null>) | null): void;
+  /** The lock the store keeps on `key` now; null when there is no such object. */
+  state(key: string): Promise<ObjectLockState | null>;
+  /** Puts the object's legal hold on or off (PutObjectLegalHold) on every version the store keeps. */
+  setLegalHold(key: string, on: boolean): Promise<void>;
+}
+
 /** A write that is whole but not yet visible: see Storage.stage. */
 export type StagedObject = {
   size: number;
@@ -42,6 +69,8 @@ export interface Storage {
   readonly kind: "local" | "s3";
   /** What a remote store keeps on this node until it can take it; null where this disk is the store. */
   readonly held: HeldObjects | null;
+  /** Write-once storage when configured (S3 with S3_OBJECT_LOCK); null otherwise. */
+  readonly lock: ObjectLocking | null;
   /** Where the objects are, for logs and Settings > Cluster (no secrets). */
   describe(): string;
   /** Whether the store answers, and how fast. */
@@ -75,7 +104,18 @@ export interface Storage {
    * killed in the middle of one never does again); returns how many.
    */
   discardStaleUnfinished(olderThanMs: number): Promise<number>;
+  /**
+   * Removes `key`. A store with Object Lock removes every version it keeps,
+   * and refuses (StoreError kind "locked") while one is under retention or
+   * legal hold.
+   */
   delete(key: string): Promise<void>;
+  /**
+   * Drops this node's cached copies of every object under `prefix` (all of
+   * them without one): another node deleted them. Nothing to do where
+   * nothing is cached.
+   */
+  forgetCached(prefix?: string): void;
   list(prefix: string): AsyncIterable<StoredObject>;
   /**
    * A local file path for tools that need one (ffmpeg, ffprobe). Local disk

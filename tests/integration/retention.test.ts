@@ -242,9 +242,9 @@ describe("legal holds", () => {
     const ids = await listSessionIdsBy({ field: "user", value: "Mallory" });
     expect(ids.sort()).toEqual([c.session.id, other.session.id].sort());
     const first = await placeHolds({ actor: admin, ip: "10.2.2.2", sessionIds: ids, reason: "Litigation", caseReference: "L-1", scope: { user: "Mallory" } });
-    expect(first).toEqual({ placed: 2, alreadyHeld: 0 });
+    expect(first).toMatchObject({ placed: 2, alreadyHeld: 0 });
     // Holding again changes nothing.
-    expect(await placeHolds({ actor: admin, sessionIds: ids, reason: "Again", scope: {} })).toEqual({ placed: 0, alreadyHeld: 2 });
+    expect(await placeHolds({ actor: admin, sessionIds: ids, reason: "Again", scope: {} })).toMatchObject({ placed: 0, alreadyHeld: 2 });
 
     await expireRecordings();
     expect((await recordingRow(c.recordingId)).deletedAt).toBeNull();

@@ -19,3 +19,21 @@ describe("SEED_DEMO", () => {
     expect(() => parseEnv({ SEED_DEMO: "yes" })).toThrow(/SEED_DEMO/);
   });
 });
+
+describe("S3_OBJECT_LOCK", () => {
+  const s3 = { STORAGE: "s3", S3_BUCKET: "evidence" };
+
+  it("is off by default", () => {
+    expect(parseEnv(s3).S3_OBJECT_LOCK).toBe("off");
+  });
+
+  it("takes a retention mode with STORAGE=s3", () => {
+    expect(parseEnv({ ...s3, S3_OBJECT_LOCK: "compliance" }).S3_OBJECT_LOCK).toBe("compliance");
+    expect(parseEnv({ ...s3, S3_OBJECT_LOCK: "governance" }).S3_OBJECT_LOCK).toBe("governance");
+  });
+
+  it("refuses another word, and a lock without an S3 store", () => {
+    expect(() => parseEnv({ ...s3, S3_OBJECT_LOCK: "worm" })).toThrow(/S3_OBJECT_LOCK/);
+    expect(() => parseEnv({ S3_OBJECT_LOCK: "compliance" })).toThrow(/S3_OBJECT_LOCK: needs STORAGE=s3/);
+  });
+});

@@ -53,9 +53,15 @@ export const decideDeletionAction = defineAction({
   schema: z.object({ sessionId, path, decision: z.enum(["confirm", "cancel"]) }),
   roles: ["admin"],
   run: async ({ sessionId, path, decision }, viewer) => {
-    if (decision === "confirm") await confirmEarlyDeletion({ actor: viewer, ip: await requestIp(), sessionId });
-    else await cancelEarlyDeletion({ actor: viewer, ip: await requestIp(), sessionId });
+    if (decision === "cancel") {
+      await cancelEarlyDeletion({ actor: viewer, ip: await requestIp(), sessionId });
+      revalidatePath(path);
+      return { message: "Deletion request withdrawn." };
+    }
+    const purge = await confirmEarlyDeletion({ actor: viewer, ip: await requestIp(), sessionId });
     revalidatePath(path);
-    return { message: decision === "confirm" ? "Recording deleted." : "Deletion request withdrawn." };
+    // Write-once storage: the rows are gone, but the store keeps what its lock protects; say so, never "deleted".
+    if (purge.refused > 0) return { message: `Recording's data deleted, but the store refused to delete ${purge.refused} locked object(s): ${purge.reason}` };
+    return { message: "Recording deleted." };
   },
 });

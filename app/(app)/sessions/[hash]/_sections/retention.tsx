@@ -10,7 +10,7 @@ import { DecideDeletionForm, PlaceHoldForm, ReleaseHoldForm, RequestDeletionForm
  * The caller has already checked that `viewer` may see the session.
  */
 export async function RetentionSection({ report: { session, recording, viewer } }: { report: SessionReport }) {
-  const r = await getSessionRetention(session);
+  const r = await getSessionRetention({ ...session, recordingId: recording?.id ?? null });
   const path = `/sessions/${session.hash}`;
   const admin = viewer.role === "admin";
   const t = r.tombstone;
@@ -40,6 +40,13 @@ export async function RetentionSection({ report: { session, recording, viewer } 
             </>
           ) : null}
           .
+          {t.purgeRefusedAt && !t.purgedAt ? (
+            <span data-testid="purge-refused">
+              {" "}
+              The store refused to delete its objects (Object Lock, <Time date={t.purgeRefusedAt} />
+              ): {t.purgeRefusedReason} They stay until their lock ends; the expiry job tries again every hour.
+            </span>
+          ) : null}
         </p>
       ) : (
         <p>
@@ -60,6 +67,26 @@ export async function RetentionSection({ report: { session, recording, viewer } 
           )}
         </p>
       )}
+      {r.storeLock ? (
+        <p data-testid="store-lock">
+          {"error" in r.storeLock ? (
+            <>Write-once storage: the store did not tell its lock ({r.storeLock.error}).</>
+          ) : (
+            <>
+              Write-once storage (S3 Object Lock):{" "}
+              {r.storeLock.retainUntil ? (
+                <>
+                  the store keeps the recording in {r.storeLock.mode === "COMPLIANCE" ? "compliance" : "governance"} mode until{" "}
+                  <Time date={r.storeLock.retainUntil} />
+                </>
+              ) : (
+                "no retention period of its own"
+              )}
+              {r.storeLock.legalHold ? ", with its legal hold on" : ", no legal hold"}.
+            </>
+          )}
+        </p>
+      ) : null}
       {r.activeHold ? (
         <div>
           <p>

@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/errors";
 import { defineRoute } from "@/lib/http/route";
 import { storeChunk } from "@/lib/ingest";
+import { installObjectLock } from "@/lib/retention";
 import { chunkHeadersSchema, chunkPathSchema } from "@/lib/ingest/schemas";
 
 export const dynamic = "force-dynamic";
@@ -11,6 +12,8 @@ export const PUT = defineRoute({
   caller: "proxy",
   params: chunkPathSchema,
   handler: async ({ request, params, token }) => {
+    // Write-once storage (S3_OBJECT_LOCK): what this process writes of a recording is locked as its policy and holds say.
+    installObjectLock();
     const headers = chunkHeadersSchema.safeParse({ "x-chunk-sha256": request.headers.get("x-chunk-sha256") ?? undefined });
     if (!headers.success) throw AppError.fromZod(headers.error, { status: 400 });
     const length = request.headers.get("content-length");

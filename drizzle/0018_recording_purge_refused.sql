@@ -1,0 +1,2 @@
+ALTER TABLE "recordings" ADD COLUMN "purge_refused_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "recordings" ADD COLUMN "purge_refused_reason" text;
