@@ -6,10 +6,12 @@
  * baseline. Prints the time, the database's load (transactions, rows
  * touched, WAL, CPU of the PostgreSQL processes) and the p95 of the list's
  * first page and of the player's data (the query functions bench:pages
- * measures, target p95 < 50 ms) before and while the job runs.
+ * measures, target p95 < 50 ms) before and while the job runs, and, when a
+ * build exists, the list, a report and a player page over HTTP (next start).
  *
  * Environment: BENCH_ROWS (expired recordings, default 100000; as many
- * recent ones stay), BENCH_BATCH (the job's batch size, default its own).
+ * recent ones stay), BENCH_BATCH (the job's batch size, default its own),
+ * BENCH_HTTP=0 (no page renders), NEXT_DIST_DIR (the build to serve; default .next).
  */
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -34,6 +36,9 @@ const { getRecordingBySession } = await import("@/lib/recordings/queries");
 const { getStoredPlaylist } = await import("@/lib/hls/queries");
 const { expireRecordings } = await import("@/lib/retention");
 const { RETENTION_POLICY_KEY } = await import("@/lib/retention/queries");
+const { hashPassword } = await import("@/lib/users/password");
+const { startNext } = await import("./support/next-start");
+const { signInCookie } = await import("./support/sign-in");
 
 function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -191,23 +196,19 @@ async function objectsBaseline(dir: string, count: number): Promise<number> {
   return performance.now() - t;
 }
 
-type Probe = { list: number[]; player: number[] };
-/** The list's first page and the player's data, one after the other, until `until` resolves. */
-async function probe(viewer: { id: string; role: "auditor" }, hashes: string[], stop: () => boolean): Promise<Probe> {
-  const out: Probe = { list: [], player: [] };
+type Case = { name: string; fn: (i: number) => Promise<unknown> };
+/** Runs every case in turn, a short pause between rounds, until `stop` says so; the times of each. */
+async function probe(cases: Case[], stop: () => boolean): Promise<number[][]> {
+  const times = cases.map(() => [] as number[]);
   for (let i = 0; !stop(); i++) {
-    let t = performance.now();
-    const { rows } = await listSessions({ viewer });
-    out.list.push(performance.now() - t);
-    if (rows.length === 0) throw new Error("the list is empty");
-    t = performance.now();
-    const session = await getSessionByHash({ hash: hashes[i % hashes.length]!, viewer });
-    const recording = session ? await getRecordingBySession({ sessionId: session.id }) : null;
-    if (recording) await getStoredPlaylist({ recordingId: recording.id });
-    out.player.push(performance.now() - t);
+    for (const [k, c] of cases.entries()) {
+      const t = performance.now();
+      await c.fn(i);
+      times[k]!.push(performance.now() - t);
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
-  return out;
+  return times;
 }
 const summary = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -218,12 +219,15 @@ async function main(): Promise<number> {
   console.log(`bench:retention: ${fmt(ROWS)} expired recordings (and ${fmt(ROWS)} recent ones that stay)`);
   const pg = await startEmbeddedPostgres(path.join(work, "pg"));
   let failures = 0;
+  let next: Awaited<ReturnType<typeof startNext>> = null;
   try {
     await applyMigrations(pg.url);
     useDatabaseUrl(pg.url);
+    const password = randomBytes(12).toString("base64url");
+    const email = "bench-auditor@example.test";
     const [auditor] = await db
       .insert(users)
-      .values({ email: "bench-auditor@example.test", name: "Bench Auditor", role: "auditor", passwordHash: "x" })
+      .values({ email, name: "Bench Auditor", role: "auditor", passwordHash: await hashPassword(password) })
       .returning();
     const viewer = { id: auditor!.id, role: "auditor" as const };
     await seed(path.join(work, "app", "recordings"));
@@ -231,8 +235,39 @@ async function main(): Promise<number> {
     // Sessions the player probe opens: recent ones (they stay) and expired ones (they go while it runs).
     const hashes = (await db.execute<{ hash: string }>(sql`select hash from remote_sessions where id % 997 = 1 order by id`)).rows.map((r) => r.hash);
 
-    const idleStop = Date.now() + 5_000;
-    const idle = await probe(viewer, hashes, () => Date.now() > idleStop);
+    const cases: Case[] = [
+      {
+        name: "list: first page (query)",
+        fn: async () => {
+          if ((await listSessions({ viewer })).rows.length === 0) throw new Error("the list is empty");
+        },
+      },
+      {
+        name: "player data (session, recording, playlist)",
+        fn: async (i) => {
+          const session = await getSessionByHash({ hash: hashes[i % hashes.length]!, viewer });
+          const recording = session ? await getRecordingBySession({ sessionId: session.id }) : null;
+          if (recording) await getStoredPlaylist({ recordingId: recording.id });
+        },
+      },
+    ];
+    next = await startNext(pg.url);
+    if (next) {
+      const cookie = await signInCookie(next.url, email, password);
+      const get = (p: (i: number) => string) => async (i: number) => {
+        const res = await fetch(`${next!.url}${p(i)}`, { headers: { cookie }, redirect: "manual" });
+        await res.text();
+        if (res.status !== 200) throw new Error(`${p(i)} answered ${res.status}`);
+      };
+      cases.push(
+        { name: "GET /sessions", fn: get(() => "/sessions") },
+        { name: "GET /sessions/<hash> (report)", fn: get((i) => `/sessions/${hashes[i % hashes.length]}`) },
+        { name: "GET /sessions/<hash>/play (player)", fn: get((i) => `/sessions/${hashes[i % hashes.length]}/play`) },
+      );
+      for (const c of cases) for (let i = 0; i < 3; i++) await c.fn(i); // warm-up
+    }
+    const idleStop = Date.now() + 15_000;
+    const idle = await probe(cases, () => Date.now() > idleStop);
 
     const base = await baseline();
     const objectsMs = await objectsBaseline(path.join(work, "scratch"), 2 * ROWS);
@@ -241,7 +276,7 @@ async function main(): Promise<number> {
     const before = await settledLoad();
     const started = performance.now();
     let done = false;
-    const during = probe(viewer, hashes, () => done);
+    const during = probe(cases, () => done);
     const run = { deleted: 0, purged: 0, batches: 0 };
     const batchSize = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined;
     let lastReport = started;
@@ -290,20 +325,18 @@ async function main(): Promise<number> {
         `objects left on disk: ${objectsLeft}; recording.deleted audit entries: ${fmt(Number(audit))}`,
     );
 
-    console.log(`\nPages while the job runs (query functions, target p95 < ${TARGET_P95_MS} ms)`);
-    for (const [name, a, b] of [
-      ["list: first page", idle.list, busy.list],
-      ["player data (session, recording, playlist)", idle.player, busy.player],
-    ] as const) {
-      const i = summary(a);
-      const d = summary(b);
+    console.log(`\nPages while the job runs (target p95 < ${TARGET_P95_MS} ms${next ? "" : "; no build: query functions only"})`);
+    for (const [k, c] of cases.entries()) {
+      const i = summary(idle[k]!);
+      const d = summary(busy[k]!);
       const ok = d.p95 < TARGET_P95_MS;
       if (!ok) failures++;
       console.log(
-        `  ${name.padEnd(44)} idle median ${i.median.toFixed(2).padStart(7)} p95 ${i.p95.toFixed(2).padStart(7)} ms (${i.n})   during median ${d.median.toFixed(2).padStart(7)} p95 ${d.p95.toFixed(2).padStart(7)} ms (${d.n})  ${ok ? "ok" : "OVER TARGET"}`,
+        `  ${c.name.padEnd(44)} idle median ${i.median.toFixed(2).padStart(7)} p95 ${i.p95.toFixed(2).padStart(7)} ms (${i.n})   during median ${d.median.toFixed(2).padStart(7)} p95 ${d.p95.toFixed(2).padStart(7)} ms (${d.n})  ${ok ? "ok" : "OVER TARGET"}`,
       );
     }
   } finally {
+    next?.child.kill();
     await closeDb().catch(() => undefined);
     await pg.stop();
     await rm(work, { recursive: true, force: true });
