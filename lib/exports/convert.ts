@@ -13,7 +13,8 @@ import { ffmpegPath } from "@/lib/media/binaries";
 import { probeDurationMs } from "@/lib/media/probe";
 import { getRecordingBySession } from "@/lib/recordings/queries";
 import { getStorage, storageKeys } from "@/lib/storage";
-import { planConversion, parseProgressLine } from "./plan";
+import { prepareCut } from "./cut";
+import { clipMayCopy, planConversion, planCutJoin, parseProgressLine, type ConversionPlan } from "./plan";
 import { failExport, finishExport, getExportById, getExportForEmail, getExportStatus, listLoggedEvents, startExportRun, updateExportProgress } from "./queries";
 import { buildCommandCues, buildCues, clipCues, cuesOfClip, toWebVtt } from "./subtitles";
 
@@ -96,7 +97,9 @@ type Prepared = {
   mediaPath: string;
   tempDir: string;
   output: string;
-  plan: ReturnType<typeof planConversion>;
+  plan: ConversionPlan;
+  /** For a clip cut from pieces: the whole encode, run instead when the pieces do not join. */
+  fallback: ConversionPlan | null;
 };
 
 /**
@@ -113,8 +116,12 @@ export async function runExportConversion({ exportId }: { exportId: string }): P
   try {
     const prepared = await prepareConversion(exportId, held);
     if (typeof prepared === "string") return prepared;
-    const ran = await runFfmpeg(exportId, prepared);
-    if (ran !== "done") return ran;
+    let ran = await runFfmpeg(exportId, prepared, prepared.fallback !== null);
+    if (ran === "retry" && prepared.fallback) {
+      console.log(`[exports] ${exportId}: the clip's pieces did not join; encoding it whole`);
+      ran = await runFfmpeg(exportId, { ...prepared, plan: prepared.fallback, fallback: null }, false);
+    }
+    if (ran !== "done") return ran === "retry" ? "failed" : ran;
     return await finishConversion(exportId, prepared);
   } finally {
     if (held.tempDir) await rm(held.tempDir, { recursive: true, force: true });
@@ -173,7 +180,8 @@ async function prepareConversion(exportId: string, held: Held): Promise<Prepared
 
   const format = row.format as ExportFormat;
   const output = path.join(tempDir, `video.${format}`);
-  const plan = planConversion({
+  const title = `Session ${info?.session.hash ?? row.sessionId}`;
+  let plan = planConversion({
     source: media.path,
     output,
     format,
@@ -181,17 +189,39 @@ async function prepareConversion(exportId: string, held: Held): Promise<Prepared
     subtitles,
     watermarkFile,
     fontFile: existsSync(WATERMARK_FONT) ? WATERMARK_FONT : null,
-    title: `Session ${info?.session.hash ?? row.sessionId}`,
+    title,
     clip,
   });
+  let fallback: ConversionPlan | null = null;
+  if (clip && clipMayCopy(format, recording, row.watermark)) {
+    // Exact to the frame with the recording's own packets in between; anything unusual falls back to the whole encode.
+    const cut = await prepareCut({
+      source: media.path,
+      dir: tempDir,
+      clip,
+      signal: AbortSignal.timeout(30 * 60_000),
+      log: (message) => console.log(`[exports] ${exportId}: ${message}`),
+    }).catch((error: unknown) => {
+      console.error(`[exports] ${exportId}: cutting the clip from pieces failed; encoding it whole`, error);
+      return null;
+    });
+    if (cut) {
+      fallback = plan;
+      plan = planCutJoin({ list: cut.list, source: media.path, output, facts: recording, subtitles, title, clip });
+    }
+  }
   console.log(`[exports] ${exportId}: ${plan.mode} to ${format} (recording ${recording.id}${clip ? `, clip ${clip.startMs}-${clip.endMs} ms` : ""})`);
   // Progress is measured against what this run writes: the clip's length for a clip.
   const durationMs = clip ? clip.endMs - clip.startMs : (recording.durationMs ?? 0);
-  return { row, format, durationMs, mediaPath: media.path, tempDir, output, plan };
+  return { row, format, durationMs, mediaPath: media.path, tempDir, output, plan, fallback };
 }
 
-/** Runs ffmpeg with progress on the row; stops it when the export is cancelled. */
-async function runFfmpeg(exportId: string, prepared: Prepared): Promise<"done" | "failed" | "cancelled"> {
+/**
+ * Runs ffmpeg with progress on the row; stops it when the export is cancelled.
+ * With `mayRetry`, a failure (or a jump in decode times when joining a clip's
+ * pieces) answers "retry" instead of failing the export.
+ */
+async function runFfmpeg(exportId: string, prepared: Prepared, mayRetry: boolean): Promise<"done" | "failed" | "cancelled" | "retry"> {
   const { durationMs } = prepared;
   const controller = new AbortController();
   let cancelled = false;
@@ -245,6 +275,10 @@ async function runFfmpeg(exportId: string, prepared: Prepared): Promise<"done" |
     if (cancelled || result.isCanceled) {
       console.log(`[exports] ${exportId}: cancelled, ffmpeg stopped`);
       return "cancelled";
+    }
+    if (mayRetry && (result.failed || /Non-monotonous DTS|non monotonically increasing dts/i.test(stderrTail))) {
+      console.error(`[exports] ${exportId}: joining the clip failed\n${lastLines(stderrTail, STDERR_LINES)}`);
+      return "retry";
     }
     if (result.failed) {
       // Server paths mean nothing to the person reading the reason.

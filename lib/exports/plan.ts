@@ -12,8 +12,8 @@ export type SourceFacts = {
 };
 
 export type ConversionPlan = {
-  /** "copy": the picture is copied as is; "transcode": it is encoded again. */
-  mode: "copy" | "transcode";
+  /** "copy": the picture is copied as is; "transcode": it is encoded again; "cut": a clip joined from encoded edges and a copied middle (cut-plan.ts). */
+  mode: "copy" | "transcode" | "cut";
   args: string[];
 };
 
@@ -54,9 +54,10 @@ export function planConversion(input: {
   fontFile: string | null;
   title: string;
   /**
-   * A clip: only [startMs, endMs) of the recording. It is encoded again
+   * A clip: only [startMs, endMs) of the recording, encoded again whole
    * (picture and sound), so that it starts and ends on the exact frames asked
-   * for whatever the keyframes; the subtitles must already be the clip's (clipCues).
+   * for whatever the keyframes; the subtitles must already be the clip's
+   * (clipCues). Where the picture can be copied, planCutJoin does better.
    */
   clip?: { startMs: number; endMs: number } | null;
 }): ConversionPlan {
@@ -117,6 +118,48 @@ export function planConversion(input: {
   if (format === "mp4") args.push("-movflags", "+faststart");
   args.push("-f", format, input.output);
   return { mode: copy ? "copy" : "transcode", args };
+}
+
+/**
+ * Whether a clip can keep the recording's own packets between its edges:
+ * H.264 into MP4 with nothing burnt into the picture. A watermark (drawn
+ * into every frame) means encoding it whole; so does WebM (its encoders
+ * here make VP9 pieces that do not match a VP8 or VP9 recording's).
+ */
+export function clipMayCopy(format: ExportFormat, facts: SourceFacts, watermark: boolean): boolean {
+  return format === "mp4" && (facts.videoCodec ?? "").toLowerCase() === "h264" && !watermark;
+}
+
+/**
+ * The last run of a clip cut from pieces (lib/exports/cut.ts): the pieces
+ * joined by the concat demuxer and copied, the sound of the same range
+ * encoded again (AAC frames do not fall on the clip's limits), the clip's
+ * subtitles. The picture is never encoded here.
+ */
+export function planCutJoin(input: {
+  list: string;
+  source: string;
+  output: string;
+  facts: SourceFacts;
+  subtitles: string | null;
+  title: string;
+  clip: { startMs: number; endMs: number };
+}): ConversionPlan {
+  const durationS = ((input.clip.endMs - input.clip.startMs) / 1000).toFixed(3);
+  // Warnings too: a jump in decode times ("Non-monotonous DTS") means the pieces did not fit, and the clip is encoded whole.
+  const args = ["-hide_banner", "-nostdin", "-y", "-loglevel", "warning", "-nostats", "-progress", "pipe:1"];
+  args.push("-f", "concat", "-safe", "0", "-i", input.list);
+  const audio = input.facts.hasAudio !== false;
+  if (audio) args.push("-ss", (input.clip.startMs / 1000).toFixed(3), "-t", durationS, "-i", input.source);
+  if (input.subtitles) args.push("-i", input.subtitles);
+  args.push("-map", "0:v:0");
+  if (audio) args.push("-map", "1:a:0?");
+  if (input.subtitles) args.push("-map", `${audio ? 2 : 1}:0`);
+  args.push("-c:v", "copy");
+  if (audio) args.push("-c:a", "aac", "-b:a", "96k");
+  if (input.subtitles) args.push("-c:s", "mov_text", "-metadata:s:s:0", "title=Keystroke log", "-metadata:s:s:0", "language=eng");
+  args.push("-metadata", `title=${input.title}`, "-movflags", "+faststart", "-f", "mp4", input.output);
+  return { mode: "cut", args };
 }
 
 /** Escapes a value for a filter-graph option (inside single quotes). */

@@ -3,7 +3,10 @@
  * video. The clip lasts what was asked to the frame and starts on the frame
  * of its start (not the keyframe before it); its subtitles are the clip's;
  * one clip per session, range and options; a range outside the recording is
- * refused naming the field; the request is audited with its range.
+ * refused naming the field; the request is audited with its range. Between
+ * its edges a clip is the recording's own packets (only the part before the
+ * first keyframe, and with B-frames the part after the last, is encoded
+ * again); a watermark encodes it whole.
  */
 import { rm } from "node:fs/promises";
 import { and, eq } from "drizzle-orm";
@@ -66,6 +69,42 @@ async function videoFacts(file: string) {
   return { frames: Number(stream!.nb_read_frames), durationS: Number(stream!.duration), startS: Number(stream!.start_time) };
 }
 
+type Packet = { t: number; key: boolean; hash: string };
+
+/** The video packets of a file in decode order: display time, keyframe, MD5 of the bytes. */
+async function videoPackets(file: string): Promise<Packet[]> {
+  const { stdout } = await execa(
+    ffprobePath(),
+    ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags,data_hash", "-show_data_hash", "MD5", "-of", "csv=p=0", file],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  return stdout
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((line) => {
+      const [t, flags, hash] = line.split(",");
+      return { t: Number(t), key: flags!.startsWith("K"), hash: hash! };
+    });
+}
+
+/** The source's keyframes in [fromS, toS), moved to the clip's time. */
+const keysIn = (packets: Packet[], fromS: number, toS: number) =>
+  packets.filter((p) => p.key && p.t >= fromS - 0.0005 && p.t < toS - 0.0005).map((p) => +(p.t - fromS).toFixed(3));
+
+async function convertClip(file: string, clip: { startMs: number; endMs: number }, options: { watermark?: boolean } = {}) {
+  const { session } = await createSessionWithRecording({ storage: getStorage(), file, kind: "h264-aac-mp4" });
+  if (options.watermark) await setParameter({ key: "remote_session.download_watermark", value: true, updatedBy: auditor.id });
+  try {
+    const requested = await requestExport({ hash: session.hash, viewer: viewer(auditor), ip: null, clip });
+    expect(requested.export.watermark).toBe(options.watermark === true);
+    expect(await runExportConversion({ exportId: requested.export.id })).toBe("done");
+    const row = (await getExportById({ id: requested.export.id }))!;
+    return (await getStorage().localPath(row.storageKey!)).path;
+  } finally {
+    if (options.watermark) await setParameter({ key: "remote_session.download_watermark", value: false, updatedBy: auditor.id });
+  }
+}
+
 describe("clips", () => {
   it("converts 10 s from the middle, exact to the frame, starting on the frame of its start", async () => {
     const media = await makeRecordingFile("h264-aac-mp4", { seconds: 30, rate: FPS });
@@ -108,12 +147,57 @@ describe("clips", () => {
     expect(stdout).toContain("w⏎");
     expect(stdout).not.toContain("\na\n");
 
+    // Between 14 s (the first keyframe) and the end the picture is the recording's own packets, its keyframes where they were;
+    // only 13.4-14 s was encoded again. A clip encoded whole shares no packet with the recording.
+    const source = await videoPackets(media.file);
+    const out = await videoPackets(file);
+    expect(out.filter((p) => p.key).map((p) => +p.t.toFixed(3))).toEqual([0, ...keysIn(source, 13.4, 23.4)]);
+    const copied = source.filter((p) => !p.key && p.t >= 14 - 0.0005 && p.t < 23.4 - 0.0005).map((p) => p.hash);
+    expect(copied.length).toBeGreaterThan(100);
+    const outMiddle = out.filter((p) => !p.key && p.t >= 0.6 - 0.0005).map((p) => p.hash);
+    expect(outMiddle).toEqual(copied);
+
     expect(downloadFileName(session, "mp4", row)).toMatch(/^session-[0-9a-f]{12}-\d{4}-\d{2}-\d{2}-clip-0h00m13s-0h00m23s\.mp4$/);
     const audit = await db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, "export.requested"), eq(auditLog.targetId, session.hash)));
     expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ exportId: row.id, clip })]);
+  });
+
+  it("with B-frames, copies the GOPs between the first and the last keyframe and encodes both edges; it decodes cleanly, exact to the frame", async () => {
+    const media = await makeRecordingFile("h264-aac-mp4", { seconds: 30, rate: FPS, bFrames: true });
+    cleanups.push(media.cleanup);
+    const file = await convertClip(media.file, { startMs: 13_400, endMs: 23_400 });
+    const facts = await videoFacts(file);
+    expect(facts.frames).toBe(10 * FPS);
+    expect(Math.abs(facts.durationS - 10)).toBeLessThanOrEqual(1 / FPS);
+    const decoded = await execa(ffmpegPath(), ["-v", "error", "-i", file, "-f", "null", "-"]);
+    expect(decoded.stderr.trim()).toBe("");
+
+    const source = await videoPackets(media.file);
+    const out = await videoPackets(file);
+    // Keyframes at 0 (the head), the recording's 14…22 s, 22 s opening the encoded tail.
+    expect(out.filter((p) => p.key).map((p) => +p.t.toFixed(3))).toEqual([0, ...keysIn(source, 13.4, 23.4)]);
+    const copied = source.filter((p) => !p.key && p.t >= 14 - 0.0005 && p.t < 22 - 0.0005).map((p) => p.hash);
+    const outMiddle = out.filter((p) => !p.key && p.t >= 0.6 - 0.0005 && p.t < 8.6 - 0.0005).map((p) => p.hash);
+    expect(copied.length).toBeGreaterThan(100);
+    expect(outMiddle).toEqual(copied);
+
+    // Its first and last frames are the recording's at 13.4 s and 23.4 s - one frame.
+    const frames = await grayPixels(file, "scale=160:90");
+    expect(meanDifference(frames, await grayPixels(media.file, "scale=160:90", 13.4))).toBeLessThan(3);
+    const last = await grayPixels(file, "scale=160:90", 10 - 1 / FPS);
+    expect(meanDifference(last, await grayPixels(media.file, "scale=160:90", 23.4 - 1 / FPS))).toBeLessThan(3);
+  });
+
+  it("encodes a watermarked clip whole: no packet of the recording is kept", async () => {
+    const media = await makeRecordingFile("h264-aac-mp4", { seconds: 12, rate: FPS });
+    cleanups.push(media.cleanup);
+    const file = await convertClip(media.file, { startMs: 1_400, endMs: 9_400 }, { watermark: true });
+    expect((await videoFacts(file)).frames).toBe(8 * FPS);
+    const source = new Set((await videoPackets(media.file)).map((p) => p.hash));
+    expect((await videoPackets(file)).filter((p) => source.has(p.hash))).toEqual([]);
   });
 
   it("keeps one clip per session, range and options, apart from the full video; refuses a range outside the recording", async () => {

@@ -16,7 +16,8 @@ export type MediaKind = "h264-aac-mp4" | "vp9-opus-webm" | "garbage";
 /** Makes a short screen-like recording with real ffmpeg (test pattern + tone). */
 export async function makeRecordingFile(
   kind: MediaKind,
-  options: { seconds?: number; size?: string; rate?: number } = {},
+  /** `bFrames`: H.264 with B-frames (pyramid, two frames of reordering delay), as x264's usual presets make it. */
+  options: { seconds?: number; size?: string; rate?: number; bFrames?: boolean } = {},
 ): Promise<{ file: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "sv-test-media-"));
   const seconds = options.seconds ?? 6;
@@ -35,7 +36,19 @@ export async function makeRecordingFile(
   const codecs =
     kind === "vp9-opus-webm"
       ? ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k", "-c:a", "libopus"]
-      : ["-c:v", "libx264", "-preset", "ultrafast", "-g", String(rate * 2), "-pix_fmt", "yuv420p", "-c:a", "aac"];
+      : [
+          "-c:v",
+          "libx264",
+          "-preset",
+          options.bFrames ? "veryfast" : "ultrafast",
+          ...(options.bFrames ? ["-bf", "3"] : []),
+          "-g",
+          String(rate * 2),
+          "-pix_fmt",
+          "yuv420p",
+          "-c:a",
+          "aac",
+        ];
   await execa(ffmpegPath(), ["-hide_banner", "-loglevel", "error", "-y", ...inputs, "-t", String(seconds), ...codecs, file]);
   return { file, cleanup };
 }

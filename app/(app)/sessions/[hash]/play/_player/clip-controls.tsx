@@ -69,6 +69,10 @@ export function ClipControls(props: { hash: string; draft: ClipDraft; durationMs
           {state.fieldErrors?.clip?.[0] ?? state.message}
         </span>
       ) : null}
+      <p className={`muted ${styles.clipNote}`} data-testid="clip-note">
+        Exact to the frame: between its first and last keyframes a clip keeps the recording&apos;s own picture, and only its edges are encoded again. With the
+        watermark on (System parameters), or for WebM, the whole clip is encoded again, which takes longer.
+      </p>
     </div>
   );
 }
