@@ -154,8 +154,11 @@ async function run(recording: RecordingFacts, previous: StoredThumbnails | null,
   let index: StoredThumbnails;
   if (source.kind === "live") {
     index = previous?.source === "live" ? { ...previous } : newIndex("live", LIVE_INTERVAL_MS, size);
-    // Nothing new since the last round: the live edge has not passed the next thumbnail's moment.
-    if (previous && source.endMs <= resumePoint(index).fromMs) return "nothing-new";
+    // Nothing new since the last round: the live edge has not passed the next thumbnail's moment
+    // (the partial last sheet would only be made again, the same).
+    const last = index.times.at(-1);
+    const nextMs = last === undefined ? 0 : (Math.floor(last / index.intervalMs) + 1) * index.intervalMs;
+    if (previous?.source === "live" && source.endMs <= nextMs) return "nothing-new";
   } else if (previous?.source === "playable") {
     index = { ...previous }; // a run that stopped half-way: go on
   } else if (previous?.source === "live" && source.durationMs / previous.intervalMs <= MAX_KEPT_THUMBNAILS) {

@@ -6,7 +6,8 @@
  * access check and audit; window titles are chapters: a list, ticks with
  * their title on hover, and n / p.
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { Readable } from "node:stream";
 import { execa } from "execa";
 import os from "node:os";
 import path from "node:path";
@@ -14,11 +15,12 @@ import { and, eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { auditLog, videoExports, type RemoteSession } from "@/lib/db/schema";
-import { ffprobePath } from "@/lib/media/binaries";
+import { auditLog, commandFindings, recordingChunks, remoteSessions, videoExports, type RemoteSession } from "@/lib/db/schema";
+import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
 import { captionHeight } from "@/lib/hls/frame";
 import { probeMedia } from "@/lib/media/probe";
 import { setParameter } from "@/lib/settings/queries";
+import { storageKeys } from "@/lib/storage/keys";
 import { LocalDiskStorage } from "@/lib/storage/local";
 import { closeDb } from "../support/db";
 import { grayPixels, meanDifference } from "../support/frames";
@@ -136,6 +138,92 @@ describe("player thumbnails and chapters", () => {
     });
     expect(Math.max(...timing.delays)).toBeLessThan(50);
     expect(timing.requests).toBe(0);
+  });
+
+  it("a live session has thumbnails as it grows: hovering shows the frame of that moment, and later moments once they arrive", async () => {
+    // What a proxy recording fragmented MP4 sends, cut into chunks at arbitrary bytes; 60 % of it at first.
+    const source = await makeMedia({ seconds: 40, kind: "h264" });
+    const fragmented = `${source}.frag.mp4`;
+    await execa(ffmpegPath(), [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-i",
+      source,
+      "-c",
+      "copy",
+      "-movflags",
+      "+frag_keyframe+empty_moov+default_base_moof",
+      fragmented,
+    ]);
+    const bytes = await readFile(fragmented);
+    const live = await insertSessionWithRecording({ status: "receiving", protocol: "rdp" });
+    const storage = new LocalDiskStorage(path.join(app.dataDir, "recordings"));
+    const size = 60_001;
+    let seq = 0;
+    const receiveUpTo = async (fraction: number) => {
+      for (; seq * size < bytes.length * fraction; seq++) {
+        const chunk = bytes.subarray(seq * size, (seq + 1) * size);
+        await storage.write(storageKeys.chunk(live.recording.id, seq), Readable.from([chunk]));
+        await db.insert(recordingChunks).values({ recordingId: live.recording.id, seq, sizeBytes: chunk.length, sha256: "0".repeat(64) });
+      }
+    };
+    await receiveUpTo(0.6);
+
+    const p = page;
+    await p.goto(`${app.url}/sessions/${live.session.hash}/play`);
+    await p.locator("[data-state=live]").waitFor();
+    await p.waitForFunction(() => (document.querySelector("video")?.readyState ?? 0) >= 1, undefined, { timeout: 30_000 });
+    const timeline = p.getByTestId("timeline");
+    const hover = async (fraction: number) => {
+      const box = (await timeline.boundingBox())!;
+      await p.mouse.move(box.x + box.width * fraction, box.y + box.height / 2);
+    };
+    // The page queued the live round; the player asks for the index again while the session is live.
+    const shownAt = async (fraction: number, timeoutMs: number, accept: (tMs: number) => boolean) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        await hover(fraction);
+        const t = await p
+          .getByTestId("thumbnail")
+          .getAttribute("data-t", { timeout: 1000 })
+          .catch(() => null);
+        if (t !== null && accept(Number(t))) return Number(t);
+        if (Date.now() > deadline) throw new Error(`no thumbnail accepted at ${fraction} within ${timeoutMs} ms (last ${t})`);
+        await hover(fraction - 0.05);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    };
+    const tMs = await shownAt(0.5, 90_000, () => true);
+    const shot = path.join(os.tmpdir(), `sv-live-thumb-${process.pid}.png`);
+    await writeFile(shot, await p.getByTestId("thumbnail").screenshot());
+    const frameAt = (ms: number) => grayPixels(source, "scale=160:90", ms / 1000);
+    const frame = await frameAt(tMs);
+    let same = Infinity;
+    let shown: Buffer = Buffer.alloc(0);
+    for (const x of [0, 1, 2]) {
+      for (const y of [0, 1, 2]) {
+        const crop = await grayPixels(shot, `crop=160:90:${x}:${y}`);
+        const d = meanDifference(crop, frame);
+        if (d < same) [same, shown] = [d, crop];
+      }
+    }
+    expect(same).toBeLessThan(5);
+    for (const dt of [-2500, 2500]) if (tMs + dt >= 0) expect(meanDifference(shown, await frameAt(tMs + dt))).toBeGreaterThan(same * 1.5);
+    const index = (await (await fetch(`${app.url}/api/sessions/${live.session.hash}/thumbnails/index.json`, { headers: { cookie } })).json()) as {
+      index: { times: number[]; coveredMs: number; complete: boolean };
+      pending: boolean;
+    };
+    expect(index.pending).toBe(true);
+    expect(index.index.complete).toBe(false);
+    const firstEnd = index.index.times.at(-1)!;
+    expect(index.index.coveredMs).toBeLessThan(40_000);
+
+    // The rest arrives: the next round (every 15 s) extends the index, and the end of the timeline gets its picture.
+    await receiveUpTo(1);
+    const later = await shownAt(0.97, 90_000, (t) => t > firstEnd);
+    expect(later).toBeGreaterThan(firstEnd);
   });
 
   it("serves the index and the sheets only through the access check, and audits them as streamed", async () => {
@@ -298,6 +386,64 @@ describe("player thumbnails and chapters", () => {
     await p.waitForFunction(() => (document.querySelector("video")?.readyState ?? 0) >= 2, undefined, { timeout: 30_000 });
     await p.getByRole("button", { name: "Clip ±30 s" }).click();
     await expect(p.getByTestId("clip-range").textContent()).resolves.toBe("Clip 00:00:00 – 00:00:24");
+  });
+
+  it("Clip ±30 s from a log line and from a finding, in the player and on the report, sets [t - 30 s, t + 30 s] inside the recording", async () => {
+    const p = page;
+    await setParameter({ key: "remote_session.video_download_enabled", value: true, updatedBy: auditor.id });
+    const long = await makeMedia({ seconds: 100, kind: "h264", fps: 5, size: "320x180" });
+    const { probe } = await probeMedia(long);
+    const created = await insertSessionWithRecording({ status: "ready", durationMs: 100_000, videoCodec: "h264", probe, protocol: "ssh" });
+    await storeMedia(new LocalDiskStorage(path.join(app.dataDir, "recordings")), created.recording.id, long);
+    const ssh = created.session;
+    await insertEvents(ssh.id, [
+      { tMs: 50_000, type: "key", data: { key: "l" } },
+      { tMs: 50_100, type: "key", data: { key: "s" } },
+      { tMs: 50_200, type: "key", data: { key: "Enter" } },
+    ]);
+    const finding = { sessionId: ssh.id, rulesVersion: 1, score: 50, criticality: "high" as const, action: "alert" as const };
+    await db.insert(commandFindings).values([
+      { ...finding, ruleName: "Shadow file", command: "cat /etc/shadow", tMs: 60_000 },
+      { ...finding, ruleName: "History wiped", command: "history -c", tMs: 85_000 },
+    ]);
+    await db.update(remoteSessions).set({ analysisRulesVersion: 1, riskScore: 100 }).where(eq(remoteSessions.id, ssh.id));
+    const sshPlay = `${app.url}/sessions/${ssh.hash}/play`;
+    const ready = () => p.waitForFunction(() => (document.querySelector("video")?.readyState ?? 0) >= 2, undefined, { timeout: 60_000 });
+    const generate = () => p.getByRole("button", { name: "Generate clip for download" });
+
+    // The log line being played at 50 s.
+    await p.goto(`${sshPlay}?t=50`);
+    await ready();
+    await expect(generate().isDisabled()).resolves.toBe(true);
+    await p.getByRole("complementary", { name: "Keystroke log" }).getByRole("button", { name: "Clip ±30 s", exact: true }).click();
+    await expect(p.getByTestId("clip-range").textContent()).resolves.toBe("Clip 00:00:20 – 00:01:20");
+    await expect(generate().isEnabled()).resolves.toBe(true);
+
+    // A finding in the player's list, wherever the video is.
+    const findings = p.getByRole("navigation", { name: "Findings" });
+    await expect(findings.getByTestId("finding").count()).resolves.toBe(2);
+    await findings.getByRole("button", { name: "Clip ±30 s around the finding at 00:01:00" }).click();
+    await expect(p.getByTestId("clip-range").textContent()).resolves.toBe("Clip 00:00:30 – 00:01:30");
+    await expect(generate().isEnabled()).resolves.toBe(true);
+
+    // On the report: the finding at 85 s opens the player with 55 s to the end (100 s) set.
+    await p.goto(`${app.url}/sessions/${ssh.hash}`);
+    const row = p.getByTestId("vulnerability-section").locator('tr[data-finding-rule="History wiped"]');
+    await row.getByRole("link", { name: "Clip ±30 s" }).click();
+    await p.waitForURL(/\/play\?t=85&clip=55-100$/);
+    await ready();
+    await expect(p.getByTestId("clip-range").textContent()).resolves.toBe("Clip 00:00:55 – 00:01:40");
+    await expect(generate().isEnabled()).resolves.toBe(true);
+
+    // Without video download there is no clip anywhere.
+    await setParameter({ key: "remote_session.video_download_enabled", value: false, updatedBy: auditor.id });
+    await p.goto(`${app.url}/sessions/${ssh.hash}`);
+    await expect(p.getByRole("link", { name: "Clip ±30 s" }).count()).resolves.toBe(0);
+    await p.goto(`${sshPlay}?t=50`);
+    await ready();
+    await expect(p.getByRole("button", { name: "Clip ±30 s" }).count()).resolves.toBe(0);
+    await expect(p.getByRole("navigation", { name: "Findings" }).getByTestId("finding").count()).resolves.toBe(2);
+    await setParameter({ key: "remote_session.video_download_enabled", value: true, updatedBy: auditor.id });
   });
 
   it("Save frame (key s) downloads a PNG of the frame at the recording's size with a caption strip, audited", async () => {

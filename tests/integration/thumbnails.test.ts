@@ -3,9 +3,14 @@
  * playable file publishes 10 × 5 sprite sheets and their index; each
  * thumbnail shows the frame of its time (compared with a frame ffmpeg
  * decodes there); a run that died after a full sheet resumes after it; a
- * recording without a picture gets a failed index and no run again.
+ * recording without a picture gets a failed index and no run again; a
+ * session still being recorded gets thumbnails from its chunks, extended
+ * round after round as they arrive, and the finished recording goes on with
+ * the same index.
  */
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 const dataDir = vi.hoisted(() => {
@@ -14,10 +19,14 @@ const dataDir = vi.hoisted(() => {
   return dir;
 });
 
+import { db } from "@/lib/db/client";
+import { recordingChunks, recordings } from "@/lib/db/schema";
+import { eq } from "drizzle-orm";
 import { ensurePlayable } from "@/lib/hls/prepare";
+import { ffmpegPath } from "@/lib/media/binaries";
 import { getThumbnails, saveThumbnails } from "@/lib/hls/queries";
 import { thumbnailIndexFor, thumbnailsWanted } from "@/lib/hls/thumbnail-index";
-import { extendThumbnails } from "@/lib/hls/thumbnails";
+import { extendThumbnails, queueThumbnailsFor } from "@/lib/hls/thumbnails";
 import { thumbnailAt } from "@/lib/domain/thumbnails";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { closeDb, useFreshDatabase } from "../support/db";
@@ -99,5 +108,88 @@ describe("timeline thumbnails", () => {
     const stored = await getThumbnails({ recordingId: recording.id });
     expect(stored).toMatchObject({ status: "failed", error: "The recording has no picture." });
     expect(thumbnailsWanted(stored, false)).toBe(false);
+  });
+
+  it("a live session gets thumbnails from its chunks, extended as they arrive, and the finished recording continues the same index", async () => {
+    // What a proxy recording fragmented MP4 sends: fragments at keyframes (every 2 s), cut into chunks anywhere.
+    const source = await makeMedia({ seconds: 40, kind: "h264" });
+    const fragmented = `${source}.frag.mp4`;
+    await execa(ffmpegPath(), [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-i",
+      source,
+      "-c",
+      "copy",
+      "-movflags",
+      "+frag_keyframe+empty_moov+default_base_moof",
+      fragmented,
+    ]);
+    const bytes = await readFile(fragmented);
+    const chunkSize = 50_003;
+    const chunks: Buffer[] = [];
+    for (let o = 0; o < bytes.length; o += chunkSize) chunks.push(bytes.subarray(o, o + chunkSize));
+    const { recording } = await insertSessionWithRecording({ status: "receiving" });
+    const storage = getStorage();
+    let received = 0;
+    const receiveUpTo = async (n: number) => {
+      for (; received < n; received++) {
+        await storage.write(storageKeys.chunk(recording.id, received), Readable.from([chunks[received]!]));
+        await db.insert(recordingChunks).values({ recordingId: recording.id, seq: received, sizeBytes: chunks[received]!.length, sha256: "x".repeat(64) });
+      }
+    };
+    const checkCells = async (stored: NonNullable<Awaited<ReturnType<typeof getThumbnails>>>) => {
+      const sheets = stored.sheets.map((count, n) => storageKeys.thumbnailSheet(recording.id, stored.generation, n, count));
+      const index = thumbnailIndexFor(stored, (_g, n) => sheets[n]!);
+      for (const tMs of stored.times) {
+        const spot = thumbnailAt(index, tMs + 2_000)!;
+        expect(spot.tMs).toBe(tMs);
+        const cell = await grayPixels((await storage.localPath(spot.sheet)).path, `crop=160:90:${spot.x}:${spot.y}`);
+        const same = meanDifference(cell, await grayPixels(source, "scale=160:90", tMs / 1000));
+        expect(same).toBeLessThan(6);
+        expect(meanDifference(cell, await grayPixels(source, "scale=160:90", ((tMs + 2_500) % 40_000) / 1000))).toBeGreaterThan(same * 2);
+      }
+    };
+
+    // No chunk yet: nothing to make, and the player is told more are coming.
+    expect(await extendThumbnails(recording.id)).toBe("not-playable");
+    expect(await queueThumbnailsFor({ recordingId: recording.id, live: true })).toEqual({ pending: true });
+
+    // About half received: thumbnails every 5 s up to the live edge.
+    await receiveUpTo(Math.floor(chunks.length / 2));
+    expect(await extendThumbnails(recording.id)).toBe("extended");
+    const first = (await getThumbnails({ recordingId: recording.id }))!;
+    expect(first).toMatchObject({ source: "live", status: "running", intervalMs: 5_000 });
+    expect(first.times.length).toBeGreaterThanOrEqual(2);
+    expect(first.times).toEqual(Array.from({ length: first.times.length }, (_, i) => i * 5_000));
+    expect(first.coveredMs).toBeGreaterThan(first.times.at(-1)!);
+    expect(first.coveredMs).toBeLessThan(40_000);
+    await checkCells(first);
+    expect(thumbnailsWanted(first, true)).toBe(true);
+
+    // Nothing new since: the round makes nothing. Then the rest arrives: the same index grows.
+    expect(await extendThumbnails(recording.id)).toBe("nothing-new");
+    await receiveUpTo(chunks.length);
+    expect(await extendThumbnails(recording.id)).toBe("extended");
+    const second = (await getThumbnails({ recordingId: recording.id }))!;
+    expect(second.generation).toBe(first.generation);
+    expect(second.times.slice(0, first.times.length)).toEqual(first.times);
+    expect(second.times.length).toBeGreaterThan(first.times.length);
+    expect(second.coveredMs).toBeGreaterThan(first.coveredMs);
+    await checkCells(second);
+    // The partial sheet of the first round was replaced.
+    expect(await storage.stat(storageKeys.thumbnailSheet(recording.id, first.generation, 0, first.sheets[0]!))).toBeNull();
+
+    // The session ends: the playable file finishes the same index.
+    await storage.write(storageKeys.media(recording.id), Readable.from([bytes]));
+    await db.update(recordings).set({ status: "ready", videoCodec: "h264", durationMs: 40_000 }).where(eq(recordings.id, recording.id));
+    await ensurePlayable(recording.id);
+    expect(await extendThumbnails(recording.id)).toBe("complete");
+    const done = (await getThumbnails({ recordingId: recording.id }))!;
+    expect(done).toMatchObject({ source: "playable", status: "complete", generation: first.generation, intervalMs: 5_000 });
+    expect(done.times).toEqual([0, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000]);
+    expect(thumbnailsWanted(done, false)).toBe(false);
   });
 });

@@ -23,6 +23,7 @@ import { VideoOfSessionSection } from "./_sections/video-of-session";
 import { VulnerabilityAnalysisSection } from "./_sections/vulnerability-analysis";
 import { viewerTimeZone } from "@/app/_components/time";
 import { liveControlState } from "@/lib/live";
+import { getParameter } from "@/lib/settings/queries";
 import { LiveControls } from "./_live/live-controls";
 
 export const metadata = { title: "Video of session · Session Video" };
@@ -56,6 +57,8 @@ export default async function SessionReportPage({
     }),
   ]);
   const report: SessionReport = { session, recording, viewer };
+  // Clips, like video downloads, only while Enable session video download is on.
+  const clipsOn = await getParameter({ key: "remote_session.video_download_enabled" });
 
   return (
     <>
@@ -76,7 +79,7 @@ export default async function SessionReportPage({
       <SessionInfoSection report={report} />
       {session.status === "active" || control.commands.length ? <LiveControls hash={session.hash} initial={control} timeZone={timeZone} /> : null}
       <UserInfoSection report={report} />
-      <VulnerabilityAnalysisSection session={session} />
+      <VulnerabilityAnalysisSection session={session} clipsOf={clipsOn && recording?.durationMs ? recording.durationMs : null} />
       <SessionSection report={report} />
       {recording ? <IntegritySection report={report} /> : null}
       <RetentionSection report={report} />

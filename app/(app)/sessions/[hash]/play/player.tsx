@@ -6,6 +6,7 @@ import type { PlayerProps } from "@/lib/player/types";
 import { Chapters } from "./_player/chapters";
 import { ClipControls, type ClipDraft } from "./_player/clip-controls";
 import { Controls } from "./_player/controls";
+import { Findings } from "./_player/findings";
 import { KeystrokeLog } from "./_player/keystroke-log";
 import { NoteLine } from "./_player/note-line";
 import { ReviewBar } from "./_player/review-bar";
@@ -89,6 +90,10 @@ export function Player(props: PlayerProps) {
     const t = nowMs();
     setClip((c) => ({ startMs: c.startMs !== null && c.startMs >= t ? null : c.startMs, endMs: t }));
   }, [nowMs]);
+
+  // "Clip ±30 s" from a log line or a finding: the recording's length once the video knows it, else the page's.
+  const totalMs = playback.total > 0 ? playback.total * 1000 : props.durationMs;
+  const clipAroundOf = useMemo(() => (props.clipsEnabled ? (tMs: number) => setClip(clipAround(tMs, totalMs)) : null), [props.clipsEnabled, totalMs]);
 
   /** "Save frame" (key s): the server renders the PNG of this moment at the recording's size, with its caption, and audits it. */
   const saveFrame = useCallback(() => {
@@ -184,10 +189,11 @@ export function Player(props: PlayerProps) {
           isDatabase={props.isDatabase}
           time={time}
           onSeek={seek}
-          onClipAround={props.clipsEnabled ? (tMs) => setClip(clipAround(tMs, playback.total * 1000)) : null}
+          onClipAround={clipAroundOf}
           extra={noteLines}
           onAddNote={props.review.canAnnotate ? (tMs) => notes.setDraftAt(tMs) : undefined}
         />
+        <Findings findings={findings} onSeek={seek} onClipAround={clipAroundOf} />
         <Chapters chapters={chapters} time={time} onSeek={seek} />
       </div>
     </div>
