@@ -23,7 +23,8 @@
 /** One video packet as ffprobe lists them, in decode order; times in the stream's time base. */
 export type VideoPacket = { pts: number; dts: number; key: boolean };
 
-export type CutPiece = { startS: number; durationS: number };
+/** A part of the clip: where it starts in the recording, how long it lasts, and how many of the recording's frames are shown in it. */
+export type CutPiece = { startS: number; durationS: number; frames: number };
 
 export type CutPlan =
   | {
@@ -31,7 +32,7 @@ export type CutPlan =
       /** Encoded again from `start` to the first keyframe; null when `start` is on a keyframe. */
       head: CutPiece | null;
       /** Copied: `frames` packets from the keyframe at `keyPts` (its exact time, in the time base). */
-      middle: CutPiece & { keyPts: number; frames: number };
+      middle: CutPiece & { keyPts: number };
       /** Encoded again from the last keyframe to `end`; null when the middle runs to the end. */
       tail: CutPiece | null;
       /** Reordering delay of the recording in frames (0: no B-frames). */
@@ -79,7 +80,11 @@ export function planCut(input: {
   const k1S = t(k1);
   const delay = reordered ? Math.round(((k1.pts - k1.dts) * tickS) / frameS) : 0;
   if (delay !== 0 && delay !== 1 && delay !== 2) return { kind: "encode", reason: `reordering delay of ${delay} frames` };
-  const head = k1S - startS > EPSILON_S ? { startS, durationS: k1S - startS } : null;
+  // How many frames are shown in [from, to): an encoded piece is limited by its count, not by its length, since
+  // ffmpeg counts an encode's times from its first frame (moved onto 0), so a length would take in the frame at `to`.
+  const shownIn = (from: number, to: number) => packets.filter((p) => t(p) >= from - EPSILON_S && t(p) < to - EPSILON_S).length;
+  const head = k1S - startS > EPSILON_S ? { startS, durationS: k1S - startS, frames: shownIn(startS, k1S) } : null;
+  if (head && head.frames === 0) return { kind: "encode", reason: "no frame before the first keyframe" };
 
   if (!reordered) {
     // Decode order is display order: copy every packet shown before the end.
@@ -99,7 +104,7 @@ export function planCut(input: {
     const shown = t(packets[i]!) >= k1S - EPSILON_S && t(packets[i]!) < k2S - EPSILON_S;
     if (inside !== shown) return { kind: "encode", reason: "open GOP" };
   }
-  const tail = endS - k2S > EPSILON_S ? { startS: k2S, durationS: endS - k2S } : null;
+  const tail = endS - k2S > EPSILON_S ? { startS: k2S, durationS: endS - k2S, frames: shownIn(k2S, endS) } : null;
   return {
     kind: "cut",
     head,

@@ -118,7 +118,7 @@ export async function prepareCut(input: {
   const common = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"];
   const timescale = num === 1 ? ["-video_track_timescale", String(den)] : [];
   const profile = x264Profile(stream.profile);
-  const encodePiece = async (piece: { startS: number; durationS: number }, name: string) => {
+  const encodePiece = async (piece: { startS: number; frames: number }, name: string) => {
     const file = path.join(dir, name);
     // As an input option with an encode, -ss decodes from the keyframe before and drops the frames before the start.
     await execa(
@@ -129,8 +129,9 @@ export async function prepareCut(input: {
         seconds(piece.startS),
         "-i",
         source,
-        "-t",
-        seconds(piece.durationS),
+        // The frames shown in the piece, counted: a length (-t) would take in the frame at its end (cut-plan.ts).
+        "-frames:v",
+        String(piece.frames),
         "-map",
         "0:v:0",
         "-an",

@@ -31,7 +31,7 @@ import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
 import { setParameter } from "@/lib/settings/queries";
 import { getStorage } from "@/lib/storage";
 import { closeDb, useFreshDatabase } from "../support/db";
-import { createSessionWithRecording, makeRecordingFile } from "../support/export-fixtures";
+import { createSessionWithRecording, makeRecordingFile, makeScreenRecording } from "../support/export-fixtures";
 import { grayPixels, meanDifference } from "../support/frames";
 import { createTestUser } from "../support/users";
 
@@ -168,7 +168,8 @@ describe("clips", () => {
   it("with B-frames, copies the GOPs between the first and the last keyframe and encodes both edges; it decodes cleanly, exact to the frame", async () => {
     const media = await makeRecordingFile("h264-aac-mp4", { seconds: 30, rate: FPS, bFrames: true });
     cleanups.push(media.cleanup);
-    const file = await convertClip(media.file, { startMs: 13_400, endMs: 23_400 });
+    // 13.43 s and 23.43 s fall between frames (13.4 and 13.47): the clip shows the 150 frames from 13.47 to 23.4.
+    const file = await convertClip(media.file, { startMs: 13_430, endMs: 23_430 });
     const facts = await videoFacts(file);
     expect(facts.frames).toBe(10 * FPS);
     expect(Math.abs(facts.durationS - 10)).toBeLessThanOrEqual(1 / FPS);
@@ -178,17 +179,45 @@ describe("clips", () => {
     const source = await videoPackets(media.file);
     const out = await videoPackets(file);
     // Keyframes at 0 (the head), the recording's 14…22 s, 22 s opening the encoded tail.
-    expect(out.filter((p) => p.key).map((p) => +p.t.toFixed(3))).toEqual([0, ...keysIn(source, 13.4, 23.4)]);
+    expect(out.filter((p) => p.key).map((p) => +p.t.toFixed(3))).toEqual([0, ...keysIn(source, 13.43, 23.43)]);
     const copied = source.filter((p) => !p.key && p.t >= 14 - 0.0005 && p.t < 22 - 0.0005).map((p) => p.hash);
-    const outMiddle = out.filter((p) => !p.key && p.t >= 0.6 - 0.0005 && p.t < 8.6 - 0.0005).map((p) => p.hash);
+    const outMiddle = out.filter((p) => !p.key && p.t >= 0.57 - 0.0005 && p.t < 8.57 - 0.0005).map((p) => p.hash);
     expect(copied.length).toBeGreaterThan(100);
     expect(outMiddle).toEqual(copied);
 
-    // Its first and last frames are the recording's at 13.4 s and 23.4 s - one frame.
-    const frames = await grayPixels(file, "scale=160:90");
-    expect(meanDifference(frames, await grayPixels(media.file, "scale=160:90", 13.4))).toBeLessThan(3);
+    // Its first and last frames are the recording's at 13.47 s and 23.4 s, not their neighbours.
+    const first = await grayPixels(file, "scale=160:90");
+    const same = meanDifference(first, await grayPixels(media.file, "scale=160:90", 13.45));
+    expect(same).toBeLessThan(3);
+    // (-ss picks the first frame at or after a time: 13.39 s gives the frame at 13.4, 13.52 s the one at 13.53.)
+    for (const s of [13.39, 13.52]) expect(meanDifference(first, await grayPixels(media.file, "scale=160:90", s))).toBeGreaterThan(same + 1);
     const last = await grayPixels(file, "scale=160:90", 10 - 1 / FPS);
-    expect(meanDifference(last, await grayPixels(media.file, "scale=160:90", 23.4 - 1 / FPS))).toBeLessThan(3);
+    expect(meanDifference(last, await grayPixels(media.file, "scale=160:90", 23.4))).toBeLessThan(3);
+  });
+
+  it("cuts a recording joined by stream copy (its picture a little after 0, frames between the clip's limits) to exactly the frames in its range", async () => {
+    // Like the demo's and a proxy's long recordings: 10-s segments joined by stream copy; B-frames, a keyframe every 4 s.
+    const media = await makeScreenRecording({ seconds: 30, segmentSeconds: 10, size: "640x360", rate: FPS });
+    cleanups.push(media.cleanup);
+    const clip = { startMs: 11_430, endMs: 25_430 };
+    const source = await videoPackets(media.file);
+    const shown = source.filter((p) => p.t >= 11.43 && p.t < 25.43);
+    const file = await convertClip(media.file, clip);
+    const out = await videoPackets(file);
+    expect(out.length).toBe(shown.length);
+    expect(Math.abs((await videoFacts(file)).durationS - 14)).toBeLessThanOrEqual(1 / FPS);
+    expect((await execa(ffmpegPath(), ["-v", "error", "-i", file, "-f", "null", "-"])).stderr.trim()).toBe("");
+    // The keyframes inside are where they were; the GOPs between the first and the last are the recording's packets.
+    const keys = shown.filter((p) => p.key);
+    expect(keys.length).toBeGreaterThanOrEqual(3);
+    const inner = source.filter((p) => !p.key && p.t > keys[0]!.t && p.t < keys.at(-1)!.t).map((p) => p.hash);
+    const outHashes = new Set(out.map((p) => p.hash));
+    expect(inner.length).toBeGreaterThan(100);
+    expect(inner.filter((h) => !outHashes.has(h))).toEqual([]);
+    // The first frame is the recording's first frame at or after 11.43 s (a terminal changes little from one frame to
+    // the next, so the count above is what tells the frames apart).
+    const first = await grayPixels(file, "scale=160:90");
+    expect(meanDifference(first, await grayPixels(media.file, "scale=160:90", shown[0]!.t - 0.01))).toBeLessThan(3);
   });
 
   it("encodes a watermarked clip whole: no packet of the recording is kept", async () => {

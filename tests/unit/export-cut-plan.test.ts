@@ -23,10 +23,19 @@ describe("cutting a clip from pieces", () => {
     const plan = planCut({ packets: stream(300, 20), tickS: 0.001, fileStartS: 0, clip: { startMs: 4500, endMs: 14_500 } });
     expect(plan).toEqual({
       kind: "cut",
-      head: { startS: 4.5, durationS: expect.closeTo(1.5, 6) },
+      head: { startS: 4.5, durationS: expect.closeTo(1.5, 6), frames: 15 },
       middle: { startS: 6, durationS: expect.closeTo(8.5, 6), keyPts: 6000, frames: 85 },
       tail: null,
       delayFrames: 0,
+    });
+  });
+
+  it("counts the frames shown in an encoded piece, whatever its limits fall between", () => {
+    // 10 fps from 0.03 s on: a clip from 4.5 s shows 4.53 … 5.93 before the keyframe at 6.03.
+    const packets = stream(300, 20).map((p) => ({ ...p, pts: p.pts + 30, dts: p.dts + 30 }));
+    expect(planCut({ packets, tickS: 0.001, fileStartS: 0, clip: { startMs: 4500, endMs: 14_500 } })).toMatchObject({
+      head: { startS: 4.5, frames: 15 },
+      middle: { startS: 6.03, frames: 85 },
     });
   });
 
@@ -37,7 +46,13 @@ describe("cutting a clip from pieces", () => {
 
   it("with B-frames: copies whole GOPs to the last keyframe and encodes the tail, with the recording's delay", () => {
     const plan = planCut({ packets: stream(300, 20, true), tickS: 0.001, fileStartS: 0, clip: { startMs: 4500, endMs: 14_500 } });
-    expect(plan).toMatchObject({ kind: "cut", head: { startS: 4.5 }, middle: { startS: 6, frames: 80 }, tail: { startS: 14 }, delayFrames: 2 });
+    expect(plan).toMatchObject({
+      kind: "cut",
+      head: { startS: 4.5, frames: 15 },
+      middle: { startS: 6, frames: 80 },
+      tail: { startS: 14, frames: 5 },
+      delayFrames: 2,
+    });
   });
 
   it("encodes whole what a copy cannot join: no keyframe inside, one keyframe with B-frames, a delay x264 does not make, an open GOP", () => {
