@@ -15,7 +15,8 @@
  * The encoded pieces must join the copied one without a jump in decode
  * timestamps, so they are encoded with the same reordering delay as the
  * recording (0, 1 or 2 frames, what x264 makes with no B-frames, B-frames
- * without or with pyramid). A recording with another delay, an open GOP
+ * without or with pyramid); an edge of no more frames than that delay (which
+ * x264 would encode without it) takes in the GOP beside it. A recording with another delay, an open GOP
  * (a frame shown before a keyframe but decoded after it), or no keyframe
  * inside the clip is encoded whole, as before.
  */
@@ -74,15 +75,24 @@ export function planCut(input: {
   const frameS = steps[Math.floor(steps.length / 2)] ?? 0;
   if (frameS <= 0) return { kind: "encode", reason: "no frame rate" };
 
-  const firstKey = packets.findIndex((p) => p.key && t(p) >= startS - EPSILON_S);
-  if (firstKey < 0 || t(packets[firstKey]!) >= endS - EPSILON_S) return { kind: "encode", reason: "no keyframe inside the clip" };
-  const k1 = packets[firstKey]!;
-  const k1S = t(k1);
-  const delay = reordered ? Math.round(((k1.pts - k1.dts) * tickS) / frameS) : 0;
+  // The keyframes inside the clip, in decode order (one exactly at the end counts: the tail is then empty).
+  const keys = packets.flatMap((p, i) => (p.key && t(p) >= startS - EPSILON_S && t(p) < endS + EPSILON_S ? [i] : []));
+  if (!keys.length || t(packets[keys[0]!]!) >= endS - EPSILON_S) return { kind: "encode", reason: "no keyframe inside the clip" };
+  const delay = reordered ? Math.round(((packets[keys[0]!]!.pts - packets[keys[0]!]!.dts) * tickS) / frameS) : 0;
   if (delay !== 0 && delay !== 1 && delay !== 2) return { kind: "encode", reason: `reordering delay of ${delay} frames` };
   // How many frames are shown in [from, to): an encoded piece is limited by its count, not by its length, since
   // ffmpeg counts an encode's times from its first frame (moved onto 0), so a length would take in the frame at `to`.
   const shownIn = (from: number, to: number) => packets.filter((p) => t(p) >= from - EPSILON_S && t(p) < to - EPSILON_S).length;
+  // x264 gives an encode of no more frames than the delay no delay at all, and its decode times would then run into
+  // the copied ones': such an edge takes in the GOP beside it.
+  const tooShort = (frames: number) => frames > 0 && frames <= delay;
+
+  let k = 0;
+  while (k < keys.length && tooShort(shownIn(startS, t(packets[keys[k]!]!)))) k++;
+  if (k >= keys.length || t(packets[keys[k]!]!) >= endS - EPSILON_S) return { kind: "encode", reason: "no keyframe inside the clip" };
+  const firstKey = keys[k]!;
+  const k1 = packets[firstKey]!;
+  const k1S = t(k1);
   const head = k1S - startS > EPSILON_S ? { startS, durationS: k1S - startS, frames: shownIn(startS, k1S) } : null;
   if (head && head.frames === 0) return { kind: "encode", reason: "no frame before the first keyframe" };
 
@@ -94,9 +104,10 @@ export function planCut(input: {
   }
 
   // B-frames: copy whole GOPs up to the last keyframe before the end, encode the rest.
-  let lastKey = -1;
-  for (let i = firstKey + 1; i < packets.length; i++) if (packets[i]!.key && t(packets[i]!) < endS + EPSILON_S) lastKey = i;
-  if (lastKey < 0) return { kind: "encode", reason: "one keyframe inside the clip" };
+  let last = keys.length - 1;
+  while (last > k && tooShort(shownIn(t(packets[keys[last]!]!), endS))) last--;
+  if (last <= k) return { kind: "encode", reason: "one keyframe inside the clip" };
+  const lastKey = keys[last]!;
   const k2S = t(packets[lastKey]!);
   // Closed GOPs only: the copied packets are exactly the frames shown in [k1, k2).
   for (let i = 0; i < packets.length; i++) {

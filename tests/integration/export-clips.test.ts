@@ -193,6 +193,12 @@ describe("clips", () => {
     for (const s of [13.39, 13.52]) expect(meanDifference(first, await grayPixels(media.file, "scale=160:90", s))).toBeGreaterThan(same + 1);
     const last = await grayPixels(file, "scale=160:90", 10 - 1 / FPS);
     expect(meanDifference(last, await grayPixels(media.file, "scale=160:90", 23.4))).toBeLessThan(3);
+
+    // An end two frames after a keyframe (22 s): x264 would encode those two without the delay, so the tail takes in the GOP before.
+    const short = await convertClip(media.file, { startMs: 13_400, endMs: 22_130 });
+    const shortFacts = await videoFacts(short);
+    expect(shortFacts.frames).toBe(131);
+    expect(Math.abs(shortFacts.durationS - 8.73)).toBeLessThanOrEqual(1 / FPS);
   });
 
   it("cuts a recording joined by stream copy (its picture a little after 0, frames between the clip's limits) to exactly the frames in its range", async () => {

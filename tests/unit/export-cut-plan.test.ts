@@ -39,6 +39,18 @@ describe("cutting a clip from pieces", () => {
     });
   });
 
+  it("with B-frames, an edge of no more frames than the delay takes in the GOP beside it (x264 would encode it without the delay)", () => {
+    // Keyframes every 2 s, 10 fps: 5.85 s leaves 1 frame before 6 s, 14.15 s 2 frames from 14 s.
+    const plan = planCut({ packets: stream(300, 20, true), tickS: 0.001, fileStartS: 0, clip: { startMs: 5850, endMs: 14_150 } });
+    expect(plan).toMatchObject({ head: { startS: 5.85, frames: 21 }, middle: { startS: 8, frames: 40 }, tail: { startS: 12, frames: 22 } });
+    // Three frames are enough.
+    expect(planCut({ packets: stream(300, 20, true), tickS: 0.001, fileStartS: 0, clip: { startMs: 5650, endMs: 14_250 } })).toMatchObject({
+      head: { frames: 3 },
+      middle: { startS: 6, frames: 80 },
+      tail: { frames: 3 },
+    });
+  });
+
   it("a start on a keyframe has no head", () => {
     const plan = planCut({ packets: stream(300, 20), tickS: 0.001, fileStartS: 0, clip: { startMs: 6000, endMs: 9000 } });
     expect(plan).toMatchObject({ kind: "cut", head: null, middle: { startS: 6, frames: 30 } });
