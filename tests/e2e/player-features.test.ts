@@ -6,7 +6,7 @@
  * access check and audit; window titles are chapters: a list, ticks with
  * their title on hover, and n / p.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { execa } from "execa";
 import os from "node:os";
@@ -16,7 +16,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { auditLog, commandFindings, recordingChunks, remoteSessions, videoExports, type RemoteSession } from "@/lib/db/schema";
-import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
+import { ffprobePath } from "@/lib/media/binaries";
 import { captionHeight } from "@/lib/hls/frame";
 import { probeMedia } from "@/lib/media/probe";
 import { setParameter } from "@/lib/settings/queries";
@@ -24,7 +24,7 @@ import { storageKeys } from "@/lib/storage/keys";
 import { LocalDiskStorage } from "@/lib/storage/local";
 import { closeDb } from "../support/db";
 import { grayPixels, meanDifference } from "../support/frames";
-import { insertEvents, insertSessionWithRecording, makeMedia, storeMedia } from "../support/player-media";
+import { insertEvents, insertSessionWithRecording, fragmentedMp4Bytes, makeMedia, storeMedia } from "../support/player-media";
 import { createTestUser } from "../support/users";
 import { launchBrowser, signIn } from "./support/browser";
 import { startAppServer, type AppServer } from "./support/server";
@@ -143,21 +143,7 @@ describe("player thumbnails and chapters", () => {
   it("a live session has thumbnails as it grows: hovering shows the frame of that moment, and later moments once they arrive", async () => {
     // What a proxy recording fragmented MP4 sends, cut into chunks at arbitrary bytes; 60 % of it at first.
     const source = await makeMedia({ seconds: 40, kind: "h264" });
-    const fragmented = `${source}.frag.mp4`;
-    await execa(ffmpegPath(), [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-y",
-      "-i",
-      source,
-      "-c",
-      "copy",
-      "-movflags",
-      "+frag_keyframe+empty_moov+default_base_moof",
-      fragmented,
-    ]);
-    const bytes = await readFile(fragmented);
+    const bytes = await fragmentedMp4Bytes(source);
     const live = await insertSessionWithRecording({ status: "receiving", protocol: "rdp" });
     const storage = new LocalDiskStorage(path.join(app.dataDir, "recordings"));
     const size = 60_001;

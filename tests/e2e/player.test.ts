@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { execa } from "execa";
@@ -8,12 +7,11 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { auditLog, recordingChunks, recordings, users, type RemoteSession } from "@/lib/db/schema";
-import { ffmpegPath } from "@/lib/media/binaries";
 import { probeMedia } from "@/lib/media/probe";
 import { storageKeys } from "@/lib/storage/keys";
 import { LocalDiskStorage } from "@/lib/storage/local";
 import { closeDb } from "../support/db";
-import { insertEvents, insertSessionWithRecording, makeMedia, storeMedia } from "../support/player-media";
+import { insertEvents, insertSessionWithRecording, fragmentedMp4Bytes, makeMedia, storeMedia } from "../support/player-media";
 import { createTestUser } from "../support/users";
 import { launchBrowser, signIn } from "./support/browser";
 import { startAppServer, type AppServer } from "./support/server";
@@ -357,21 +355,7 @@ describe("session player", () => {
   it("plays a session still being recorded from its chunks, as a growing EVENT playlist", async () => {
     // What a proxy recording fragmented MP4 sends, cut into chunks at arbitrary bytes.
     const source = await makeMedia({ seconds: 20, kind: "h264", audio: true });
-    const fragmented = `${source}.frag.mp4`;
-    await execa(ffmpegPath(), [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-y",
-      "-i",
-      source,
-      "-c",
-      "copy",
-      "-movflags",
-      "+frag_keyframe+empty_moov+default_base_moof",
-      fragmented,
-    ]);
-    const bytes = await readFile(fragmented);
+    const bytes = await fragmentedMp4Bytes(source);
     const live = await insertSessionWithRecording({ status: "receiving" });
     const storage = new LocalDiskStorage(path.join(app.dataDir, "recordings"));
     const size = 150_001;

@@ -1,6 +1,5 @@
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 const dataDir = vi.hoisted(() => {
@@ -12,10 +11,9 @@ const dataDir = vi.hoisted(() => {
 import { db } from "@/lib/db/client";
 import { recordingChunks } from "@/lib/db/schema";
 import { getLiveView, LIVE_SEGMENT_TARGET_S, streamRange } from "@/lib/hls/live";
-import { ffmpegPath } from "@/lib/media/binaries";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { closeDb, useFreshDatabase } from "../support/db";
-import { insertSessionWithRecording, makeMedia } from "../support/player-media";
+import { insertSessionWithRecording, fragmentedMp4Bytes, makeMedia } from "../support/player-media";
 
 beforeAll(async () => {
   await useFreshDatabase();
@@ -35,21 +33,7 @@ describe("live playback from the chunks received so far", () => {
   it("publishes only complete segments while receiving, addressed across chunk boundaries", async () => {
     // What a proxy recording fragmented MP4 sends: fragments at keyframes, cut into chunks anywhere.
     const source = await makeMedia({ seconds: 30, kind: "h264", audio: true });
-    const fragmented = `${source}.frag.mp4`;
-    await execa(ffmpegPath(), [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-y",
-      "-i",
-      source,
-      "-c",
-      "copy",
-      "-movflags",
-      "+frag_keyframe+empty_moov+default_base_moof",
-      fragmented,
-    ]);
-    const bytes = await readFile(fragmented);
+    const bytes = await fragmentedMp4Bytes(source);
     const chunkSize = 100_003; // deliberately not aligned with any box
     const chunks: Buffer[] = [];
     for (let o = 0; o < bytes.length; o += chunkSize) chunks.push(bytes.subarray(o, o + chunkSize));

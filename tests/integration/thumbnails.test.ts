@@ -8,9 +8,8 @@
  * round after round as they arrive, and the finished recording goes on with
  * the same index.
  */
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 const dataDir = vi.hoisted(() => {
@@ -23,7 +22,6 @@ import { db } from "@/lib/db/client";
 import { recordingChunks, recordings } from "@/lib/db/schema";
 import { eq } from "drizzle-orm";
 import { ensurePlayable } from "@/lib/hls/prepare";
-import { ffmpegPath } from "@/lib/media/binaries";
 import { getThumbnails, saveThumbnails } from "@/lib/hls/queries";
 import { thumbnailIndexFor, thumbnailsWanted } from "@/lib/hls/thumbnail-index";
 import { extendThumbnails, queueThumbnailsFor } from "@/lib/hls/thumbnails";
@@ -31,7 +29,7 @@ import { thumbnailAt } from "@/lib/domain/thumbnails";
 import { getStorage, storageKeys } from "@/lib/storage";
 import { closeDb, useFreshDatabase } from "../support/db";
 import { grayPixels, meanDifference } from "../support/frames";
-import { insertSessionWithRecording, makeMedia, storeMedia } from "../support/player-media";
+import { insertSessionWithRecording, fragmentedMp4Bytes, makeMedia, storeMedia } from "../support/player-media";
 
 beforeAll(async () => {
   await useFreshDatabase();
@@ -113,21 +111,7 @@ describe("timeline thumbnails", () => {
   it("a live session gets thumbnails from its chunks, extended as they arrive, and the finished recording continues the same index", async () => {
     // What a proxy recording fragmented MP4 sends: fragments at keyframes (every 2 s), cut into chunks anywhere.
     const source = await makeMedia({ seconds: 40, kind: "h264" });
-    const fragmented = `${source}.frag.mp4`;
-    await execa(ffmpegPath(), [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-y",
-      "-i",
-      source,
-      "-c",
-      "copy",
-      "-movflags",
-      "+frag_keyframe+empty_moov+default_base_moof",
-      fragmented,
-    ]);
-    const bytes = await readFile(fragmented);
+    const bytes = await fragmentedMp4Bytes(source);
     const chunkSize = 50_003;
     const chunks: Buffer[] = [];
     for (let o = 0; o < bytes.length; o += chunkSize) chunks.push(bytes.subarray(o, o + chunkSize));

@@ -1,7 +1,7 @@
 /** Test media and session rows for the player tests: real ffmpeg output, real database rows. */
 import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
@@ -57,6 +57,29 @@ export async function makeMedia(input: {
   args.push(file);
   await execa(ffmpegPath(), args, { timeout: 300_000 });
   return file;
+}
+
+/**
+ * What a proxy recording fragmented MP4 sends: `source` remuxed into fragments
+ * at its keyframes (an empty moov first), as the bytes a test then cuts into
+ * chunks anywhere.
+ */
+export async function fragmentedMp4Bytes(source: string): Promise<Buffer> {
+  const fragmented = `${source}.frag.mp4`;
+  await execa(ffmpegPath(), [
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-y",
+    "-i",
+    source,
+    "-c",
+    "copy",
+    "-movflags",
+    "+frag_keyframe+empty_moov+default_base_moof",
+    fragmented,
+  ]);
+  return readFile(fragmented);
 }
 
 /** A session (with a unique hash) and its recording row. */
