@@ -12,7 +12,6 @@ import {
   sessionEvents,
   systemParameters,
   users,
-  videoExportRecipients,
   videoExports,
   type DeletionRequest,
   type LegalHold,
@@ -216,84 +215,28 @@ export type DeletedRecording = {
  */
 export async function tombstoneRecording(
   tx: Tx,
-  {
-    recordingId,
-    where,
-    basis,
-    reason,
-    deletedBy,
-    now,
-  }: { recordingId: number; where: SQL; basis: DeletionBasis; reason: string; deletedBy: string | null; now: Date },
+  { recordingId, ...rest }: { recordingId: number; where: SQL; basis: DeletionBasis; reason: string; deletedBy: string | null; now: Date },
 ): Promise<DeletedRecording | null> {
-  const [row] = await tx
-    .select({
-      sessionId: recordings.sessionId,
-      hash: remoteSessions.hash,
-      sha256: recordings.expectedSha256,
-      chainHead: recordings.chainHead,
-      sizeBytes: recordings.sizeBytes,
-      integrityStatus: recordings.integrityStatus,
-      chunks: sql<number>`(select count(*) from recording_chunks c where c.recording_id = ${recordings.id})`.mapWith(Number),
-    })
-    .from(recordings)
-    .innerJoin(remoteSessions, eq(remoteSessions.id, recordings.sessionId))
-    .where(and(eq(recordings.id, recordingId), isNull(recordings.deletedAt), where))
-    .for("update", { of: recordings, skipLocked: true });
-  if (!row) return null;
-  const sessionId = row.sessionId;
-  const exportIds = tx.select({ id: videoExports.id }).from(videoExports).where(eq(videoExports.sessionId, sessionId));
-  await tx.delete(videoExportRecipients).where(inArray(videoExportRecipients.exportId, exportIds));
-  // Export rows stay (who asked for a video, when) with their file's key until the purge removes the file.
-  const exports = await tx
-    .update(videoExports)
-    .set({
-      status: sql`case when ${videoExports.status} in ('queued', 'running') then 'cancelled' when ${videoExports.status} = 'done' then 'expired' else ${videoExports.status} end`,
-    })
-    .where(eq(videoExports.sessionId, sessionId))
-    .returning({ id: videoExports.id });
-  const events = await tx.delete(sessionEvents).where(eq(sessionEvents.sessionId, sessionId)).returning({ id: sessionEvents.id });
-  const commands = await tx.delete(sessionCommands).where(eq(sessionCommands.sessionId, sessionId)).returning({ id: sessionCommands.id });
-  const findings = await tx.delete(commandFindings).where(eq(commandFindings.sessionId, sessionId)).returning({ id: commandFindings.id });
-  await tx
-    .update(recordings)
-    .set({
-      deletedAt: now,
-      deletedBy,
-      deletionBasis: basis,
-      deletionReason: reason,
-      deletedSha256: row.sha256,
-      deletedChainHead: row.chainHead,
-      deletedSizeBytes: row.sizeBytes,
-      playableKey: null,
-      playlist: null,
-      activity: null,
-    })
-    .where(eq(recordings.id, recordingId));
-  return {
-    recordingId,
-    sessionId,
-    sessionHash: row.hash,
-    sha256: row.sha256,
-    chainHead: row.chainHead,
-    sizeBytes: row.sizeBytes,
-    chunks: row.chunks,
-    integrityStatus: row.integrityStatus,
-    events: events.length,
-    commands: commands.length,
-    findings: findings.length,
-    exports: exports.length,
-  };
+  const [deleted] = await tombstoneRecordings(tx, { recordingIds: [recordingId], ...rest });
+  return deleted ?? null;
 }
 
 /**
- * The job's deletion of one batch, in the caller's transaction: the same as
  * tombstoneRecording for each of `recordingIds` that `where` still allows
- * under its row lock (SKIP LOCKED), but set-based, a few statements for the
- * whole batch instead of a few per recording. Returns the ones deleted.
+ * under its row lock (SKIP LOCKED), set-based: a few statements for the
+ * whole batch (the expiry job's) instead of a few per recording. Returns the
+ * ones deleted. The basis defaults to the policy, with no reason or person.
  */
 export async function tombstoneRecordings(
   tx: Tx,
-  { recordingIds, where, now }: { recordingIds: number[]; where: SQL; now: Date },
+  {
+    recordingIds,
+    where,
+    now,
+    basis = "policy",
+    reason = "",
+    deletedBy = null,
+  }: { recordingIds: number[]; where: SQL; now: Date; basis?: DeletionBasis; reason?: string; deletedBy?: string | null },
 ): Promise<DeletedRecording[]> {
   if (recordingIds.length === 0) return [];
   const rows = await tx
@@ -318,9 +261,9 @@ export async function tombstoneRecordings(
     sessionIds.map((id) => sql`${id}`),
     sql`, `,
   )}]::bigint[]`;
-  const counted = async (table: string) => {
+  const counted = async (table: typeof sessionEvents | typeof sessionCommands | typeof commandFindings) => {
     const result = await tx.execute<{ session_id: string; n: string }>(
-      sql`with d as (delete from ${sql.identifier(table)} where session_id = any(${ids}) returning session_id) select session_id, count(*) as n from d group by session_id`,
+      sql`with d as (delete from ${table} where session_id = any(${ids}) returning session_id) select session_id, count(*) as n from d group by session_id`,
     );
     return new Map(result.rows.map((r) => [Number(r.session_id), Number(r.n)]));
   };
@@ -331,16 +274,16 @@ export async function tombstoneRecordings(
       where session_id = any(${ids}) returning session_id
     ) select session_id, count(*) as n from u group by session_id`);
   const exportCounts = new Map(exports.rows.map((r) => [Number(r.session_id), Number(r.n)]));
-  const events = await counted("session_events");
-  const commands = await counted("session_commands");
-  const findings = await counted("command_findings");
+  const events = await counted(sessionEvents);
+  const commands = await counted(sessionCommands);
+  const findings = await counted(commandFindings);
   await tx
     .update(recordings)
     .set({
       deletedAt: now,
-      deletedBy: null,
-      deletionBasis: "policy",
-      deletionReason: "",
+      deletedBy,
+      deletionBasis: basis,
+      deletionReason: reason,
       deletedSha256: sql`${recordings.expectedSha256}`,
       deletedChainHead: sql`${recordings.chainHead}`,
       deletedSizeBytes: sql`${recordings.sizeBytes}`,
