@@ -8,10 +8,12 @@ import { getLockFactsOfRecording, getRetentionPolicy, listHeldSessionIds, listRe
  * the retention policy and the legal holds, and what it says it keeps.
  *
  * A recording's chunks and media are written with the policy's mode and a
- * retain-until of the write's time plus the session's period: the period
- * runs from the session's end, which is no earlier than the write, so the
- * store never keeps an object past the day the policy deletes it, and never
- * lets it go before the period has run from its write. "Forever" asks for no
+ * retain-until of the write's time plus the session's period, so the store
+ * never lets one go before the period has run from its write. The policy
+ * counts from the session's end: an object written after it (the assembled
+ * media, a chunk copied late from a node's disk) stays locked past the day
+ * the policy deletes the recording by as much, and the expiry job's deletion
+ * is refused and tried again until then. "Forever" asks for no
  * retain-until (a bucket's default retention applies, if it has one). A
  * session on hold writes its objects with their legal hold on; placing and
  * releasing a hold turns it on and off on every object already stored.
